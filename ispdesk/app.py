@@ -1,0 +1,87 @@
+"""Composition root: settings → engine → unit-of-work factory → main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ispdesk.config import resolve_database_url
+from ispdesk.db import migrate
+from ispdesk.domain.clock import Clock
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services import users as users_service
+from ispdesk.services.bootstrap import ensure_reference_data
+from ispdesk.services.uow import Actor, UnitOfWorkFactory
+from ispdesk.ui.context import AppContext, DataEvents
+from ispdesk.ui.main_window import MainWindow
+
+log = logging.getLogger("ispdesk")
+
+
+def ensure_application() -> QApplication:
+    """The QApplication (created once), in Brazilian Portuguese with Qt's own translations."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("ispdesk")
+        app.setOrganizationName("ispdesk")
+    assert isinstance(app, QApplication)
+    if not app.property("ispdesk_localized"):
+        QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
+        translator = QTranslator(app)
+        if translator.load("qtbase_pt_BR", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+        app.setProperty("ispdesk_localized", True)
+    return app
+
+
+def open_database(database_url: str, clock: Clock | None = None) -> UnitOfWorkFactory:
+    """Engine + migrations (backup first for SQLite) + reference data."""
+    factory = UnitOfWorkFactory.from_url(database_url, clock)
+    migrate.upgrade(factory.engine)
+    ensure_reference_data(factory)
+    return factory
+
+
+def database_label(database_url: str) -> str:
+    """Short description of the database for the title bar (no password)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return "SQLite local"
+    return f"PostgreSQL {url.host or ''}/{url.database or ''}"
+
+
+def create_main_window(database_url: str, login: str, clock: Clock | None = None) -> MainWindow:
+    """Build the whole logged-in window for `login` without the login dialog (tests, embedding)."""
+    ensure_application()
+    factory = open_database(database_url, clock)
+    actor = users_service.actor_for(factory, login)
+    context = AppContext(factory=factory, actor=actor, events=DataEvents())
+    return MainWindow(context, database_label(database_url))
+
+
+def run_gui(cli_url: str | None = None) -> int:
+    """Open the app: database, first administrator or login, then the main window."""
+    logging.basicConfig(level=os.environ.get("ISPDESK_LOG", "WARNING"))
+    app = ensure_application()
+    database_url = resolve_database_url(cli_url)
+    try:
+        factory = open_database(database_url)
+    except BusinessRuleError as exc:
+        QMessageBox.critical(None, "ispdesk", exc.message)
+        return 2
+    from ispdesk.ui.dialogs.login import obtain_actor
+
+    actor: Actor | None = obtain_actor(factory)
+    if actor is None:
+        return 0
+    context = AppContext(factory=factory, actor=actor, events=DataEvents())
+    window = MainWindow(context, database_label(database_url))
+    window.show()
+    return app.exec()

@@ -1,0 +1,1 @@
+"""Command line: ``ispdesk <group> <command> …``; no subcommand opens the GUI."""

@@ -1,0 +1,83 @@
+"""Entry point of the `ispdesk` command: builds the parser from every area's `register`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from ispdesk import __version__
+from ispdesk.cli.context import EXIT_ERROR, CliContext, err
+from ispdesk.domain.errors import BusinessRuleError
+
+#: Command groups; each area module adds its commands to these with `register(top, groups)`.
+GROUPS: dict[str, str] = {
+    "db": "Banco de dados: upgrade, backup",
+    "users": "Usuários do sistema",
+    "params": "Parâmetros gerais",
+    "import": "Importar dados de arquivos CSV",
+    "export": "Exportar dados (CSV ou JSON)",
+    "contracts": "Ações sobre contratos",
+    "reasons": "Motivos de inclusão e cancelamento",
+    "tasks": "Tarefas agendadas (cobranças, bloqueios)",
+    "report": "Relatórios",
+}
+
+#: Modules with a ``register(top, groups)`` function, in help order.
+AREA_MODULES = (
+    "ispdesk.cli.admin",
+    "ispdesk.cli.customers",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D102 - Portuguese usage errors, exit 2
+        self.print_usage(sys.stderr)
+        err(f"erro: {message}")
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser."""
+    parser = _Parser(prog="ispdesk", description="ispdesk — back office do provedor. Sem comando abre a janela.")
+    parser.add_argument("--db", metavar="URL", help="URL do banco (SQLAlchemy); padrão: ISPDESK_DB_URL ou SQLite local")
+    parser.add_argument("--version", action="version", version=f"ispdesk {__version__}")
+    top = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=_Parser)
+    groups = {}
+    for name, help_text in GROUPS.items():
+        group_parser = top.add_parser(name, help=help_text, description=help_text)
+        groups[name] = group_parser.add_subparsers(dest="subcommand", metavar="AÇÃO", required=True,
+                                                   parser_class=_Parser)
+    for module_name in AREA_MODULES:
+        importlib.import_module(module_name).register(top, groups)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; with no command, open the GUI."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        from ispdesk.app import run_gui
+
+        return run_gui(getattr(args, "db", None))
+    ctx = CliContext.from_args(args)
+    try:
+        return int(args.func(args, ctx) or 0)
+    except BusinessRuleError as exc:
+        err(f"erro: {exc.message}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err("interrompido.")
+        return 130
+    except Exception:
+        logging.getLogger("ispdesk").exception("erro inesperado")
+        err("erro inesperado (bug); detalhes acima. Informe o suporte.")
+        return 3
+    finally:
+        ctx.close()

@@ -1,0 +1,51 @@
+"""Customers (clientes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ispdesk.db.base import Base, IdMixin, SearchKey, StampMixin
+
+
+class Customer(IdMixin, StampMixin, Base):
+    """A customer; documents and phones stored unmasked, with folded copies for search."""
+
+    __tablename__ = "customers"
+
+    code: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
+    person_type: Mapped[str] = mapped_column(String(1), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_folded: Mapped[str] = mapped_column(SearchKey, nullable=False)
+    document: Mapped[str | None] = mapped_column(String(14))
+    rg_ie: Mapped[str | None] = mapped_column(String(30))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_folded: Mapped[str | None] = mapped_column(SearchKey)
+    secondary_email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(11))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    cep: Mapped[str | None] = mapped_column(String(8))
+    street: Mapped[str | None] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(20))
+    complement: Mapped[str | None] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(2))
+    portal_login: Mapped[str | None] = mapped_column(String(60), unique=True)
+    portal_password_hash: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="ativo")
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_customers_name_folded", "name_folded", "id"),
+        Index("ix_customers_document", "document"),
+        Index("ix_customers_mobile", "mobile"),
+        Index("ix_customers_phone", "phone"),
+        Index("ix_customers_email_folded", "email_folded"),
+        Index("ix_customers_city", "city"),
+    )

@@ -1,0 +1,256 @@
+"""General parameters (Parâmetros gerais): declared once with type, default, label, tab and floor.
+
+The registry is the single source of truth: the database stores only values that differ from the
+default, the editor builds its fields from it, and the CLI parses values with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.text import fold
+
+
+class Kind(StrEnum):
+    """Value type of a parameter."""
+
+    BOOL = "bool"
+    INT = "int"
+    DECIMAL = "decimal"
+    CHOICE = "choice"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """Declaration of one general parameter.
+
+    Attributes:
+        name: the public name (CLI, storage), e.g. ``cpf_cnpj_obrigatorio``.
+        kind: value type.
+        default: the value when nothing is stored.
+        label: Portuguese label for the editor.
+        tab: the editor tab ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa").
+        help: one line of explanation shown in the editor.
+        minimum / maximum: bounds for numbers.
+        legal_floor: text naming the legal rule behind `minimum`, when it is a legal floor.
+        choices: allowed values for CHOICE (value → label).
+    """
+
+    name: str
+    kind: Kind
+    default: Any
+    label: str
+    tab: str
+    help: str = ""
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
+    legal_floor: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+_TRUE = {"sim", "s", "true", "t", "1", "yes", "y", "verdadeiro", "on"}
+_FALSE = {"nao", "n", "false", "f", "0", "no", "falso", "off"}
+
+TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa")
+
+SPECS: tuple[ParameterSpec, ...] = (
+    # Cadastros (IXC: Configurações › Parâmetros › Parâmetros gerais › Cadastros)
+    ParameterSpec("aceitar_cpf_cnpj_duplicado", Kind.BOOL, False, "Aceitar CPF/CNPJ duplicado", "Cadastros",
+                  "Permite mais de um cadastro com o mesmo documento (risco: recadastrar inadimplentes)."),
+    ParameterSpec("cpf_cnpj_obrigatorio", Kind.BOOL, True, "CPF/CNPJ obrigatório", "Cadastros",
+                  "Exige o documento para consultar a situação do cliente."),
+    ParameterSpec("hotsite_obrigatorio", Kind.BOOL, False, "Hotsite obrigatório", "Cadastros",
+                  "Exige login e senha da central do assinante no cadastro."),
+    ParameterSpec("celular_obrigatorio", Kind.BOOL, True, "Telefone celular obrigatório", "Cadastros",
+                  "Necessário para boletos por gateway, SMS e notificações."),
+    ParameterSpec("email_obrigatorio", Kind.BOOL, True, "E-mail principal obrigatório", "Cadastros",
+                  "Necessário para o envio de faturas e avisos."),
+    ParameterSpec("motivo_inclusao_obrigatorio", Kind.BOOL, True, "Motivo de inclusão obrigatório", "Cadastros",
+                  "Exige o motivo de inclusão em todo contrato novo."),
+    # Contratos
+    ParameterSpec("dia_vencimento_padrao", Kind.INT, 10, "Dia de vencimento padrão", "Contratos",
+                  "Dia do mês sugerido para novos contratos.", minimum=1, maximum=28),
+    ParameterSpec("fidelidade_meses_padrao", Kind.INT, 12, "Fidelidade padrão (meses)", "Contratos",
+                  "Usado quando o plano não define fidelidade.", minimum=0, maximum=36),
+    ParameterSpec("beneficio_fidelidade_padrao", Kind.DECIMAL, Decimal("0.00"), "Benefício padrão (R$)",
+                  "Contratos", "Total concedido em troca da fidelidade, quando o plano não define.",
+                  minimum=Decimal("0")),
+    ParameterSpec("divisor_proporcional", Kind.CHOICE, "30", "Divisor do proporcional", "Contratos",
+                  "Dias usados para dividir a mensalidade no proporcional.",
+                  choices=(("30", "30 dias"), ("mes", "Dias do mês"))),
+    # Financeiro
+    ParameterSpec("multa_atraso_percentual", Kind.DECIMAL, Decimal("2.00"), "Multa por atraso (%)", "Financeiro",
+                  "Cobrada sobre a fatura em atraso.", minimum=Decimal("0"), maximum=Decimal("2"),
+                  legal_floor="CDC art. 52 §1º: multa de mora de no máximo 2 %"),
+    ParameterSpec("juros_mes_percentual", Kind.DECIMAL, Decimal("1.00"), "Juros de mora ao mês (%)", "Financeiro",
+                  "Juros simples ao mês, pro rata die.", minimum=Decimal("0"), maximum=Decimal("1"),
+                  legal_floor="RGC 765: juros de no máximo 1 % ao mês"),
+    ParameterSpec("reajuste_aviso_dias", Kind.INT, 30, "Aviso prévio de reajuste (dias)", "Financeiro",
+                  "Dias entre a decisão do reajuste e a sua vigência.", minimum=30,
+                  legal_floor="Anatel: consumidor avisado com 30 dias de antecedência"),
+    # Bloqueio (régua de inadimplência)
+    ParameterSpec("dias_aviso", Kind.INT, 1, "Aviso de inadimplência (dias após o vencimento)", "Bloqueio",
+                  "A notificação é registrada neste dia; sem ela não há redução nem bloqueio.", minimum=0),
+    ParameterSpec("reducao_habilitada", Kind.BOOL, True, "Redução de velocidade habilitada", "Bloqueio",
+                  "Etapa opcional, mais branda, antes do bloqueio."),
+    ParameterSpec("dias_reducao", Kind.INT, 16, "Redução (dias após o vencimento)", "Bloqueio",
+                  "Nunca antes de 15 dias da notificação.", minimum=1,
+                  legal_floor="RGC 765: suspensão só 15 dias após a notificação"),
+    ParameterSpec("dias_bloqueio", Kind.INT, 31, "Bloqueio (dias após o vencimento)", "Bloqueio",
+                  "Nunca antes de 15 dias da notificação.", minimum=1,
+                  legal_floor="RGC 765: suspensão só 15 dias após a notificação"),
+    ParameterSpec("dias_rescisao", Kind.INT, 60, "Rescisão (dias de bloqueio)", "Bloqueio",
+                  "Contrato rescindido após estes dias de suspensão total.", minimum=60,
+                  legal_floor="RGC 765: rescisão só após 60 dias de suspensão"),
+    ParameterSpec("desbloqueio_confianca_dias", Kind.INT, 3, "Desbloqueio de confiança (dias)", "Bloqueio",
+                  "Dias de acesso liberados pelo próprio cliente.", minimum=1, maximum=30),
+    ParameterSpec("desbloqueio_confianca_intervalo_dias", Kind.INT, 30,
+                  "Intervalo entre desbloqueios de confiança (dias)", "Bloqueio",
+                  "Só pode ser usado de novo após estes dias.", minimum=0),
+    ParameterSpec("liberacao_temporaria_dias", Kind.INT, 2, "Liberação temporária (dias)", "Bloqueio",
+                  "Dias de acesso concedidos pela equipe.", minimum=1, maximum=30),
+    ParameterSpec("liberacao_temporaria_max_por_bloqueio", Kind.INT, 1,
+                  "Liberações temporárias por bloqueio", "Bloqueio",
+                  "Quantas vezes o mesmo bloqueio pode ser liberado temporariamente.", minimum=0),
+    # Empresa (used on contracts and reports)
+    ParameterSpec("empresa_razao_social", Kind.TEXT, "Provedor Exemplo Ltda.", "Razão social", "Empresa"),
+    ParameterSpec("empresa_nome_fantasia", Kind.TEXT, "Provedor Exemplo", "Nome fantasia", "Empresa"),
+    ParameterSpec("empresa_cnpj", Kind.TEXT, "11222333000181", "CNPJ", "Empresa"),
+    ParameterSpec("empresa_endereco", Kind.TEXT, "Rua das Fibras, 100 — Centro", "Endereço", "Empresa"),
+    ParameterSpec("empresa_cidade", Kind.TEXT, "São Paulo", "Cidade", "Empresa"),
+    ParameterSpec("empresa_uf", Kind.TEXT, "SP", "UF", "Empresa"),
+    ParameterSpec("empresa_cep", Kind.TEXT, "01310100", "CEP", "Empresa"),
+    ParameterSpec("empresa_telefone", Kind.TEXT, "1133334444", "Telefone", "Empresa"),
+    ParameterSpec("empresa_email", Kind.TEXT, "atendimento@provedor.example", "E-mail", "Empresa"),
+    ParameterSpec("empresa_site", Kind.TEXT, "www.provedor.example", "Site", "Empresa"),
+)
+
+BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in SPECS}
+
+
+def spec(name: str) -> ParameterSpec:
+    """The declaration of `name`.
+
+    Raises:
+        BusinessRuleError: unknown name, listing the valid ones.
+    """
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise BusinessRuleError(
+            f"Parâmetro desconhecido: “{name}”. Use `ispdesk params list` para ver os nomes válidos."
+        ) from None
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Parse a value typed by a person (CLI, CSV) for parameter `name`.
+
+    Yes/no parameters take sim/não (nao, s/n, true/false; case- and accent-insensitive); day counts
+    take whole numbers; decimals take a comma or a point.
+
+    Raises:
+        BusinessRuleError: the value does not fit the parameter.
+    """
+    s = spec(name)
+    raw = (text or "").strip()
+    if s.kind is Kind.BOOL:
+        key = fold(raw)
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use sim ou não.")
+    if s.kind is Kind.INT:
+        if not raw.lstrip("-").isdigit():
+            raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use um número inteiro de dias.")
+        return int(raw)
+    if s.kind is Kind.DECIMAL:
+        try:
+            return Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use um número, como 2,00.") from None
+    if s.kind is Kind.CHOICE:
+        allowed = [c for c, _ in s.choices]
+        if raw.lower() in allowed:
+            return raw.lower()
+        raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use um destes: {', '.join(allowed)}.")
+    return raw
+
+
+def to_storage(name: str, value: Any) -> str:
+    """Value → text column."""
+    s = spec(name)
+    if s.kind is Kind.BOOL:
+        return "sim" if value else "nao"
+    return str(value)
+
+
+def from_storage(name: str, text: str) -> Any:
+    """Text column → typed value."""
+    return parse_value(name, text)
+
+
+def display(name: str, value: Any) -> str:
+    """Value as shown to a person (sim/não, 2,00 …)."""
+    s = spec(name)
+    if s.kind is Kind.BOOL:
+        return "sim" if value else "não"
+    if s.kind is Kind.DECIMAL:
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+def _check_bounds(s: ParameterSpec, value: Any) -> str | None:
+    if s.kind not in (Kind.INT, Kind.DECIMAL):
+        return None
+    if s.minimum is not None and value < s.minimum:
+        floor = f" ({s.legal_floor})" if s.legal_floor else ""
+        return f"{s.label}: o mínimo é {display(s.name, s.minimum)}{floor}."
+    if s.maximum is not None and value > s.maximum:
+        limit = f" ({s.legal_floor})" if s.legal_floor else ""
+        return f"{s.label}: o máximo é {display(s.name, s.maximum)}{limit}."
+    return None
+
+
+def _check_ladder(values: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    notice = values["dias_aviso"]
+    floor = notice + 15
+    for name in ("dias_reducao", "dias_bloqueio"):
+        if values[name] < floor:
+            errors[name] = (
+                f"{BY_NAME[name].label}: o mínimo é {floor} dias (aviso em {notice} + 15 dias; "
+                "RGC 765: suspensão só 15 dias após a notificação)."
+            )
+    if values["reducao_habilitada"] and values["dias_reducao"] > values["dias_bloqueio"]:
+        errors.setdefault(
+            "dias_reducao", "A redução deve vir antes do bloqueio: dias_reducao não pode passar de dias_bloqueio."
+        )
+    return errors
+
+
+CROSS_CHECKS: tuple[Callable[[Mapping[str, Any]], dict[str, str]], ...] = (_check_ladder,)
+
+
+def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
+    """All errors (name → Portuguese message) of a full set of parameter values."""
+    errors: dict[str, str] = {}
+    for s in SPECS:
+        message = _check_bounds(s, values[s.name])
+        if message:
+            errors[s.name] = message
+    for check in CROSS_CHECKS:
+        for name, message in check(values).items():
+            errors.setdefault(name, message)
+    return errors
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter at its default."""
+    return {s.name: s.default for s in SPECS}

@@ -1,0 +1,184 @@
+"""Users: first administrator, login, management by administrators."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from ispdesk.db.models import User
+from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.permissions import Permission, Role
+from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 6
+
+
+def hash_password(password: str) -> str:
+    """Argon2 hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(hashed: str, password: str) -> bool:
+    """True when `password` matches `hashed`."""
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user as lists and dialogs see it (no hash)."""
+
+    id: uuid.UUID
+    login: str
+    name: str
+    role: Role
+    active: bool
+    last_login_at: datetime | None
+    version: int
+
+
+def _row(u: User) -> UserRow:
+    return UserRow(u.id, u.login, u.name, Role(u.role), u.active, u.last_login_at, u.version)
+
+
+def _validate(login: str, password: str | None, role: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not login or not login.strip() or len(login) > 60 or " " in login.strip():
+        errors["login"] = "Informe um login sem espaços, com até 60 caracteres."
+    if password is not None and len(password) < MIN_PASSWORD:
+        errors["password"] = f"A senha precisa ter pelo menos {MIN_PASSWORD} caracteres."
+    if role not in {r.value for r in Role}:
+        errors["role"] = f"Perfil desconhecido: “{role}”. Use administrador, atendimento ou financeiro."
+    return errors
+
+
+def has_users(factory: UnitOfWorkFactory) -> bool:
+    """False on an empty database (the app then asks for the first administrator)."""
+    with factory(Actor.system()) as uow:
+        return bool(uow.session.scalar(select(func.count()).select_from(User)))
+
+
+def create_first_admin(factory: UnitOfWorkFactory, login: str, name: str, password: str) -> UserRow:
+    """Create the first administrator; refused once any user exists."""
+    with factory(Actor.system()) as uow:
+        if uow.session.scalar(select(func.count()).select_from(User)):
+            raise BusinessRuleError("Já existe um administrador. Entre com um usuário existente.")
+        errors = _validate(login, password, Role.ADMINISTRADOR.value)
+        if errors:
+            raise ValidationError(errors)
+        user = User(login=login.strip(), name=name.strip() or login.strip(), password_hash=hash_password(password),
+                    role=Role.ADMINISTRADOR.value, active=True, created_at=uow.now, created_by="primeiro-acesso")
+        uow.session.add(user)
+        uow.session.flush()
+        uow.audit("user", user.id, "create", {"login": [None, user.login], "role": [None, user.role]},
+                  summary=f"Primeiro administrador {user.login} criado")
+        uow.commit()
+        return _row(user)
+
+
+def authenticate(factory: UnitOfWorkFactory, login: str, password: str) -> Actor:
+    """Check login and password; return the actor.
+
+    Raises:
+        BusinessRuleError: wrong login/password or inactive user (same message, on purpose).
+    """
+    with factory(Actor.system()) as uow:
+        user = uow.session.scalar(select(User).where(User.login == login.strip()))
+        if user is None or not user.active or not verify_password(user.password_hash, password):
+            raise BusinessRuleError("Login ou senha incorretos, ou usuário inativo.")
+        user.last_login_at = uow.now
+        uow.commit()
+        return Actor.for_role(user.login, user.role, user.name)
+
+
+def actor_for(factory: UnitOfWorkFactory, login: str) -> Actor:
+    """The actor of an existing active user, without password (embedding, tests)."""
+    with factory(Actor.system()) as uow:
+        user = uow.session.scalar(select(User).where(User.login == login))
+        if user is None or not user.active:
+            raise NotFound(f"Usuário “{login}” não existe ou está inativo.")
+        return Actor.for_role(user.login, user.role, user.name)
+
+
+def list_users(uow: UnitOfWork) -> list[UserRow]:
+    """Every user, by login."""
+    uow.require(Permission.USERS_MANAGE)
+    with uow:
+        return [_row(u) for u in uow.session.scalars(select(User).order_by(User.login))]
+
+
+def add_user(uow: UnitOfWork, login: str, password: str, role: str, name: str = "") -> UserRow:
+    """Create a user (administrators only); login unique."""
+    uow.require(Permission.USERS_MANAGE)
+    errors = _validate(login, password, role)
+    if errors:
+        raise ValidationError(errors)
+    with uow:
+        if uow.session.scalar(select(User.id).where(User.login == login.strip())):
+            raise ValidationError({"login": f"Já existe um usuário com o login “{login}”."})
+        user = User(login=login.strip(), name=name.strip() or login.strip(), password_hash=hash_password(password),
+                    role=role, active=True, created_at=uow.now, created_by=uow.actor.login)
+        uow.session.add(user)
+        uow.session.flush()
+        uow.audit("user", user.id, "create", {"login": [None, user.login], "role": [None, role]},
+                  summary=f"Usuário {user.login} criado ({role})")
+        uow.commit()
+        return _row(user)
+
+
+def update_user(
+    uow: UnitOfWork,
+    login: str,
+    *,
+    role: str | None = None,
+    name: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> UserRow:
+    """Change a user's role, name, active flag or password (administrators only, audited)."""
+    uow.require(Permission.USERS_MANAGE)
+    errors = _validate(login, password, role or Role.ATENDIMENTO.value)
+    if errors:
+        raise ValidationError(errors)
+    with uow:
+        user = uow.session.scalar(select(User).where(User.login == login))
+        if user is None:
+            raise NotFound(f"Usuário “{login}” não encontrado.")
+        diff: dict[str, list[object]] = {}
+        if role is not None and role != user.role:
+            if user.role == Role.ADMINISTRADOR.value and _last_active_admin(uow, user):
+                raise BusinessRuleError("Este é o último administrador ativo; crie outro antes de mudar o perfil.")
+            diff["role"] = [user.role, role]
+            user.role = role
+        if name is not None and name != user.name:
+            diff["name"] = [user.name, name]
+            user.name = name
+        if active is not None and active != user.active:
+            if not active and user.role == Role.ADMINISTRADOR.value and _last_active_admin(uow, user):
+                raise BusinessRuleError("Este é o último administrador ativo; ele não pode ser desativado.")
+            diff["active"] = [user.active, active]
+            user.active = active
+        if password is not None:
+            user.password_hash = hash_password(password)
+            diff["password"] = ["***", "***"]
+        if diff:
+            uow.audit("user", user.id, "update", diff, summary=f"Usuário {user.login} alterado")
+        uow.commit()
+        return _row(user)
+
+
+def _last_active_admin(uow: UnitOfWork, user: User) -> bool:
+    others = uow.session.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == Role.ADMINISTRADOR.value, User.active.is_(True), User.id != user.id
+        )
+    )
+    return not others

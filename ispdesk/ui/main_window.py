@@ -1,0 +1,117 @@
+"""The main window: a shell of tabs and menus filled from `ispdesk.ui.registry`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+
+from ispdesk import __version__
+from ispdesk.domain.permissions import ROLE_LABELS
+from ispdesk.ui import registry
+from ispdesk.ui.context import AppContext
+from ispdesk.ui.extensions import load_all
+
+MENU_ORDER = ("Arquivo", "Cadastros", "Financeiro", "Ferramentas", "Relatórios", "Configurações", "Ajuda")
+
+
+def tr(text: str) -> str:
+    """Translate in the main-window context."""
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class MainWindow(QMainWindow):
+    """Logged-in window: tabs (`mainTabs`) and menus; knows the context shared by every tab.
+
+    Attributes:
+        context: database factory, logged-in actor and data events.
+        tabs: the `mainTabs` QTabWidget.
+    """
+
+    def __init__(self, context: AppContext, database_label: str = "") -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("MainWindow")
+        who = context.actor.name or context.actor.login
+        role = ROLE_LABELS.get(context.actor.role, context.actor.role.value)
+        title = tr("ispdesk — {who} ({role})").format(who=who, role=role)
+        if database_label:
+            title += f" — {database_label}"
+        self.setWindowTitle(title)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.resize(1280, 800)
+        load_all()
+        self._build_tabs()
+        self._build_menus()
+        self.statusBar().showMessage(tr("Conectado como {who}").format(who=context.actor.login))
+
+    def _build_tabs(self) -> None:
+        for spec in sorted(registry.TABS, key=lambda s: s.order):
+            if spec.permission is not None and not self.context.can(spec.permission):
+                continue
+            widget = spec.factory(self.context, self.tabs)
+            self.tabs.addTab(widget, spec.title)
+
+    def _menu(self, path: tuple[str, ...]) -> QMenu:
+        bar = self.menuBar()
+        parent: QMenu | None = None
+        for depth, title in enumerate(path):
+            holder = bar if parent is None else parent
+            found = None
+            for action in holder.actions():
+                if action.menu() is not None and action.text().replace("&", "") == title:
+                    found = action.menu()
+            if found is None:
+                found = holder.addMenu(title)
+                found.setObjectName("menu_" + "_".join(path[: depth + 1]))
+            parent = found  # type: ignore[assignment]
+        assert parent is not None
+        return parent
+
+    def _build_menus(self) -> None:
+        for title in MENU_ORDER:
+            self._menu((title,))
+        for spec in sorted(registry.MENU_ACTIONS, key=lambda s: (s.menu, s.order)):
+            if spec.permission is not None and not self.context.can(spec.permission):
+                continue
+            action = QAction(spec.title, self)
+            action.setObjectName(spec.object_name)
+            if spec.shortcut:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            action.triggered.connect(lambda _checked=False, h=spec.handler: h(self))
+            self._menu(spec.menu).addAction(action)
+        quit_action = QAction(tr("Sair"), self)
+        quit_action.setObjectName("actionQuit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self._menu(("Arquivo",)).addAction(quit_action)
+        about = QAction(tr("Sobre o ispdesk"), self)
+        about.setObjectName("actionAbout")
+        about.triggered.connect(self._about)
+        self._menu(("Ajuda",)).addAction(about)
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if menu is not None and not menu.actions():
+                action.setVisible(False)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("Sobre o ispdesk"),
+                          tr("ispdesk {version}\nBack office para provedores de internet.").format(version=__version__))
+
+    def find_tab(self, object_name: str) -> QWidget | None:
+        """The tab widget with `object_name`, or None."""
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if widget.objectName() == object_name:
+                return widget
+        return None
+
+    def show_tab(self, object_name: str) -> QWidget | None:
+        """Bring the tab with `object_name` to front and return it."""
+        widget = self.find_tab(object_name)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+        return widget

@@ -1,0 +1,1 @@
+"""Qt table models over plain rows (frozen dataclasses), never a live session."""

@@ -1,0 +1,156 @@
+"""Generic table models: `RowsTableModel` (a list set at once) and `PagedTableModel` (fetchMore).
+
+Columns are declared once with a translatable header, a display function and a sort value with
+native types (dates sort as dates, money as Decimal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+R = TypeVar("R")
+K = TypeVar("K")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """A column: header, how to show a row, how to sort it, alignment."""
+
+    header: str
+    display: Callable[[R], str]
+    sort_value: Callable[[R], Any] | None = None
+    align_right: bool = False
+    tooltip: Callable[[R], str] | None = None
+
+
+class RowsTableModel(QAbstractTableModel, Generic[R]):
+    """Rows set at once with `set_rows()`; small and medium lists."""
+
+    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[R] = []
+
+    # --- API -------------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> R:
+        """The row object at `row`."""
+        return self._rows[row]
+
+    def rows(self) -> list[R]:
+        """A copy of every row."""
+        return list(self._rows)
+
+    # --- Qt --------------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._columns):
+                return self._columns[section].header
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == SORT_ROLE:
+            return (column.sort_value or column.display)(row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        spec = self._columns[column]
+        key = spec.sort_value or spec.display
+
+        def safe(row: R) -> tuple[bool, Any]:
+            value = key(row)
+            return (value is None, value if value is not None else 0)
+
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=safe, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+class PagedTableModel(RowsTableModel[R], Generic[R, K]):
+    """Rows fetched a page at a time (keyset pagination) as the view scrolls.
+
+    `fetch_page(after_key, limit)` returns the rows after `after_key` (None = from the start);
+    `key_of(row)` gives the keyset key of a row. A million rows cost no more than a screenful.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        fetch_page: Callable[[K | None, int], Sequence[R]],
+        key_of: Callable[[R], K],
+        page_size: int = 200,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(columns, parent)
+        self._fetch_page = fetch_page
+        self._key_of = key_of
+        self.page_size = page_size
+        self._exhausted = False
+
+    def set_fetcher(self, fetch_page: Callable[[K | None, int], Sequence[R]]) -> None:
+        """Replace the query (new search or filter) and load the first page."""
+        self._fetch_page = fetch_page
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the first page again."""
+        first = list(self._fetch_page(None, self.page_size))
+        self._exhausted = len(first) < self.page_size
+        self.set_rows(first)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and bool(self._rows)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted or not self._rows:
+            return
+        more = list(self._fetch_page(self._key_of(self._rows[-1]), self.page_size))
+        if len(more) < self.page_size:
+            self._exhausted = True
+        if not more:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Paged lists keep the database order (sorting a partial list would mislead)."""
+        return

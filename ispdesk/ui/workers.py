@@ -1,0 +1,126 @@
+"""Long work off the GUI thread: a QRunnable with progress, cancel, result and error signals."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from ispdesk.domain.errors import BusinessRuleError
+
+log = logging.getLogger(__name__)
+
+
+class Progress:
+    """Handed to the job: report progress, ask whether the user cancelled."""
+
+    def __init__(self, signals: WorkerSignals, cancel_event: threading.Event) -> None:
+        self._signals = signals
+        self._cancel = cancel_event
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        """Tell the dialog how far the job is."""
+        self._signals.progress.emit(done, total, text)
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the user pressed Cancelar; the job should stop and roll back."""
+        return self._cancel.is_set()
+
+
+class WorkerSignals(QObject):
+    """Signals of a worker.
+
+    Signals:
+        progress(int, int, str): done, total, text.
+        finished(object): the job's result.
+        failed(str): a Portuguese message (rule error) or a bug description.
+    """
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class Worker(QRunnable):
+    """Runs ``job(progress)`` in the global thread pool."""
+
+    def __init__(self, job: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.job = job
+        self.signals = WorkerSignals()
+        self.cancel_event = threading.Event()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.job(Progress(self.signals, self.cancel_event))
+        except BusinessRuleError as exc:
+            self.signals.failed.emit(exc.message)
+        except Exception:  # a bug: log it with its traceback
+            log.exception("erro na tarefa em segundo plano")
+            self.signals.failed.emit("Erro inesperado:\n" + traceback.format_exc(limit=3))
+        else:
+            self.signals.finished.emit(result)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+def run_in_background(
+    parent: QWidget,
+    title: str,
+    job: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str], None] | None = None,
+    show_dialog: bool = True,
+) -> Worker:
+    """Run `job` in a worker thread with a cancellable progress dialog; the window never freezes.
+
+    Returns:
+        The worker (tests may wait on ``worker.signals.finished``).
+    """
+    worker = Worker(job)
+    dialog: QProgressDialog | None = None
+    if show_dialog:
+        dialog = QProgressDialog(title, parent.tr("Cancelar"), 0, 0, parent)
+        dialog.setObjectName("progressDialog")
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(worker.cancel)
+
+        def _progress(done: int, total: int, text: str) -> None:
+            assert dialog is not None
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+            if text:
+                dialog.setLabelText(text)
+
+        worker.signals.progress.connect(_progress)
+
+    def _close() -> None:
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
+
+    def _done(result: Any) -> None:
+        _close()
+        on_done(result)
+
+    def _failed(message: str) -> None:
+        _close()
+        if on_error is not None:
+            on_error(message)
+        else:
+            QMessageBox.warning(parent, title, message)
+
+    worker.signals.finished.connect(_done)
+    worker.signals.failed.connect(_failed)
+    QThreadPool.globalInstance().start(worker)
+    return worker
