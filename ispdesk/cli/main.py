@@ -1,15 +1,18 @@
-"""Entry point of the `ispdesk` command: builds the parser from every area's `register`."""
+"""Entry point of the `ispdesk` command: builds the parser from every area's `register`.
+
+Every module of `ispdesk.cli` with a ``register(top, groups)`` function adds its commands.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from ispdesk import __version__
 from ispdesk.cli.context import EXIT_ERROR, CliContext, err
+from ispdesk.discovery import area_modules
 from ispdesk.domain.errors import BusinessRuleError
 
 #: Command groups; each area module adds its commands to these with `register(top, groups)`.
@@ -25,11 +28,6 @@ GROUPS: dict[str, str] = {
     "report": "Relatórios",
 }
 
-#: Modules with a ``register(top, groups)`` function, in help order.
-AREA_MODULES = (
-    "ispdesk.cli.admin",
-    "ispdesk.cli.customers",
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,8 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         group_parser = top.add_parser(name, help=help_text, description=help_text)
         groups[name] = group_parser.add_subparsers(dest="subcommand", metavar="AÇÃO", required=True,
                                                    parser_class=_Parser)
-    for module_name in AREA_MODULES:
-        importlib.import_module(module_name).register(top, groups)
+    for module in area_modules("ispdesk.cli"):
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(top, groups)
     return parser
 
 

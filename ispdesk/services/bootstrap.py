@@ -1,7 +1,8 @@
 """Reference data every database needs (sequences, catalogues, templates), seeded idempotently.
 
-`ensure_reference_data` runs after every upgrade (`ispdesk db upgrade`, app start). Each area adds
-its seeder to `SEEDERS`; a seeder must only insert what is missing.
+`ensure_reference_data` runs after every upgrade (`ispdesk db upgrade`, app start). Each area has a
+module in `ispdesk/services/seeds/` with a ``seed(uow)`` function; a seeder only inserts what is
+missing (it runs on every start).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ispdesk.db.models import Sequence
+from ispdesk.discovery import area_modules
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 SEQUENCE_NAMES = ("customer_code", "contract_number", "adjustment_batch")
@@ -26,13 +28,16 @@ def seed_sequences(uow: UnitOfWork) -> None:
             session.add(Sequence(name=name, next_value=1))
 
 
-SEEDERS: list[Callable[[UnitOfWork], None]] = [seed_sequences]
+def seeders() -> list[Callable[[UnitOfWork], None]]:
+    """The sequence seeder, then every area's ``seed`` in module-name order."""
+    found = [m.seed for m in area_modules("ispdesk.services.seeds") if hasattr(m, "seed")]
+    return [seed_sequences, *found]
 
 
 def ensure_reference_data(factory: UnitOfWorkFactory) -> None:
     """Run every seeder in one transaction."""
     with factory(Actor.system()) as uow:
-        for seeder in SEEDERS:
+        for seeder in seeders():
             seeder(uow)
             uow.session.flush()
         uow.commit()

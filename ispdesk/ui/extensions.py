@@ -1,15 +1,15 @@
-"""Imports every area's UI module so it registers its tabs and menu actions."""
+"""Loads every area UI module (``ispdesk/ui/areas/*.py``) so it registers its tabs and actions."""
 
 from __future__ import annotations
 
-import importlib
+from ispdesk.discovery import area_modules
 
-UI_MODULES: tuple[str, ...] = (
-    "ispdesk.ui.admin_menu",
-)
+_loaded = False
 
 
 def load_all() -> None:
     """Import every area UI module once."""
-    for name in UI_MODULES:
-        importlib.import_module(name)
+    global _loaded
+    if not _loaded:
+        area_modules("ispdesk.ui.areas")
+        _loaded = True

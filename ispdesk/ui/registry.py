@@ -45,3 +45,37 @@ class MenuActionSpec:
 
 TABS: list[TabSpec] = []
 MENU_ACTIONS: list[MenuActionSpec] = []
+
+
+@dataclass(frozen=True)
+class ContractActionSpec:
+    """An action on one or more contracts (contract form buttons and the contracts tab's context menu).
+
+    `handler(parent, context, contract_ids)` performs it (opening its own dialogs) and returns True
+    when data changed. `multi` = also offered for a multi-selection.
+    """
+
+    title: str
+    object_name: str
+    handler: Callable[[QWidget, AppContext, list], bool]
+    permission: Permission | None = None
+    multi: bool = False
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ContractPanelSpec:
+    """A tab of the contract form (charges, access history, documents …).
+
+    `factory(context, contract_id, parent)` returns a widget with a ``reload()`` method.
+    """
+
+    title: str
+    object_name: str
+    factory: Callable[[AppContext, object, QWidget | None], QWidget]
+    permission: Permission | None = None
+    order: int = 100
+
+
+CONTRACT_ACTIONS: list[ContractActionSpec] = []
+CONTRACT_PANELS: list[ContractPanelSpec] = []

@@ -1,0 +1,1 @@
+"""Modules that append to the lists in `ispdesk.services.hooks` when imported."""

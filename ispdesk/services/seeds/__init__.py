@@ -1,0 +1,1 @@
+"""Reference-data seeders, one module per area, each with ``seed(uow)`` (idempotent)."""
