@@ -2,16 +2,20 @@
 
 - `DEBT_CHANGED`: called inside the transaction after a payment, reversal or cancellation changed a
   contract's open debt (the access-control area restores access at once when the debt is paid).
+- `BEFORE_CHARGES`: called by the charge generation task before it generates charges up to a date
+  (the adjustment area applies scheduled value changes whose effective date has come).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ispdesk.services.uow import UnitOfWork
 
 DEBT_CHANGED: list[Callable[[UnitOfWork, Any], None]] = []
+BEFORE_CHARGES: list[Callable[[UnitOfWork, date], None]] = []
 
 
 def debt_changed(uow: UnitOfWork, contract: Any) -> None:
@@ -19,6 +23,13 @@ def debt_changed(uow: UnitOfWork, contract: Any) -> None:
     _load()
     for hook in DEBT_CHANGED:
         hook(uow, contract)
+
+
+def before_charges(uow: UnitOfWork, until: date) -> None:
+    """Run every `BEFORE_CHARGES` hook for the generation date `until`."""
+    _load()
+    for hook in BEFORE_CHARGES:
+        hook(uow, until)
 
 
 _loaded = False
