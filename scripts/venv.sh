@@ -19,3 +19,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
   touch "$stamp"
 fi
+# Qt Designer forms (ui/*.ui) → ispdesk/ui/forms/ui_*.py with the pinned pyside6-uic
+if [ -f scripts/build_forms.py ]; then .venv/bin/python scripts/build_forms.py; fi
