@@ -1,0 +1,692 @@
+"""Customers (clientes): create, update, read and search, under the general parameters.
+
+Every entry point (form, CSV import, scripts) goes through `check_draft_in` — the same checks the
+form shows inline are the ones the save path and the importer run. Error keys are the Portuguese
+CSV column names (``nome``, ``cpf_cnpj``, ``celular`` …, see `FIELDS`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
+from ispdesk.domain.contact import (
+    mask_cep,
+    mask_phone,
+    normalize_cep,
+    normalize_email,
+    normalize_mobile,
+    normalize_phone,
+)
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.documents import PersonType, mask_document, validate_document
+from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
+from ispdesk.domain.permissions import Permission
+from ispdesk.domain.text import fold
+from ispdesk.services import parameters as params_service
+from ispdesk.services.customer_search import CustomerListRow, search_customers, search_customers_in
+from ispdesk.services.uow import UnitOfWork
+
+__all__ = [
+    "FIELDS",
+    "STATUSES",
+    "UFS",
+    "CustomerDraft",
+    "CustomerListRow",
+    "CustomerRow",
+    "SaveResult",
+    "check_draft",
+    "check_draft_in",
+    "create_customer",
+    "create_customer_in",
+    "customer_has_open_debt_in",
+    "get_customer",
+    "get_customer_in",
+    "search_customers",
+    "search_customers_in",
+    "update_customer",
+    "update_customer_in",
+]
+
+#: Field keys (Portuguese CSV column names) → attribute of `CustomerDraft`.
+FIELDS: dict[str, str] = {
+    "nome": "name",
+    "cpf_cnpj": "document",
+    "tipo_pessoa": "person_type",
+    "rg_ie": "rg_ie",
+    "data_nascimento": "birth_date",
+    "email": "email",
+    "email_secundario": "secondary_email",
+    "celular": "mobile",
+    "telefone": "phone",
+    "cep": "cep",
+    "endereco": "street",
+    "numero": "number",
+    "complemento": "complement",
+    "bairro": "district",
+    "cidade": "city",
+    "uf": "state",
+    "hotsite_login": "portal_login",
+    "hotsite_senha": "portal_password",
+    "status": "status",
+    "observacao": "notes",
+}
+_KEY_OF = {attr: key for key, attr in FIELDS.items()}
+
+#: The 27 federative units (26 states + DF).
+UFS: frozenset[str] = frozenset({
+    "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
+    "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
+})
+STATUSES = ("ativo", "inativo")
+MIN_PORTAL_PASSWORD = 6
+_MAX_LEN = {"name": 200, "rg_ie": 30, "street": 200, "number": 20, "complement": 100, "district": 100,
+            "city": 100, "portal_login": 60}
+_LABEL = {"name": "Nome", "rg_ie": "RG/IE", "street": "Endereço", "number": "Número", "complement": "Complemento",
+          "district": "Bairro", "city": "Cidade", "portal_login": "Login do hotsite"}
+
+
+@dataclass(frozen=True)
+class CustomerDraft:
+    """What the form or a CSV row provides, as typed (masks allowed); ``""`` means empty.
+
+    Attributes:
+        person_type: ``"F"`` / ``"J"``; inferred from the document when None or empty.
+        portal_password: the new hotsite password; None (or ``""``) keeps the current one on update.
+        status: ``"ativo"`` or ``"inativo"``.
+    """
+
+    name: str
+    document: str = ""
+    person_type: str | None = None
+    rg_ie: str = ""
+    birth_date: date | None = None
+    email: str = ""
+    secondary_email: str = ""
+    mobile: str = ""
+    phone: str = ""
+    cep: str = ""
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    city: str = ""
+    state: str = ""
+    portal_login: str = ""
+    portal_password: str | None = field(default=None, repr=False)
+    status: str = "ativo"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """A customer as the form and the exports see it (never the password hash).
+
+    `document`, `mobile`, `phone` and `cep` are unmasked; use the ``*_masked`` properties to show them.
+    """
+
+    id: uuid.UUID
+    code: int
+    person_type: str
+    name: str
+    document: str
+    rg_ie: str
+    birth_date: date | None
+    email: str
+    secondary_email: str
+    mobile: str
+    phone: str
+    cep: str
+    street: str
+    number: str
+    complement: str
+    district: str
+    city: str
+    state: str
+    portal_login: str
+    has_portal_password: bool
+    status: str
+    notes: str
+    created_at: datetime
+    created_by: str
+    updated_at: datetime | None
+    updated_by: str | None
+    version: int
+
+    @property
+    def document_masked(self) -> str:
+        """CPF ``529.982.247-25`` / CNPJ ``12.ABC.345/01DE-35``."""
+        return mask_document(self.document) if self.document else ""
+
+    @property
+    def mobile_masked(self) -> str:
+        """``(11) 98765-4321``."""
+        return mask_phone(self.mobile) if self.mobile else ""
+
+    @property
+    def phone_masked(self) -> str:
+        """``(11) 3456-7890``."""
+        return mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def cep_masked(self) -> str:
+        """``01310-100``."""
+        return mask_cep(self.cep) if self.cep else ""
+
+    def to_draft(self) -> CustomerDraft:
+        """A draft with the current values (masked), for editing; the password is left unchanged (None)."""
+        return CustomerDraft(
+            name=self.name, document=self.document_masked, person_type=self.person_type, rg_ie=self.rg_ie,
+            birth_date=self.birth_date, email=self.email, secondary_email=self.secondary_email,
+            mobile=self.mobile_masked, phone=self.phone_masked, cep=self.cep_masked, street=self.street,
+            number=self.number, complement=self.complement, district=self.district, city=self.city,
+            state=self.state, portal_login=self.portal_login, portal_password=None, status=self.status,
+            notes=self.notes,
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """The saved customer and the warnings the user should still see (e.g. an allowed duplicate)."""
+
+    customer: CustomerRow
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------- rows
+
+
+def _row(c: Customer) -> CustomerRow:
+    return CustomerRow(
+        id=c.id, code=c.code, person_type=c.person_type, name=c.name, document=c.document or "",
+        rg_ie=c.rg_ie or "", birth_date=c.birth_date, email=c.email or "", secondary_email=c.secondary_email or "",
+        mobile=c.mobile or "", phone=c.phone or "", cep=c.cep or "", street=c.street or "", number=c.number or "",
+        complement=c.complement or "", district=c.district or "", city=c.city or "", state=c.state or "",
+        portal_login=c.portal_login or "", has_portal_password=bool(c.portal_password_hash), status=c.status,
+        notes=c.notes or "", created_at=c.created_at, created_by=c.created_by, updated_at=c.updated_at,
+        updated_by=c.updated_by, version=c.version,
+    )
+
+
+# ------------------------------------------------------------------------------------ lookups (DB)
+
+
+@dataclass(frozen=True)
+class ExistingCustomer:
+    """A customer found by a duplicate check: enough to name it in a message."""
+
+    id: uuid.UUID
+    code: int
+    name: str
+    status: str
+    has_open_debt: bool
+
+    def describe(self) -> str:
+        """``código 12, Maria da Silva, inativo, com débito em aberto``."""
+        parts = [f"código {self.code}", self.name, self.status]
+        if self.has_open_debt:
+            parts.append("com débito em aberto")
+        return ", ".join(parts)
+
+
+class Lookups:
+    """Database questions the checks ask; the importer replaces them with prefetched answers.
+
+    Attributes:
+        session: an open session.
+        today: the business date (open debt = charge due before it).
+    """
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.session = session
+        self.today = today
+
+    def same_document(self, document: str) -> list[ExistingCustomer]:
+        """Customers holding `document` (normalised), oldest code first."""
+        rows = self.session.execute(
+            select(Customer.id, Customer.code, Customer.name, Customer.status)
+            .where(Customer.document == document)
+            .order_by(Customer.code)
+            .limit(5)
+        ).all()
+        return [
+            ExistingCustomer(r.id, r.code, r.name, r.status, customer_has_open_debt_in(self.session, r.id, self.today))
+            for r in rows
+        ]
+
+    def portal_login_owner(self, login: str) -> tuple[uuid.UUID, int, str] | None:
+        """(id, code, name) of the customer using hotsite `login`, if any."""
+        r = self.session.execute(
+            select(Customer.id, Customer.code, Customer.name).where(Customer.portal_login == login)
+        ).first()
+        return None if r is None else (r.id, r.code, r.name)
+
+
+def customer_has_open_debt_in(session: Session, customer_id: uuid.UUID, today: date | None = None) -> bool:
+    """True when a contract of the customer has a charge still ``aberta`` and past due.
+
+    Args:
+        today: the business date; defaults to the computer's date.
+    """
+    day = today or date.today()
+    stmt = select(
+        exists().where(
+            Contract.customer_id == customer_id,
+            Charge.contract_id == Contract.id,
+            Charge.status == "aberta",
+            Charge.due_date < day,
+        )
+    )
+    return bool(session.scalar(stmt))
+
+
+# ------------------------------------------------------------------------------------------ checks
+
+
+@dataclass
+class CleanCustomer:
+    """A draft after the checks: normalised values ready to store (internal to services)."""
+
+    values: dict[str, Any]
+    password: str | None
+    warnings: list[str]
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _parse_person_type(raw: str | None) -> PersonType | None:
+    text = fold(raw or "")
+    if not text:
+        return None
+    if text in {"f", "pf", "fisica", "pessoa fisica"}:
+        return PersonType.FISICA
+    if text in {"j", "pj", "juridica", "pessoa juridica"}:
+        return PersonType.JURIDICA
+    raise BusinessRuleError(
+        f"Tipo de pessoa “{raw}” inválido. Use F (pessoa física) ou J (pessoa jurídica).", field="tipo_pessoa"
+    )
+
+
+def validate_draft(
+    draft: CustomerDraft,
+    params: Mapping[str, Any],
+    lookups: Lookups,
+    current: Customer | None = None,
+) -> tuple[CleanCustomer, dict[str, str]]:
+    """Run every customer rule on `draft`; return the normalised values and the errors by field.
+
+    Args:
+        draft: the values as typed.
+        params: the general parameters (`parameters.load`).
+        lookups: database questions (duplicates, hotsite login owner).
+        current: the stored customer when updating.
+    """
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    values: dict[str, Any] = {}
+
+    def guard(key: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except BusinessRuleError as exc:
+            errors[key] = exc.message
+            return None
+
+    name = " ".join(_text(draft.name).split())
+    if not name:
+        errors["nome"] = "Informe o nome (ou a razão social) do cliente."
+    values["name"] = name
+    values["name_folded"] = fold(name)
+
+    for attr in ("rg_ie", "street", "number", "complement", "district", "city", "portal_login"):
+        text = _text(getattr(draft, attr))
+        limit = _MAX_LEN[attr]
+        if len(text) > limit:
+            errors[_KEY_OF[attr]] = f"{_LABEL[attr]} muito longo: no máximo {limit} caracteres (tem {len(text)})."
+        values[attr] = text or None
+    if len(name) > _MAX_LEN["name"]:
+        errors["nome"] = f"Nome muito longo: no máximo {_MAX_LEN['name']} caracteres (tem {len(name)})."
+
+    person_type = guard("tipo_pessoa", lambda: _parse_person_type(draft.person_type))
+    raw_doc = _text(draft.document)
+    document: str | None = None
+    if raw_doc:
+        checked = guard("cpf_cnpj", lambda: validate_document(raw_doc, person_type))
+        if checked is not None:
+            document, person_type = checked
+    elif params.get("cpf_cnpj_obrigatorio", True):
+        errors["cpf_cnpj"] = (
+            "Informe o CPF ou o CNPJ: é obrigatório pelos parâmetros gerais (cpf_cnpj_obrigatorio)."
+        )
+    values["document"] = document
+    values["person_type"] = (person_type or PersonType.FISICA).value
+
+    if document is not None and (current is None or current.document != document):
+        others = [e for e in lookups.same_document(document) if current is None or e.id != current.id]
+        if others:
+            shown = mask_document(document)
+            who = "; ".join(e.describe() for e in others)
+            first = others[0]
+            note = ""
+            if first.status == "inativo" or first.has_open_debt:
+                flags = [w for w, on in (("inativo", first.status == "inativo"),
+                                          ("com débito em aberto", first.has_open_debt)) if on]
+                note = f" Atenção: o cadastro existente está {' e '.join(flags)}."
+            if params.get("aceitar_cpf_cnpj_duplicado", False):
+                warnings.append(f"CPF/CNPJ {shown} já cadastrado ({who}).{note} O novo cadastro foi aceito "
+                                "porque os parâmetros permitem duplicados.")
+            else:
+                errors["cpf_cnpj"] = (
+                    f"CPF/CNPJ {shown} já cadastrado ({who}).{note} Use o cadastro existente ou peça a um "
+                    "administrador para permitir duplicados (aceitar_cpf_cnpj_duplicado).")
+
+    values["rg_ie"] = values["rg_ie"].upper() if values["rg_ie"] else None
+
+    birth = draft.birth_date
+    if birth is not None and birth > lookups.today:
+        errors["data_nascimento"] = (
+            f"Data de nascimento {format_date(birth)} está no futuro. Confira a data (dd/mm/aaaa)."
+        )
+    elif birth is not None and birth.year < 1900:
+        errors["data_nascimento"] = f"Data de nascimento {format_date(birth)} muito antiga. Confira o ano."
+    values["birth_date"] = birth
+
+    email = _text(draft.email)
+    if email:
+        values["email"] = guard("email", lambda: normalize_email(email, "email"))
+    else:
+        values["email"] = None
+        if params.get("email_obrigatorio", True):
+            errors["email"] = "Informe o e-mail principal: é obrigatório pelos parâmetros gerais (email_obrigatorio)."
+    values["email_folded"] = fold(values["email"]) if values["email"] else None
+    email2 = _text(draft.secondary_email)
+    values["secondary_email"] = guard("email_secundario", lambda: normalize_email(email2, "email_secundario")) \
+        if email2 else None
+
+    mobile = _text(draft.mobile)
+    if mobile:
+        values["mobile"] = guard("celular", lambda: normalize_mobile(mobile, "celular"))
+    else:
+        values["mobile"] = None
+        if params.get("celular_obrigatorio", True):
+            errors["celular"] = "Informe o celular: é obrigatório pelos parâmetros gerais (celular_obrigatorio)."
+    phone = _text(draft.phone)
+    values["phone"] = guard("telefone", lambda: normalize_phone(phone, "telefone")) if phone else None
+
+    cep = _text(draft.cep)
+    values["cep"] = guard("cep", lambda: normalize_cep(cep, "cep")) if cep else None
+    state = _text(draft.state).upper()
+    if state and state not in UFS:
+        errors["uf"] = f"UF “{draft.state}” não existe. Use a sigla do estado, por exemplo SP, MG ou DF."
+    values["state"] = state or None
+
+    login = values["portal_login"]
+    password = draft.portal_password or None
+    has_hash = bool(current is not None and current.portal_password_hash)
+    if login and " " in login:
+        errors["hotsite_login"] = "Login do hotsite não pode ter espaços."
+    if params.get("hotsite_obrigatorio", False):
+        if not login:
+            errors["hotsite_login"] = (
+                "Informe o login do hotsite: é obrigatório pelos parâmetros gerais (hotsite_obrigatorio).")
+        if password is None and not has_hash:
+            errors["hotsite_senha"] = (
+                "Informe a senha do hotsite: é obrigatória pelos parâmetros gerais (hotsite_obrigatorio).")
+    if password is not None:
+        if len(password) < MIN_PORTAL_PASSWORD:
+            errors["hotsite_senha"] = f"A senha do hotsite precisa ter pelo menos {MIN_PORTAL_PASSWORD} caracteres."
+        if not login:
+            errors.setdefault("hotsite_login", "Informe o login do hotsite para definir a senha.")
+    if login and "hotsite_login" not in errors and (current is None or current.portal_login != login):
+        owner = lookups.portal_login_owner(login)
+        if owner is not None and (current is None or owner[0] != current.id):
+            errors["hotsite_login"] = (
+                f"O login do hotsite “{login}” já é usado pelo cliente código {owner[1]} ({owner[2]}). "
+                "Escolha outro login.")
+
+    status = fold(draft.status or "ativo")
+    if status not in STATUSES:
+        errors["status"] = f"Situação “{draft.status}” inválida. Use ativo ou inativo."
+    values["status"] = status
+    values["notes"] = (draft.notes or "").strip() or None
+    return CleanCustomer(values, password, warnings), errors
+
+
+def check_draft_in(
+    uow: UnitOfWork, draft: CustomerDraft, customer_id: uuid.UUID | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """`check_draft` inside an open unit of work."""
+    current = _load(uow, customer_id) if customer_id is not None else None
+    clean, errors = validate_draft(draft, params_service.load(uow.session), Lookups(uow.session, uow.today), current)
+    return errors, clean.warnings
+
+
+def check_draft(
+    uow: UnitOfWork, draft: CustomerDraft, customer_id: uuid.UUID | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The checks the save path runs, without saving (inline validation in the form).
+
+    Args:
+        customer_id: the customer being edited (None for a new one).
+
+    Returns:
+        (errors by field key — ``nome``, ``cpf_cnpj`` … —, warnings).
+    """
+    with uow:
+        return check_draft_in(uow, draft, customer_id)
+
+
+# ------------------------------------------------------------------------------------ audit values
+
+
+def _shown(attr: str, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if attr == "document":
+        return mask_document(value)
+    if attr in ("mobile", "phone"):
+        return mask_phone(value)
+    if attr == "cep":
+        return mask_cep(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return value
+
+
+_AUDITED = [a for a in FIELDS.values() if a != "portal_password"]
+
+
+def audit_create_changes(values: Mapping[str, Any], has_password: bool) -> dict[str, list[Any]]:
+    """``{campo: [None, valor]}`` of a new customer (password as ``***``)."""
+    changes: dict[str, list[Any]] = {"codigo": [None, values["code"]]}
+    for attr in _AUDITED:
+        shown = _shown(attr, values.get(attr))
+        if shown is not None:
+            changes[_KEY_OF[attr]] = [None, shown]
+    if has_password:
+        changes["hotsite_senha"] = [None, "***"]
+    return changes
+
+
+# ------------------------------------------------------------------------------------------- write
+
+
+def _load(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
+    customer = uow.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("Cliente não encontrado (pode ter sido removido). Atualize a lista.")
+    return customer
+
+
+def _hash(password: str) -> str:
+    from ispdesk.services.users import hash_password
+
+    return hash_password(password)
+
+
+def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
+    """`create_customer` inside an open unit of work (no commit)."""
+    uow.require(Permission.CUSTOMERS_CREATE)
+    clean, errors = validate_draft(draft, params_service.load(uow.session), Lookups(uow.session, uow.today))
+    if errors:
+        raise ValidationError(errors)
+    values = dict(clean.values)
+    values["code"] = uow.next_numbers("customer_code")
+    customer = Customer(
+        **values,
+        portal_password_hash=_hash(clean.password) if clean.password else None,
+        created_at=uow.now,
+        created_by=uow.actor.login,
+    )
+    uow.session.add(customer)
+    uow.session.flush()
+    uow.audit("customer", customer.id, "create", audit_create_changes(values, clean.password is not None),
+              summary=f"Cliente {customer.code} – {customer.name} cadastrado")
+    return SaveResult(_row(customer), tuple(clean.warnings))
+
+
+def create_customer(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
+    """Register a new customer under the general parameters; audited.
+
+    Raises:
+        PermissionDenied: the actor may not create customers.
+        ValidationError: errors by field key (``nome``, ``cpf_cnpj`` …), in Portuguese.
+    """
+    uow.require(Permission.CUSTOMERS_CREATE)
+    with uow:
+        result = create_customer_in(uow, draft)
+        uow.commit()
+        return result
+
+
+def _changes_since(uow: UnitOfWork, customer: Customer, expected_version: int) -> list[str]:
+    missed = max(customer.version - expected_version, 1)
+    entries = uow.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "customer", AuditEntry.entity_id == str(customer.id),
+               AuditEntry.action == "update")
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(missed)
+    ).all()
+    lines: list[str] = []
+    for entry in reversed(entries):
+        when = entry.at.astimezone().strftime("%d/%m/%Y %H:%M")
+        for key, value in json.loads(entry.changes or "{}").items():
+            if isinstance(value, list) and len(value) == 2:
+                before, after = ("(vazio)" if v in (None, "") else v for v in value)
+                lines.append(f"{key}: {before} → {after} ({entry.actor}, {when})")
+    return lines
+
+
+def _conflict(uow: UnitOfWork, customer: Customer, expected_version: int) -> ConflictError:
+    lines = _changes_since(uow, customer, expected_version)
+    who = customer.updated_by or "outro usuário"
+    detail = "\n".join(lines) if lines else "(alterações não identificadas)"
+    return ConflictError(
+        f"O cliente {customer.code} – {customer.name} foi alterado por {who} enquanto você editava. "
+        f"Suas alterações não foram gravadas. O que mudou:\n{detail}\n"
+        "Reabra o cadastro e refaça suas alterações.",
+        lines,
+    )
+
+
+def update_customer_in(
+    uow: UnitOfWork, customer_id: uuid.UUID, draft: CustomerDraft, expected_version: int
+) -> SaveResult:
+    """`update_customer` inside an open unit of work (no commit)."""
+    uow.require(Permission.CUSTOMERS_EDIT)
+    customer = _load(uow, customer_id)
+    if customer.version != expected_version:
+        raise _conflict(uow, customer, expected_version)
+    clean, errors = validate_draft(draft, params_service.load(uow.session), Lookups(uow.session, uow.today), customer)
+    if errors:
+        raise ValidationError(errors)
+    diff: dict[str, list[Any]] = {}
+    for attr, new in clean.values.items():
+        old = getattr(customer, attr)
+        if (old or None) != (new or None):
+            if attr in FIELDS.values():
+                diff[_KEY_OF[attr]] = [_shown(attr, old), _shown(attr, new)]
+            setattr(customer, attr, new)
+    if clean.password is not None:
+        diff["hotsite_senha"] = ["***" if customer.portal_password_hash else None, "***"]
+        customer.portal_password_hash = _hash(clean.password)
+    if diff:
+        customer.updated_at = uow.now
+        customer.updated_by = uow.actor.login
+        try:
+            uow.session.flush()
+        except StaleDataError:
+            uow.session.rollback()
+            fresh = _load(uow, customer_id)
+            raise _conflict(uow, fresh, expected_version) from None
+        uow.audit("customer", customer.id, "update", diff,
+                  summary=f"Cliente {customer.code} – {customer.name} alterado: " + ", ".join(diff))
+    return SaveResult(_row(customer), tuple(clean.warnings))
+
+
+def update_customer(
+    uow: UnitOfWork, customer_id: uuid.UUID, draft: CustomerDraft, expected_version: int
+) -> SaveResult:
+    """Save changes to a customer; refused when someone saved it meanwhile.
+
+    Args:
+        expected_version: the `CustomerRow.version` the user loaded.
+
+    Raises:
+        ConflictError: another user saved the customer after it was loaded; the message (and
+            ``changes``) show what they changed, from the audit log.
+        ValidationError: errors by field key.
+        NotFound: the customer no longer exists.
+    """
+    uow.require(Permission.CUSTOMERS_EDIT)
+    with uow:
+        result = update_customer_in(uow, customer_id, draft, expected_version)
+        uow.commit()
+        return result
+
+
+# -------------------------------------------------------------------------------------------- read
+
+
+def get_customer_in(uow: UnitOfWork, customer_id: uuid.UUID) -> CustomerRow:
+    """`get_customer` inside an open unit of work."""
+    return _row(_load(uow, customer_id))
+
+
+def get_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> CustomerRow:
+    """One customer, by id.
+
+    Raises:
+        NotFound: no such customer.
+    """
+    uow.require(Permission.CUSTOMERS_VIEW)
+    with uow:
+        return get_customer_in(uow, customer_id)
+
+
+def draft_from_mapping(values: Mapping[str, Any]) -> CustomerDraft:
+    """A draft from field keys (``nome``, ``cpf_cnpj`` …); unknown keys are ignored."""
+    kwargs = {FIELDS[k]: v for k, v in values.items() if k in FIELDS}
+    return CustomerDraft(**kwargs)
+
+
+def draft_with(draft: CustomerDraft, **changes: Any) -> CustomerDraft:
+    """A copy of `draft` with some attributes changed."""
+    return replace(draft, **changes)
+
+
+def draft_fields() -> Iterable[str]:
+    """Attribute names of `CustomerDraft`, in declaration order."""
+    return [f.name for f in fields(CustomerDraft)]
