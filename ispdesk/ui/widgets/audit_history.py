@@ -1,0 +1,115 @@
+"""The audit history of one record (who, when, what, before → after), for any form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services import audit as audit_service
+from ispdesk.services.audit import AuditRow
+from ispdesk.ui.context import AppContext
+from ispdesk.ui.models.table import Column, RowsTableModel
+
+ACTION_LABELS = {
+    "create": "Inclusão",
+    "update": "Alteração",
+    "delete": "Exclusão",
+    "cancel": "Cancelamento",
+    "activate": "Ativação",
+    "renew": "Renovação",
+    "import": "Importação",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AuditHistoryWidget", text)
+
+
+def format_datetime(value: datetime) -> str:
+    """``27/11/2026 14:05`` in local time."""
+    local = value.astimezone() if value.tzinfo is not None else value
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def _action(row: AuditRow) -> str:
+    return ACTION_LABELS.get(row.action, row.action)
+
+
+def audit_columns() -> list[Column[AuditRow]]:
+    """Columns of the history table: data, usuário, ação, resumo, antes → depois."""
+    return [
+        Column(_tr("Data"), lambda r: format_datetime(r.at), sort_value=lambda r: r.at),
+        Column(_tr("Usuário"), lambda r: r.actor),
+        Column(_tr("Ação"), _action),
+        Column(_tr("Resumo"), lambda r: r.summary, tooltip=lambda r: r.summary),
+        Column(_tr("Alterações (antes → depois)"), lambda r: r.describe_changes().replace("\n", "; "),
+               tooltip=lambda r: r.describe_changes()),
+    ]
+
+
+class AuditHistoryModel(RowsTableModel[AuditRow]):
+    """Rows of the audit log of one record."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(audit_columns(), parent)
+
+
+class AuditHistoryWidget(QWidget):
+    """Lists ``services.audit.history(entity, entity_id)``, newest first; `reload()` refreshes.
+
+    objectNames: ``auditHistory`` (this widget), ``auditTable`` (the table).
+
+    Attributes:
+        model: the `AuditHistoryModel`.
+        table: the table view.
+    """
+
+    def __init__(self, context: AppContext, entity: str, entity_id: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditHistory")
+        self.context = context
+        self.entity = entity
+        self.entity_id = entity_id
+        self.model = AuditHistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("auditTable")
+        self.table.setAccessibleName(self.tr("Histórico de alterações"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("auditMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the history again."""
+        if self.entity_id is None:
+            self.model.set_rows([])
+            self.message.setText(self.tr("O histórico aparece depois que o registro for gravado."))
+            return
+        try:
+            rows = audit_service.history(self.context.uow(), self.entity, self.entity_id)
+        except BusinessRuleError as exc:
+            self.model.set_rows([])
+            self.message.setText(exc.message)
+            return
+        self.model.set_rows(rows)
+        self.message.setText(self.tr("{n} registro(s) no histórico.").format(n=len(rows)) if rows
+                             else self.tr("Nenhuma alteração registrada."))
+        self.table.resizeColumnsToContents()
+        for column in (3, 4):
+            if self.table.columnWidth(column) > 320:
+                self.table.setColumnWidth(column, 320)
