@@ -1,0 +1,360 @@
+"""Charges: recurring generation (set-based, streamed), one-off charges, listing.
+
+The billing convention (post-paid cycles anchored on the due day, pro-rata) lives in
+`ispdesk.domain.billing`; this module applies it to the database. Generation reads active contracts
+in keyset batches with the end of their last recurring charge, computes the new cycles in Python
+and inserts them with batched Core INSERTs — no per-contract ORM round trip — in one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ispdesk.db.models import Charge, Contract, Plan, SuspensionPeriod
+from ispdesk.domain import billing
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.ids import uuid7
+from ispdesk.domain.money import ZERO, format_brl, to_cents
+from ispdesk.domain.permissions import Permission
+from ispdesk.services import hooks
+from ispdesk.services import parameters as params_service
+from ispdesk.services.uow import UnitOfWork
+
+RECURRING, ONE_OFF, FINE = "mensalidade", "avulsa", "multa"
+OPEN, PAID, CANCELLED = "aberta", "paga", "cancelada"
+KINDS = (RECURRING, ONE_OFF, FINE)
+STATUSES = (OPEN, PAID, CANCELLED)
+
+#: Contracts read per batch during generation.
+BATCH = 5000
+
+#: Called with (contracts done, contracts total); returning False cancels the generation.
+Progress = Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    """A charge as the screens and exports show it."""
+
+    id: uuid.UUID
+    contract_id: uuid.UUID
+    contract_number: int
+    kind: str
+    description: str
+    period_start: date | None
+    period_end: date | None
+    due_date: date
+    amount: Decimal
+    paid_amount: Decimal
+    paid_on: date | None
+    status: str
+    plan_code: str | None
+
+    @property
+    def balance(self) -> Decimal:
+        """What is still owed (0 for paid or cancelled charges)."""
+        return ZERO if self.status != OPEN else to_cents(self.amount - self.paid_amount)
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """What a generation run did."""
+
+    until: date
+    charges: int
+    contracts: int
+    total: Decimal
+
+
+def row_of(charge: Charge, number: int) -> ChargeRow:
+    """The frozen row of a `Charge`."""
+    return ChargeRow(
+        charge.id, charge.contract_id, number, charge.kind, charge.description, charge.period_start,
+        charge.period_end, charge.due_date, charge.amount, charge.paid_amount, charge.paid_on, charge.status,
+        charge.plan_code,
+    )
+
+
+def recurring_description(plan_code: str | None, cycle: billing.Cycle) -> str:
+    """``Mensalidade FIBRA-300 10/01/2026 a 09/02/2026`` (+ `` (proporcional)`` when partial)."""
+    text = f"Mensalidade {plan_code or ''} {format_date(cycle.start)} a {format_date(cycle.end)}".replace("  ", " ")
+    return text + ("" if cycle.is_full else " (proporcional)")
+
+
+def billing_start(contract_base: date | None, activated_on: date | None, last_end: date | None) -> date | None:
+    """Where the next recurring charge starts: the day after the last one, else the base date."""
+    if last_end is not None:
+        return last_end + billing.ONE_DAY
+    return contract_base or activated_on
+
+
+def plan_cycles(
+    start: date | None,
+    due_day: int,
+    value: Decimal,
+    until: date,
+    divisor: str,
+    suspended: Sequence[tuple[date, date | None]] = (),
+) -> list[tuple[billing.Cycle, Decimal]]:
+    """The cycles to charge from `start` with due date on or before `until`, with their amounts."""
+    if start is None:
+        return []
+    return [(c, billing.cycle_amount(value, c, divisor, suspended))
+            for c in billing.cycles_due_until(start, due_day, until)]
+
+
+def charge_values(
+    uow: UnitOfWork, contract_id: uuid.UUID, plan_code: str | None, cycle: billing.Cycle, amount: Decimal
+) -> dict[str, Any]:
+    """Column values of a new recurring charge (zero-amount cycles are born paid)."""
+    return {
+        "id": uuid7(), "contract_id": contract_id, "kind": RECURRING,
+        "description": recurring_description(plan_code, cycle), "period_start": cycle.start,
+        "period_end": cycle.end, "due_date": cycle.due, "amount": amount, "paid_amount": ZERO,
+        "paid_on": None, "status": PAID if amount == 0 else OPEN, "plan_code": plan_code,
+        "created_at": uow.now, "created_by": uow.actor.login, "version": 1,
+    }
+
+
+def _last_end_subquery() -> Any:
+    return (
+        select(Charge.period_end)
+        .where(Charge.contract_id == Contract.id, Charge.kind == RECURRING)
+        .order_by(Charge.period_start.desc())
+        .limit(1)
+        .correlate(Contract)
+        .scalar_subquery()
+    )
+
+
+def suspensions_by_contract(
+    uow: UnitOfWork, low: uuid.UUID, high: uuid.UUID, ids: Iterable[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[tuple[date, date | None]]]:
+    """Suspension periods of the contracts with ids in [low, high] (one range query)."""
+    result: dict[uuid.UUID, list[tuple[date, date | None]]] = defaultdict(list)
+    query = select(SuspensionPeriod.contract_id, SuspensionPeriod.start_date, SuspensionPeriod.end_date).where(
+        SuspensionPeriod.contract_id >= low, SuspensionPeriod.contract_id <= high
+    )
+    for contract_id, start, end in uow.session.execute(query):
+        result[contract_id].append((start, end))
+    if ids is not None:
+        wanted = set(ids)
+        return {k: v for k, v in result.items() if k in wanted}
+    return result
+
+
+def generate_charges(uow: UnitOfWork, until: date, progress: Progress | None = None) -> GenerationResult:
+    """Create every recurring charge due on or before `until` for the active contracts (idempotent).
+
+    Runs the `BEFORE_CHARGES` hooks first (scheduled value changes), then generates in one
+    transaction and writes one audit row.
+
+    Raises:
+        PermissionDenied: the actor may not generate charges.
+        BusinessRuleError: cancelled through `progress`, or another generation ran at the same time.
+    """
+    uow.require(Permission.CHARGES_GENERATE)
+    with uow:
+        result = generate_charges_in(uow, until, progress=progress)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise BusinessRuleError(
+                "Outra geração de cobranças gravou ao mesmo tempo. Execute a geração de novo: "
+                "ela só cria o que falta."
+            ) from None
+        return result
+
+
+def generate_charges_in(
+    uow: UnitOfWork,
+    until: date,
+    contract_ids: Sequence[uuid.UUID] | None = None,
+    progress: Progress | None = None,
+    run_hooks: bool = True,
+) -> GenerationResult:
+    """Generation inside an open unit of work (no commit); `contract_ids` restricts it."""
+    uow.require(Permission.CHARGES_GENERATE)
+    return generate_unchecked_in(uow, until, contract_ids, progress, run_hooks)
+
+
+def generate_unchecked_in(
+    uow: UnitOfWork,
+    until: date,
+    contract_ids: Sequence[uuid.UUID] | None = None,
+    progress: Progress | None = None,
+    run_hooks: bool = True,
+    audit: bool = True,
+) -> GenerationResult:
+    """The generation itself, for services that checked their own permission (cancellation)."""
+    if run_hooks:
+        hooks.before_charges(uow, until)
+        uow.session.flush()
+    session = uow.session
+    divisor = str(params_service.load(session)["divisor_proporcional"])
+    base = (
+        select(Contract.id, Contract.value, Contract.due_day, Contract.billing_base_date, Contract.activated_on,
+               Plan.code, _last_end_subquery().label("last_end"))
+        .join(Plan, Plan.id == Contract.plan_id)
+        .where(Contract.status == "ativo", or_(Contract.billing_base_date.is_not(None),
+                                               Contract.activated_on.is_not(None)))
+    )
+    if contract_ids is not None:
+        base = base.where(Contract.id.in_(list(contract_ids)))
+    total_contracts = 0
+    if progress is not None:
+        total_contracts = session.scalar(
+            select(func.count()).select_from(base.with_only_columns(Contract.id).subquery())) or 0
+    table = Charge.__table__
+    created = touched = done = 0
+    total = ZERO
+    last_id: uuid.UUID | None = None
+    while True:
+        query = base.order_by(Contract.id).limit(BATCH)
+        if last_id is not None:
+            query = query.where(Contract.id > last_id)
+        batch = session.execute(query).all()
+        if not batch:
+            break
+        last_id = batch[-1][0]
+        suspended = suspensions_by_contract(uow, batch[0][0], last_id)
+        rows: list[dict[str, Any]] = []
+        for contract_id, value, due_day, base_date, activated_on, plan_code, last_end in batch:
+            start = billing_start(base_date, activated_on, last_end)
+            cycles = plan_cycles(start, due_day, value, until, divisor, suspended.get(contract_id, ()))
+            if cycles:
+                touched += 1
+            for cycle, amount in cycles:
+                rows.append(charge_values(uow, contract_id, plan_code, cycle, amount))
+                total += amount
+        if rows:
+            session.execute(insert(table), rows)
+            created += len(rows)
+        done += len(batch)
+        if progress is not None and not progress(done, total_contracts):
+            raise BusinessRuleError("Geração de cobranças cancelada pelo usuário; nada foi gravado.")
+    if audit:
+        uow.audit("charges", None, "generate", {"ate": until, "cobrancas": created, "contratos": touched},
+                  summary=f"Cobranças geradas até {format_date(until)}: {created} em {touched} contratos "
+                          f"({format_brl(total)})")
+    return GenerationResult(until, created, touched, total)
+
+
+def create_one_off_charge(
+    uow: UnitOfWork, contract_id: uuid.UUID, description: str, amount: Decimal, due_date: date
+) -> ChargeRow:
+    """Create a one-off charge (venda / boleto avulso) on a contract.
+
+    Raises:
+        PermissionDenied: the actor may not create charges.
+        ValidationError: empty description, amount not positive, due date missing.
+        NotFound: no such contract.
+    """
+    uow.require(Permission.CHARGES_CREATE)
+    with uow:
+        row = create_one_off_charge_in(uow, contract_id, description, amount, due_date)
+        uow.commit()
+        return row
+
+
+def create_one_off_charge_in(
+    uow: UnitOfWork,
+    contract_id: uuid.UUID,
+    description: str,
+    amount: Decimal,
+    due_date: date | None,
+    kind: str = ONE_OFF,
+) -> ChargeRow:
+    """One-off (or fine, `kind` = ``multa``) charge inside an open unit of work (no commit)."""
+    if kind == FINE:
+        uow.require(Permission.CONTRACTS_CANCEL)
+    else:
+        uow.require(Permission.CHARGES_CREATE)
+    errors: dict[str, str] = {}
+    description = (description or "").strip()
+    if not description:
+        errors["descricao"] = "Informe a descrição da cobrança (por exemplo, “Taxa de instalação”)."
+    elif len(description) > 200:
+        errors["descricao"] = "A descrição tem mais de 200 caracteres; resuma-a."
+    if amount is None or to_cents(amount) <= 0:
+        errors["valor"] = "Informe um valor maior que zero, por exemplo 150,00."
+    if due_date is None:
+        errors["vencimento"] = "Informe a data de vencimento (dd/mm/aaaa)."
+    if errors:
+        raise ValidationError(errors)
+    assert due_date is not None
+    contract = uow.session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound("Contrato não encontrado; atualize a lista e tente de novo.")
+    plan_code = uow.session.scalar(select(Plan.code).where(Plan.id == contract.plan_id))
+    charge = Charge(
+        id=uuid7(), contract_id=contract.id, kind=kind, description=description, due_date=due_date,
+        amount=to_cents(amount), paid_amount=ZERO, status=OPEN, plan_code=plan_code, created_at=uow.now,
+        created_by=uow.actor.login,
+    )
+    uow.session.add(charge)
+    uow.session.flush()
+    label = "Multa rescisória" if kind == FINE else "Cobrança avulsa"
+    uow.audit("charge", charge.id, "create",
+              {"contrato": contract.number, "tipo": kind, "descricao": description, "valor": charge.amount,
+               "vencimento": due_date},
+              summary=f"{label} de {format_brl(charge.amount)} no contrato {contract.number}, "
+                      f"vencimento {format_date(due_date)}")
+    hooks.debt_changed(uow, contract)
+    return row_of(charge, contract.number)
+
+
+def list_charges(uow: UnitOfWork, contract_id: uuid.UUID) -> list[ChargeRow]:
+    """Every charge of a contract, newest due date first."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return list_charges_in(uow, contract_id)
+
+
+def list_charges_in(uow: UnitOfWork, contract_id: uuid.UUID) -> list[ChargeRow]:
+    """Every charge of a contract inside an open unit of work."""
+    number = uow.session.scalar(select(Contract.number).where(Contract.id == contract_id))
+    if number is None:
+        raise NotFound("Contrato não encontrado; atualize a lista e tente de novo.")
+    charges = uow.session.scalars(
+        select(Charge).where(Charge.contract_id == contract_id)
+        .order_by(Charge.due_date.desc(), Charge.period_start.desc())
+    )
+    return [row_of(c, number) for c in charges]
+
+
+def open_debt_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Decimal:
+    """What the contract still owes (open charges' balances)."""
+    rows = uow.session.execute(
+        select(Charge.amount, Charge.paid_amount).where(Charge.contract_id == contract_id, Charge.status == OPEN)
+    )
+    return to_cents(sum((a - p for a, p in rows), ZERO))
+
+
+def recurring_states(uow: UnitOfWork, contract_id: uuid.UUID) -> list[billing.ChargeState]:
+    """The recurring charges of a contract as paid-until needs them."""
+    rows = uow.session.execute(
+        select(Charge.period_start, Charge.period_end, Charge.status)
+        .where(Charge.contract_id == contract_id, Charge.kind == RECURRING,
+               and_(Charge.period_start.is_not(None), Charge.period_end.is_not(None)))
+    )
+    return [billing.ChargeState(s, e, st) for s, e, st in rows]
+
+
+def refresh_paid_until(uow: UnitOfWork, contract: Contract) -> date | None:
+    """Recompute `contract.paid_until` from its recurring charges (never typed)."""
+    value = billing.paid_until(recurring_states(uow, contract.id))
+    if contract.paid_until != value:
+        contract.paid_until = value
+    return value
+

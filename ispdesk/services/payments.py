@@ -1,0 +1,213 @@
+"""Payments: record (full or partial), reverse, list; paid-until recomputed on each change.
+
+A partial payment leaves the charge open with its balance; a payment above the balance is refused.
+After every change the contract's `paid_until` is recomputed from its recurring charges and the
+`DEBT_CHANGED` hooks run (access control restores access at once when the debt is paid).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ispdesk.db.models import Charge, Contract, Payment
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.ids import uuid7
+from ispdesk.domain.money import ZERO, format_brl, to_cents
+from ispdesk.domain.permissions import Permission
+from ispdesk.services import hooks
+from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
+from ispdesk.services.uow import UnitOfWork
+
+SOURCES = ("manual", "importacao")
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """A payment as the screens show it."""
+
+    id: uuid.UUID
+    charge_id: uuid.UUID
+    amount: Decimal
+    paid_on: date
+    source: str
+    created_by: str
+    reversed_at: datetime | None
+    reversal_reason: str | None
+
+    @property
+    def reversed(self) -> bool:
+        """True when the payment was reversed (estornado)."""
+        return self.reversed_at is not None
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """Outcome of recording or reversing a payment."""
+
+    payment: PaymentRow
+    charge_status: str
+    balance: Decimal
+    paid_until: date | None
+
+
+def _row(p: Payment) -> PaymentRow:
+    return PaymentRow(p.id, p.charge_id, p.amount, p.paid_on, p.source, p.created_by, p.reversed_at,
+                      p.reversal_reason)
+
+
+def record_payment(
+    uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual"
+) -> PaymentResult:
+    """Record a payment (or part payment) of a charge.
+
+    Raises:
+        PermissionDenied: the actor may not record payments.
+        ValidationError: amount not positive or above the balance, date in the future.
+        BusinessRuleError: the charge is paid or cancelled.
+    """
+    uow.require(Permission.PAYMENTS_RECORD)
+    with uow:
+        result = record_payment_in(uow, charge_id, amount, paid_on, source)
+        uow.commit()
+        return result
+
+
+def _charge_label(charge: Charge, number: int) -> str:
+    return f"a cobrança de {format_date(charge.due_date)} do contrato {number}"
+
+
+def record_payment_in(
+    uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual"
+) -> PaymentResult:
+    """Record a payment inside an open unit of work (no commit)."""
+    uow.require(Permission.PAYMENTS_IMPORT if source == "importacao" else Permission.PAYMENTS_RECORD)
+    charge = uow.session.get(Charge, charge_id)
+    if charge is None:
+        raise NotFound("Cobrança não encontrada; atualize a lista e tente de novo.")
+    contract = uow.session.get(Contract, charge.contract_id)
+    assert contract is not None
+    label = _charge_label(charge, contract.number)
+    if charge.status == PAID:
+        raise BusinessRuleError(f"Não há saldo a pagar: {label} já está paga.", field="valor_pago")
+    if charge.status == CANCELLED:
+        raise BusinessRuleError(f"Não é possível receber {label}: ela foi cancelada.", field="valor_pago")
+    balance = to_cents(charge.amount - charge.paid_amount)
+    if amount is None or to_cents(amount) <= 0:
+        raise ValidationError({"valor_pago": "Informe um valor pago maior que zero, por exemplo 99,90."})
+    amount = to_cents(amount)
+    if amount > balance:
+        raise ValidationError({"valor_pago": (
+            f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(balance)}). "
+            f"Registre no máximo {format_brl(balance)}; a diferença deve ser devolvida ou lançada à parte."
+        )})
+    if paid_on is None:
+        raise ValidationError({"data_pagamento": "Informe a data do pagamento (dd/mm/aaaa)."})
+    if paid_on > uow.today:
+        raise ValidationError({"data_pagamento": (
+            f"A data do pagamento ({format_date(paid_on)}) está no futuro; informe a data em que o "
+            "cliente pagou."
+        )})
+    payment = Payment(id=uuid7(), charge_id=charge.id, amount=amount, paid_on=paid_on, source=source,
+                      created_at=uow.now, created_by=uow.actor.login)
+    uow.session.add(payment)
+    before = (charge.status, charge.paid_amount)
+    charge.paid_amount = to_cents(charge.paid_amount + amount)
+    if charge.paid_amount >= charge.amount:
+        charge.status, charge.paid_on = PAID, paid_on
+    uow.session.flush()
+    paid_until = refresh_paid_until(uow, contract)
+    uow.audit("charge", charge.id, "payment",
+              {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
+               "pagamento": str(payment.id), "data_pagamento": paid_on, "origem": source},
+              summary=f"Pagamento de {format_brl(amount)} em {format_date(paid_on)} para {label}")
+    hooks.debt_changed(uow, contract)
+    return PaymentResult(_row(payment), charge.status, to_cents(charge.amount - charge.paid_amount), paid_until)
+
+
+def reverse_payment(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> PaymentResult:
+    """Reverse (estornar) a payment: the charge gets its balance back; the payment row stays, marked.
+
+    Raises:
+        PermissionDenied: the actor may not reverse payments.
+        ValidationError: no reason given.
+        BusinessRuleError: already reversed, or the charge was cancelled.
+    """
+    uow.require(Permission.PAYMENTS_REVERSE)
+    with uow:
+        result = reverse_payment_in(uow, payment_id, reason)
+        uow.commit()
+        return result
+
+
+def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> PaymentResult:
+    """Reverse a payment inside an open unit of work (no commit)."""
+    uow.require(Permission.PAYMENTS_REVERSE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"motivo": "Informe o motivo do estorno (por exemplo, “cheque devolvido”)."})
+    payment = uow.session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound("Pagamento não encontrado; atualize a lista e tente de novo.")
+    if payment.reversed_at is not None:
+        raise BusinessRuleError(
+            f"Este pagamento já foi estornado em {format_date(payment.reversed_at.date())}.")
+    charge = uow.session.get(Charge, payment.charge_id)
+    assert charge is not None
+    contract = uow.session.get(Contract, charge.contract_id)
+    assert contract is not None
+    if charge.status == CANCELLED:
+        raise BusinessRuleError("A cobrança deste pagamento foi cancelada; o estorno não se aplica.")
+    payment.reversed_at, payment.reversed_by, payment.reversal_reason = uow.now, uow.actor.login, reason[:200]
+    before = (charge.status, charge.paid_amount)
+    charge.paid_amount = max(ZERO, to_cents(charge.paid_amount - payment.amount))
+    if charge.paid_amount < charge.amount:
+        charge.status, charge.paid_on = OPEN, None
+    uow.session.flush()
+    paid_until = refresh_paid_until(uow, contract)
+    uow.audit("charge", charge.id, "reverse_payment",
+              {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
+               "pagamento": str(payment.id), "motivo": reason},
+              summary=f"Estorno de {format_brl(payment.amount)} de {_charge_label(charge, contract.number)}: "
+                      f"{reason}")
+    hooks.debt_changed(uow, contract)
+    return PaymentResult(_row(payment), charge.status, to_cents(charge.amount - charge.paid_amount), paid_until)
+
+
+def list_payments(uow: UnitOfWork, contract_id: uuid.UUID) -> list[PaymentRow]:
+    """Every payment of a contract's charges (reversed ones included), newest first."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        payments = uow.session.scalars(
+            select(Payment).join(Charge, Charge.id == Payment.charge_id)
+            .where(Charge.contract_id == contract_id)
+            .order_by(Payment.paid_on.desc(), Payment.created_at.desc())
+        )
+        return [_row(p) for p in payments]
+
+
+def find_charge_in(uow: UnitOfWork, contract_number: int, due_date: date) -> Charge:
+    """The charge of contract `contract_number` due on `due_date` that a payment file refers to.
+
+    Prefers an open charge (recurring first); raises a specific error when none matches.
+    """
+    contract_id = uow.session.scalar(select(Contract.id).where(Contract.number == contract_number))
+    if contract_id is None:
+        raise BusinessRuleError(f"Contrato {contract_number} não encontrado.", field="contrato")
+    charges = list(uow.session.scalars(
+        select(Charge).where(Charge.contract_id == contract_id, Charge.due_date == due_date)
+    ))
+    if not charges:
+        raise BusinessRuleError(
+            f"O contrato {contract_number} não tem cobrança com vencimento em {format_date(due_date)}.",
+            field="vencimento")
+    open_ones = [c for c in charges if c.status == OPEN]
+    if open_ones:
+        order = {"mensalidade": 0, "avulsa": 1, "multa": 2}
+        return sorted(open_ones, key=lambda c: (order.get(c.kind, 9), c.created_at))[0]
+    return charges[0]
