@@ -17,6 +17,7 @@ REASONS = {
     "DESCUMPRIMENTO": ("Descumprimento contratual pelo provedor", True, False, False),
     "MUDANCA_ENDERECO": ("Mudança para endereço sem cobertura", False, True, False),
     "INADIMPLENCIA": ("Rescisão por inadimplência", False, False, True),
+    "TESTE_LIBERA": ("Motivo de teste que libera o último período", False, True, False),
 }
 
 
