@@ -1,0 +1,72 @@
+"""Customer commands: ``import customers``, ``export customers`` and the top-level ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ispdesk.cli.context import EXIT_OK, CliContext, err, out
+from ispdesk.services.customer_io import export_customers as export_service
+from ispdesk.services.customer_io import import_customers
+
+
+def register(top: Any, groups: dict[str, Any]) -> None:
+    """Add the customer commands."""
+    p = groups["import"].add_parser(
+        "customers", help="importa clientes de um CSV (; ou ,; UTF-8 ou Windows-1252)",
+        description="Importa clientes de um arquivo CSV. Colunas (ordem livre): nome, cpf_cnpj, tipo_pessoa, "
+                    "rg_ie, data_nascimento (dd/mm/aaaa), email, celular, telefone, cep, endereco, numero, "
+                    "complemento, bairro, cidade, uf, hotsite_login, hotsite_senha, observacao. "
+                    "Saída: 0 tudo importado, 1 algumas linhas rejeitadas, 2 arquivo inutilizável.")
+    p.add_argument("file", metavar="ARQUIVO.csv", type=Path)
+    p.add_argument("--rejects", metavar="REJEITADOS.csv", type=Path,
+                   help="grava as linhas rejeitadas, como estavam, com a coluna motivo")
+    p.set_defaults(func=_import_customers)
+
+    p = groups["export"].add_parser(
+        "customers", help="exporta os clientes (CSV ; UTF-8 com BOM, ou JSON)",
+        description="Exporta todos os clientes: codigo, status e as colunas da importação (nunca a senha).")
+    p.add_argument("--output", "-o", metavar="ARQUIVO", type=Path, help="arquivo de saída (padrão: a tela)")
+    p.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="formato (padrão: csv)")
+    p.set_defaults(func=_export_customers)
+
+    p = top.add_parser("demo", help="gera dados de demonstração (clientes realistas)",
+                       description="Gera clientes fictícios realistas: nomes com acentos, CPF/CNPJ válidos, "
+                                   "DDDs e CEPs reais.")
+    p.add_argument("--customers", type=int, default=1000, metavar="N", help="quantos clientes (padrão: 1000)")
+    p.add_argument("--seed", type=int, default=None, help="semente para gerar sempre os mesmos dados")
+    p.set_defaults(func=_demo)
+
+
+def _import_customers(args: argparse.Namespace, ctx: CliContext) -> int:
+    report = import_customers(ctx.uow(), args.file, args.rejects)
+    out(report.summary)
+    return report.exit_code
+
+
+def _export_customers(args: argparse.Namespace, ctx: CliContext) -> int:
+    count = export_service(ctx.uow(), args.output, args.fmt)
+    if args.output is not None:
+        out(f"{count} cliente(s) exportado(s) para {args.output}.")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services.demo import generate_demo
+
+    if args.customers < 0:
+        err("erro: --customers deve ser zero ou mais.")
+        return 2
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, text: str) -> None:
+        if interactive:
+            print(f"\r{text} ({done}/{total})", end="", file=sys.stderr, flush=True)
+
+    created = generate_demo(ctx.factory(), args.customers, progress=progress, actor=ctx.actor, seed=args.seed)
+    if interactive:
+        print(file=sys.stderr)
+    out(f"{created} cliente(s) de demonstração gerado(s).")
+    return EXIT_OK

@@ -1,0 +1,231 @@
+"""Customers in and out of CSV/JSON: ``ispdesk import customers`` and ``ispdesk export customers``.
+
+Every imported row passes `customers.validate_draft` — the same rules as the form — with the
+database questions (duplicates, hotsite logins) answered in bulk before the rows are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
+from ispdesk.domain.contact import mask_cep, mask_phone
+from ispdesk.domain.dates import format_date, parse_date
+from ispdesk.domain.documents import mask_document, normalize_document
+from ispdesk.domain.errors import BusinessRuleError, ValidationError
+from ispdesk.domain.ids import uuid7
+from ispdesk.domain.permissions import Permission
+from ispdesk.services import parameters as params_service
+from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, run_import
+from ispdesk.services.csv_io import fmt_document, write_export
+from ispdesk.services.customers import (
+    CleanCustomer,
+    CustomerDraft,
+    ExistingCustomer,
+    Lookups,
+    audit_create_changes,
+    validate_draft,
+)
+from ispdesk.services.uow import UnitOfWork
+
+#: Columns of ``ispdesk import customers`` (order free in the file).
+IMPORT_COLUMNS: tuple[str, ...] = (
+    "nome", "cpf_cnpj", "tipo_pessoa", "rg_ie", "data_nascimento", "email", "celular", "telefone", "cep",
+    "endereco", "numero", "complemento", "bairro", "cidade", "uf", "hotsite_login", "hotsite_senha", "observacao",
+)
+#: Columns of ``ispdesk export customers``: code, status and the import columns — never the password.
+EXPORT_COLUMNS: tuple[str, ...] = ("codigo", "status", *(c for c in IMPORT_COLUMNS if c != "hotsite_senha"))
+#: Also understood on import (an export read back): ``codigo`` is ignored (new codes are assigned).
+_EXTRA_KNOWN = ("codigo", "status", "email_secundario")
+
+_CHUNK = 500
+_INSERT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class _Item:
+    clean: CleanCustomer
+    line_document: str | None
+    login: str | None
+
+
+class _PrefetchedLookups(Lookups):
+    """Answers from a bulk pre-fetch, plus what the earlier rows of the file will add."""
+
+    def __init__(self, base: Lookups, by_document: dict[str, list[ExistingCustomer]],
+                 logins: dict[str, tuple[uuid.UUID, int, str]]) -> None:
+        super().__init__(base.session, base.today)
+        self.by_document = by_document
+        self.logins = logins
+
+    def same_document(self, document: str) -> list[ExistingCustomer]:
+        return self.by_document.get(document, [])
+
+    def portal_login_owner(self, login: str) -> tuple[uuid.UUID, int, str] | None:
+        return self.logins.get(login)
+
+
+def _chunks(values: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+class CustomerImporter(RowImporter[_Item]):
+    """Imports customers with the rules of `customers.validate_draft`."""
+
+    what = "clientes"
+    entity = "customer"
+    columns = IMPORT_COLUMNS + _EXTRA_KNOWN
+    permission = Permission.CUSTOMERS_IMPORT
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self.lookups: Lookups | None = None
+
+    def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
+        self.params = params_service.load(uow.session)
+        return ("nome", "cpf_cnpj") if self.params["cpf_cnpj_obrigatorio"] else ("nome",)
+
+    def prepare(self, uow: UnitOfWork, rows: Sequence[Mapping[str, str]]) -> None:
+        base = Lookups(uow.session, uow.today)
+        documents = sorted({d for d in (normalize_document(r.get("cpf_cnpj", "")) for r in rows) if d})
+        logins = sorted({r.get("hotsite_login", "").strip() for r in rows} - {""})
+        by_document: dict[str, list[ExistingCustomer]] = {}
+        found: list[Any] = []
+        for chunk in _chunks(documents):
+            found.extend(uow.session.execute(
+                select(Customer.id, Customer.code, Customer.name, Customer.status, Customer.document)
+                .where(Customer.document.in_(chunk)).order_by(Customer.code)
+            ).all())
+        indebted: set[uuid.UUID] = set()
+        ids = [r.id for r in found]
+        for i in range(0, len(ids), _CHUNK):
+            indebted.update(uow.session.scalars(
+                select(Contract.customer_id).join(Charge, Charge.contract_id == Contract.id)
+                .where(Contract.customer_id.in_(ids[i:i + _CHUNK]), Charge.status == "aberta",
+                       Charge.due_date < uow.today)
+            ))
+        for r in found:
+            by_document.setdefault(r.document, []).append(
+                ExistingCustomer(r.id, r.code, r.name, r.status, r.id in indebted))
+        owners: dict[str, tuple[uuid.UUID, int, str]] = {}
+        for chunk in _chunks(logins):
+            for r in uow.session.execute(
+                select(Customer.id, Customer.code, Customer.name, Customer.portal_login)
+                .where(Customer.portal_login.in_(chunk))
+            ):
+                owners[r.portal_login] = (r.id, r.code, r.name)
+        self.lookups = _PrefetchedLookups(base, by_document, owners)
+
+    def check_row(self, uow: UnitOfWork, row: Mapping[str, str]) -> _Item:
+        assert self.lookups is not None
+        errors: dict[str, str] = {}
+        birth = None
+        if row.get("data_nascimento"):
+            try:
+                birth = parse_date(row["data_nascimento"], field="data_nascimento", allow_iso=False)
+            except BusinessRuleError:
+                errors["data_nascimento"] = f"Data de nascimento inválida: “{row['data_nascimento']}”. Use dd/mm/aaaa."
+        draft = CustomerDraft(
+            name=row.get("nome", ""), document=row.get("cpf_cnpj", ""), person_type=row.get("tipo_pessoa") or None,
+            rg_ie=row.get("rg_ie", ""), birth_date=birth, email=row.get("email", ""),
+            secondary_email=row.get("email_secundario", ""), mobile=row.get("celular", ""),
+            phone=row.get("telefone", ""), cep=row.get("cep", ""), street=row.get("endereco", ""),
+            number=row.get("numero", ""), complement=row.get("complemento", ""), district=row.get("bairro", ""),
+            city=row.get("cidade", ""), state=row.get("uf", ""), portal_login=row.get("hotsite_login", ""),
+            portal_password=row.get("hotsite_senha") or None, status=row.get("status") or "ativo",
+            notes=row.get("observacao", ""),
+        )
+        clean, more = validate_draft(draft, self.params, self.lookups)
+        errors.update(more)
+        if errors:
+            raise ValidationError(errors)
+        return _Item(clean, clean.values["document"], clean.values["portal_login"])
+
+    def unique_keys(self, item: _Item) -> Iterable[tuple[str, str]]:
+        if item.line_document and not self.params.get("aceitar_cpf_cnpj_duplicado"):
+            yield ("CPF/CNPJ", mask_document(item.line_document))
+        if item.login:
+            yield ("Login do hotsite", item.login)
+
+    def warnings(self, item: _Item) -> Iterable[str]:
+        return item.clean.warnings
+
+    def write(self, uow: UnitOfWork, items: Sequence[_Item]) -> None:
+        from ispdesk.services.users import hash_password
+
+        first = uow.next_numbers("customer_code", len(items))
+        now, who = uow.now, uow.actor.login
+        customers: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        for n, item in enumerate(items):
+            values = dict(item.clean.values)
+            values.update(id=uuid7(), code=first + n, created_at=now, created_by=who, version=1,
+                          portal_password_hash=hash_password(item.clean.password) if item.clean.password else None)
+            customers.append(values)
+            audits.append(dict(
+                id=uuid7(), at=now, actor=who, entity="customer", entity_id=str(values["id"]), action="create",
+                summary=f"Cliente {values['code']} – {values['name']} importado"[:300],
+                changes=_json(audit_create_changes(values, item.clean.password is not None)),
+            ))
+        for i in range(0, len(customers), _INSERT_BATCH):
+            uow.session.execute(insert(Customer.__table__), customers[i:i + _INSERT_BATCH])
+            uow.session.execute(insert(AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+
+
+def _json(changes: Mapping[str, Any]) -> str:
+    return json.dumps(changes, ensure_ascii=False, sort_keys=True)
+
+
+def import_customers(
+    uow: UnitOfWork,
+    path: str | Path,
+    rejects: str | Path | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import customers from a CSV file (columns `IMPORT_COLUMNS`, order free).
+
+    Valid rows are written in one transaction; rejected rows go verbatim to `rejects` with a
+    ``motivo`` column.
+
+    Raises:
+        BusinessRuleError: the file is unusable (missing, unreadable, lacks ``nome`` or — while
+            ``cpf_cnpj_obrigatorio`` — ``cpf_cnpj``); nothing imported.
+    """
+    return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
+
+
+def export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
+    """Every customer as an export row (`EXPORT_COLUMNS`), by code; inside an open unit of work."""
+    stmt = select(Customer).order_by(Customer.code).execution_options(yield_per=2000)
+    for c in uow.session.scalars(stmt):
+        yield [
+            str(c.code), c.status, c.name, fmt_document(c.document), c.person_type, c.rg_ie or "",
+            format_date(c.birth_date), c.email or "", mask_phone(c.mobile or ""), mask_phone(c.phone or ""),
+            mask_cep(c.cep or ""), c.street or "", c.number or "", c.complement or "", c.district or "",
+            c.city or "", c.state or "", c.portal_login or "", c.notes or "",
+        ]
+
+
+def export_customers(uow: UnitOfWork, output: str | Path | None = None, fmt: str = "csv") -> int:
+    """Write every customer to `output` (None → stdout) as CSV or JSON; audited; return the count.
+
+    Raises:
+        PermissionDenied: the actor may not export customers.
+        BusinessRuleError: unknown format or the file cannot be written.
+    """
+    uow.require(Permission.CUSTOMERS_EXPORT)
+    with uow:
+        count = write_export(output, EXPORT_COLUMNS, export_rows(uow), fmt)
+        uow.audit("customer", None, "export", {"formato": fmt, "clientes": count, "arquivo": str(output or "-")},
+                  summary=f"Exportação de {count} cliente(s) em {fmt.upper()}")
+        uow.commit()
+        return count
