@@ -1,0 +1,120 @@
+"""Billing commands: ``tasks charges``, ``import payments``, ``export charges``, ``contracts fine|cancel``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.money import format_brl
+from ispdesk.services import cancellation, charges
+from ispdesk.services.contracts import load_by_number_in
+from ispdesk.services.uow import UnitOfWork
+
+
+def register(top: Any, groups: dict[str, Any]) -> None:
+    """Add the billing commands."""
+    p = groups["tasks"].add_parser(
+        "charges", help="gera as mensalidades com vencimento até a data (idempotente)",
+        description="Gera, para cada contrato ativo, toda mensalidade com vencimento até DATA (ciclos pós-pagos "
+                    "no dia de vencimento; a primeira proporcional desde a data base financeira; dias de "
+                    "bloqueio total não são cobrados). Rodar de novo não duplica nada.")
+    p.add_argument("--until", required=True, type=date_arg, metavar="DATA", help="dd/mm/aaaa ou aaaa-mm-dd")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="executa como se hoje fosse DATA")
+    p.set_defaults(func=_tasks_charges)
+
+    p = groups["import"].add_parser(
+        "payments", help="importa pagamentos de um CSV (contrato, vencimento, valor_pago, data_pagamento)",
+        description="Importa pagamentos: cada linha quita (ou abate) a cobrança do contrato com aquele vencimento. "
+                    "Saída: 0 tudo importado, 1 algumas linhas rejeitadas, 2 arquivo inutilizável.")
+    p.add_argument("file", metavar="ARQUIVO.csv", type=Path)
+    p.add_argument("--rejects", metavar="REJEITADOS.csv", type=Path,
+                   help="grava as linhas rejeitadas, como estavam, com a coluna motivo")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="executa como se hoje fosse DATA")
+    p.set_defaults(func=_import_payments)
+
+    p = groups["export"].add_parser(
+        "charges", help="exporta as cobranças (CSV ; UTF-8 com BOM, ou JSON)",
+        description="Colunas: contrato, tipo (mensalidade | avulsa | multa), inicio_periodo, fim_periodo, "
+                    "vencimento, valor, pago_em, valor_pago, situacao (aberta | paga | cancelada).")
+    p.add_argument("--output", "-o", metavar="ARQUIVO", type=Path, help="arquivo de saída (padrão: a tela)")
+    p.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="formato (padrão: csv)")
+    p.set_defaults(func=_export_charges)
+
+    p = groups["contracts"].add_parser(
+        "fine", help="mostra o cálculo da multa rescisória; a última linha é o valor",
+        description="Multa = benefício × dias restantes / dias de fidelidade, arredondada; zero após a expiração.")
+    p.add_argument("number", metavar="NUMERO")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="data do cancelamento simulado (padrão: hoje)")
+    p.set_defaults(func=_contracts_fine)
+
+    p = groups["contracts"].add_parser(
+        "cancel", help="cancela um contrato (multa e proporcional lançados)",
+        description="Cancela na hora: cobra o último período proporcional (salvo motivo que o libere), lança a "
+                    "multa rescisória como cobrança avulsa (salvo motivo que a isente) e cancela as mensalidades "
+                    "futuras em aberto.")
+    p.add_argument("number", metavar="NUMERO")
+    p.add_argument("--motivo", required=True, metavar="CODIGO", help="código do motivo de cancelamento")
+    p.add_argument("--obs", default="", metavar="TEXTO", help="observação (obrigatória)")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="data do cancelamento (padrão: hoje)")
+    p.set_defaults(func=_contracts_cancel)
+
+
+def _tasks_charges(args: argparse.Namespace, ctx: CliContext) -> int:
+    result = charges.generate_charges(ctx.uow(on=args.date), args.until)
+    out(f"{result.charges} cobrança(s) gerada(s) em {result.contracts} contrato(s), vencimento até "
+        f"{format_date(result.until)}, total {format_brl(result.total)}.")
+    return EXIT_OK
+
+
+def _import_payments(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services.charge_io import import_payments
+
+    report = import_payments(ctx.uow(on=args.date), args.file, args.rejects)
+    out(report.summary)
+    return report.exit_code
+
+
+def _export_charges(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services.charge_io import export_charges
+
+    count = export_charges(ctx.uow(), args.output, args.fmt)
+    if args.output is not None:
+        out(f"{count} cobrança(s) exportada(s) para {args.output}.")
+    return EXIT_OK
+
+
+def _contract_id(uow: UnitOfWork, number: str) -> Any:
+    with uow:
+        return load_by_number_in(uow, number).id
+
+
+def _contracts_fine(args: argparse.Namespace, ctx: CliContext) -> int:
+    uow = ctx.uow(on=args.date)
+    contract_id = _contract_id(uow, args.number)
+    preview = cancellation.preview_cancellation(ctx.uow(on=args.date), contract_id, None, args.date or uow.today)
+    for line in preview.fine.lines():
+        out(line)
+    return EXIT_OK
+
+
+def _contracts_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
+    uow = ctx.uow(on=args.date)
+    contract_id = _contract_id(uow, args.number)
+    on_date = args.date or uow.today
+    result = cancellation.cancel_contract(ctx.uow(on=args.date), contract_id, args.motivo, args.obs, on_date)
+    out(f"Contrato {result.contract_number} cancelado em {format_date(result.cancelled_on)}.")
+    if result.last_charge is not None:
+        last = result.last_charge
+        out(f"Último período: {format_date(last.period_start)} a {format_date(last.period_end)} = "
+            f"{format_brl(last.amount)} (vencimento {format_date(last.due_date)}).")
+    if result.cancelled_charges:
+        out(f"{result.cancelled_charges} mensalidade(s) futura(s) cancelada(s).")
+    for line in result.fine.lines()[:-1]:
+        out(line)
+    if result.fine_charge is not None:
+        out(f"Multa lançada como cobrança avulsa com vencimento em {format_date(result.fine_charge.due_date)}.")
+    out(format_brl(result.fine.amount))
+    return EXIT_OK

@@ -1,0 +1,114 @@
+"""Charges and payments in files: ``import payments`` (CSV) and ``export charges`` (CSV/JSON).
+
+The import uses the shared pipeline (`ispdesk.services.csv_import`): per-row rejects with
+``motivo``, one transaction, summary, exit 0/1/2. The export streams every charge with the exact
+public columns, dates dd/mm/aaaa and money with a decimal comma (`ispdesk.services.csv_io`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ispdesk.db.models import Charge, Contract
+from ispdesk.domain.dates import format_date, parse_date
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.money import format_brl, parse_money, to_cents
+from ispdesk.domain.permissions import Permission
+from ispdesk.services.charges import OPEN
+from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
+from ispdesk.services.csv_io import fmt_date, fmt_money, write_export
+from ispdesk.services.payments import find_charge_in, record_payment_in
+from ispdesk.services.uow import UnitOfWork
+
+PAYMENT_COLUMNS = ("contrato", "vencimento", "valor_pago", "data_pagamento")
+CHARGE_EXPORT_COLUMNS = (
+    "contrato", "tipo", "inicio_periodo", "fim_periodo", "vencimento", "valor", "pago_em", "valor_pago", "situacao",
+)
+
+
+@dataclass(frozen=True)
+class PaymentItem:
+    """An accepted line of a payments file."""
+
+    charge_id: uuid.UUID
+    amount: Decimal
+    paid_on: date
+
+
+class PaymentImporter(RowImporter[PaymentItem]):
+    """``contrato, vencimento, valor_pago, data_pagamento``: one payment (or part payment) per line."""
+
+    what = "pagamentos"
+    entity = "payment"
+    columns = PAYMENT_COLUMNS
+    permission = Permission.PAYMENTS_IMPORT
+
+    def __init__(self) -> None:
+        self._pending: dict[uuid.UUID, Decimal] = {}
+
+    def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
+        """Every column is required."""
+        return PAYMENT_COLUMNS
+
+    def check_row(self, uow: UnitOfWork, row: Mapping[str, str]) -> PaymentItem:
+        """Find the charge and check the amount against its balance (earlier lines included)."""
+        number_text = row["contrato"].strip()
+        if not number_text.isdigit():
+            raise BusinessRuleError(f"contrato “{number_text}” inválido: informe o número do contrato (só dígitos).")
+        due = parse_date(row["vencimento"], field="vencimento")
+        amount = parse_money(row["valor_pago"], field="valor_pago")
+        paid_on = parse_date(row["data_pagamento"], field="data_pagamento")
+        if amount <= 0:
+            raise BusinessRuleError("valor_pago deve ser maior que zero.")
+        if paid_on > uow.today:
+            raise BusinessRuleError(f"data_pagamento {format_date(paid_on)} está no futuro.")
+        charge = find_charge_in(uow, int(number_text), due)
+        if charge.status != OPEN:
+            situation = "já está paga" if charge.status == "paga" else "foi cancelada"
+            raise BusinessRuleError(
+                f"a cobrança de {format_date(due)} do contrato {number_text} {situation}; nada a receber.")
+        balance = to_cents(charge.amount - charge.paid_amount - self._pending.get(charge.id, Decimal(0)))
+        if amount > balance:
+            raise BusinessRuleError(
+                f"valor_pago {format_brl(amount)} maior que o saldo da cobrança de {format_date(due)} do contrato "
+                f"{number_text} ({format_brl(balance)}).")
+        self._pending[charge.id] = self._pending.get(charge.id, Decimal(0)) + amount
+        return PaymentItem(charge.id, amount, paid_on)
+
+    def write(self, uow: UnitOfWork, items: Sequence[PaymentItem]) -> None:
+        """Record each payment (paid-until and debt hooks run per payment)."""
+        for item in items:
+            record_payment_in(uow, item.charge_id, item.amount, item.paid_on, source="importacao")
+
+
+def import_payments(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = None) -> ImportReport:
+    """Import a payments CSV (see `PaymentImporter`)."""
+    return run_import(uow, path, PaymentImporter(), rejects=rejects)
+
+
+def charge_export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
+    """Every charge as export cells, by contract number and due date (streamed)."""
+    query = (
+        select(Contract.number, Charge.kind, Charge.period_start, Charge.period_end, Charge.due_date, Charge.amount,
+               Charge.paid_on, Charge.paid_amount, Charge.status)
+        .join(Contract, Contract.id == Charge.contract_id)
+        .order_by(Contract.number, Charge.due_date, Charge.kind, Charge.period_start)
+        .execution_options(yield_per=5000)
+    )
+    for number, kind, start, end, due, amount, paid_on, paid_amount, status in uow.session.execute(query):
+        yield [str(number), kind, fmt_date(start), fmt_date(end), fmt_date(due), fmt_money(amount),
+               fmt_date(paid_on), fmt_money(paid_amount), status]
+
+
+def export_charges(uow: UnitOfWork, output: str | Path | None, fmt: str = "csv") -> int:
+    """Write every charge (CSV ``;`` UTF-8 with BOM, or JSON) to `output` (None → stdout)."""
+    uow.require(Permission.CONTRACTS_EXPORT)
+    with uow:
+        return write_export(output, CHARGE_EXPORT_COLUMNS, charge_export_rows(uow), fmt)
