@@ -1,0 +1,955 @@
+"""Access control: the daily suspension routine, releases, exemptions and restore on payment.
+
+Every access change is stored as an `AccessEvent` (date, cause, actor); days in ``bloqueado`` are
+`SuspensionPeriod` rows (``start_date`` and ``end_date`` both included, ``end_date`` None while
+blocked), which charge generation leaves out of the subscription (RGC 765).
+
+The routine (`run_suspension`) is idempotent for a date: a second run for the same date changes
+nothing. It streams the candidate contracts from a read-only snapshot (a second connection) and
+works in batches, committing each batch, so memory stays flat at a million contracts and an
+interrupted run is completed by running it again for the same date.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ispdesk.db.models import (
+    AccessEvent,
+    CancellationReason,
+    Charge,
+    Contract,
+    Customer,
+    Notice,
+    Plan,
+    SuspensionPeriod,
+    SuspensionRun,
+)
+from ispdesk.domain import access as ladder
+from ispdesk.domain.access import AccessStatus, Cause, LadderParams, LadderState, Step
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.ids import uuid7
+from ispdesk.domain.money import to_cents
+from ispdesk.domain.permissions import Permission
+from ispdesk.services import parameters as params_service
+from ispdesk.services.notices import OwedCharge, notice_text, reference_month
+from ispdesk.services.uow import UnitOfWork
+
+BATCH_SIZE = 2000
+OPEN_CHARGE = "aberta"
+ACTIVE = "ativo"
+CLOSED_CONTRACT = ("cancelado", "negativado")
+RESCISSION_REASON = "INADIMPLENCIA"
+
+#: Counters of a run, in the order they are printed.
+COUNT_KEYS = ("aviso", "reducao", "bloqueio", "rescisao", "fim_liberacao", "sem_debito", "cancelamento", "falhas")
+COUNT_LABELS = {
+    "aviso": "Avisos registrados",
+    "reducao": "Reduções",
+    "bloqueio": "Bloqueios",
+    "rescisao": "Rescisões",
+    "fim_liberacao": "Fim de liberação (suspensos de novo)",
+    "sem_debito": "Restabelecidos (sem débito vencido)",
+    "cancelamento": "Cancelados marcados como bloqueados",
+    "falhas": "Falhas",
+}
+
+_C = Contract.__table__
+_CH = Charge.__table__
+_N = Notice.__table__
+_SP = SuspensionPeriod.__table__
+_EV = AccessEvent.__table__
+
+
+class ProgressLike(Protocol):
+    """What the routine needs of a progress reporter (`ispdesk.ui.workers.Progress`)."""
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        """Tell how far the run is."""
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the user asked to stop."""
+
+
+# --- rows returned to the GUI and CLI -------------------------------------------------------
+
+@dataclass(frozen=True)
+class AccessChange:
+    """The result of a release or exemption on one contract."""
+
+    contract_id: uuid.UUID
+    number: int
+    from_status: str
+    to_status: str
+    until: date | None
+    message: str
+
+
+@dataclass
+class SuspensionResult:
+    """What a run of the routine did (or, for a preview, would do).
+
+    Attributes:
+        run_date: the date of the run.
+        counts: transitions per kind (`COUNT_KEYS`).
+        examined: candidate contracts looked at.
+        interrupted: the user cancelled; running again for the same date completes the run.
+        failures: per-contract messages of rescissions that the rules refused.
+    """
+
+    run_date: date
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    examined: int = 0
+    interrupted: bool = False
+    failures: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """``chave: n`` lines, one per transition kind."""
+        return [f"{key}: {self.counts.get(key, 0)}" for key in COUNT_KEYS]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One contract the next run will change."""
+
+    contract_id: uuid.UUID
+    number: int
+    customer_name: str
+    access_status: str
+    overdue_since: date | None
+    notice_date: date | None
+    action: str
+    to_status: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One past run of the routine."""
+
+    run_date: date
+    started_at: datetime
+    finished_at: datetime | None
+    actor: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a contract's access history (an access change or a notice)."""
+
+    on_date: date
+    at: datetime
+    kind: str
+    from_status: str
+    to_status: str
+    cause: str
+    actor: str
+    until: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class AccessInfo:
+    """A contract's access situation as the "Acesso" panel shows it."""
+
+    contract_id: uuid.UUID
+    number: int
+    status: str
+    access_status: str
+    access_until: date | None
+    no_block_until: date | None
+    block_exempt: bool
+    trust_restriction_lifted: bool
+    overdue_since: date | None
+    overdue_amount: Decimal
+    notice_date: date | None
+    last_trust_unlock: date | None
+    trust_allowed_from: date | None
+    temporary_used: int
+    temporary_max: int
+    schedule: ladder.Schedule | None
+
+
+# --- batch loading ------------------------------------------------------------------------
+
+@dataclass
+class _Item:
+    contract_id: uuid.UUID
+    number: int
+    status: str
+    access_status: str
+    access_until: date | None
+    no_block_until: date | None
+    block_exempt: bool
+    customer_name: str
+    plan_code: str
+    charges: list[tuple[uuid.UUID, date, Decimal, str]] = field(default_factory=list)
+    last_notice: date | None = None
+    periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
+
+    @property
+    def overdue_since(self) -> date | None:
+        return min((c[1] for c in self.charges), default=None)
+
+    @property
+    def overdue_amount(self) -> Decimal:
+        return sum((c[2] for c in self.charges), Decimal("0"))
+
+    def state(self, on: date) -> LadderState:
+        v = self.overdue_since
+        notice = ladder.valid_notice(v, self.last_notice)
+        days = ladder.blocked_days([(s, e) for _, s, e in self.periods], notice, on) if notice else 0
+        return LadderState(
+            status=AccessStatus(self.access_status), overdue_since=v, last_notice=self.last_notice,
+            access_until=self.access_until, no_block_until=self.no_block_until,
+            block_exempt=self.block_exempt, blocked_days=days,
+        )
+
+
+def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool) -> list[_Item]:
+    query = (
+        select(_C.c.id, _C.c.number, _C.c.status, _C.c.access_status, _C.c.access_until, _C.c.no_block_until,
+               _C.c.block_exempt, Customer.__table__.c.name, Plan.__table__.c.code)
+        .join(Customer.__table__, Customer.__table__.c.id == _C.c.customer_id)
+        .join(Plan.__table__, Plan.__table__.c.id == _C.c.plan_id)
+        .where(_C.c.id.in_(ids))
+    )
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=_C)
+    items = {row[0]: _Item(*row) for row in session.execute(query)}
+    charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.due_date, _CH.c.amount, _CH.c.paid_amount,
+                     _CH.c.description).where(
+        _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+    for cid, charge_id, due, amount, paid, description in session.execute(charges):
+        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description))
+    notices = select(_N.c.contract_id, func.max(_N.c.notice_date)).where(_N.c.contract_id.in_(ids)).group_by(
+        _N.c.contract_id)
+    for cid, last in session.execute(notices):
+        items[cid].last_notice = last
+    periods = select(_SP.c.contract_id, _SP.c.id, _SP.c.start_date, _SP.c.end_date).where(_SP.c.contract_id.in_(ids))
+    for cid, pid, start, end in session.execute(periods):
+        items[cid].periods.append((pid, start, end))
+    return [items[i] for i in ids if i in items]
+
+
+# --- candidates (a superset of the contracts a run changes; the domain decides) ------------
+
+def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
+    overdue = (
+        select(_CH.c.contract_id.label("cid"), func.min(_CH.c.due_date).label("v"))
+        .where(_CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+        .group_by(_CH.c.contract_id)
+        .subquery("o")
+    )
+    last_notice = select(func.max(_N.c.notice_date)).where(_N.c.contract_id == overdue.c.cid).scalar_subquery()
+    k = (
+        select(overdue.c.cid, overdue.c.v, _C.c.access_status, _C.c.access_until, last_notice.label("nd"))
+        .join(_C, _C.c.id == overdue.c.cid)
+        .where(_C.c.status == ACTIVE)
+        .subquery("k")
+    )
+    first_days = min(params.dias_bloqueio, params.dias_reducao) if params.reducao_habilitada else params.dias_bloqueio
+    notice_limit = on - timedelta(days=max(params.dias_aviso, 0))
+    suspend_limit = on - timedelta(days=max(first_days, 0))
+    notice_floor = on - timedelta(days=ladder.NOTICE_TO_SUSPENSION_DAYS)
+    rescission_limit = on - timedelta(days=params.rescission_days)
+    long_block = exists().where(_SP.c.contract_id == k.c.cid, _SP.c.start_date <= rescission_limit)
+    ladder_ids = select(k.c.cid).where(or_(
+        and_(k.c.v <= notice_limit, or_(k.c.nd.is_(None), k.c.nd <= k.c.v)),
+        and_(k.c.access_status.in_(["normal", "reduzido"]), k.c.nd > k.c.v, k.c.nd <= notice_floor,
+             k.c.v <= suspend_limit),
+        and_(k.c.access_status.in_([s.value for s in ladder.RELEASED]),
+             or_(k.c.access_until.is_(None), k.c.access_until <= on)),
+        and_(k.c.access_status == "bloqueado", long_block),
+    ))
+    has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+    not_normal = [s.value for s in AccessStatus if s is not AccessStatus.NORMAL]
+    restore_ids = select(_C.c.id).where(_C.c.status == ACTIVE, _C.c.access_status.in_(not_normal), ~has_overdue)
+    closed_ids = select(_C.c.id).where(_C.c.status.in_(CLOSED_CONTRACT), _C.c.access_status != "bloqueado")
+    return [ladder_ids, restore_ids, closed_ids]
+
+
+def _stream_ids(conn: Connection, on: date, params: LadderParams, size: int) -> Iterator[list[uuid.UUID]]:
+    """Batches of candidate ids, read from one snapshot on `conn`."""
+    for query in _candidate_queries(on, params):
+        result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
+        for part in result.partitions(size):
+            yield [row[0] for row in part]
+
+
+def count_candidates(session: Session, on: date, params: LadderParams) -> int:
+    """How many contracts the routine will look at for `on` (for a progress bar)."""
+    return sum(
+        int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
+        for q in _candidate_queries(on, params)
+    )
+
+
+# --- applying steps ---------------------------------------------------------------------
+
+@dataclass
+class _Writes:
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    contracts: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    new_periods: list[dict[str, Any]] = field(default_factory=list)
+    close_periods: list[dict[str, Any]] = field(default_factory=list)
+    drop_periods: list[uuid.UUID] = field(default_factory=list)
+    rescind: list[tuple[_Item, int]] = field(default_factory=list)
+
+
+def _status_change(w: _Writes, item: _Item, to: AccessStatus, cause: Cause, on: date, at: datetime, actor: str,
+                   until: date | None = None, note: str | None = None) -> None:
+    w.contracts.append({"cid": item.contract_id, "s": to.value, "u": until, "at": at, "by": actor})
+    w.events.append({"id": uuid7(), "contract_id": item.contract_id, "on_date": on, "at": at,
+                     "from_status": item.access_status, "to_status": to.value, "cause": cause.value,
+                     "actor": actor, "until": until, "note": note})
+    if item.access_status == AccessStatus.BLOQUEADO and to is not AccessStatus.BLOQUEADO:
+        for pid, start, end in item.periods:
+            if end is None:
+                if start >= on:
+                    w.drop_periods.append(pid)
+                else:
+                    w.close_periods.append({"pid": pid, "e": on - timedelta(days=1)})
+    if to is AccessStatus.BLOQUEADO and item.access_status != AccessStatus.BLOQUEADO:
+        w.new_periods.append({"id": uuid7(), "contract_id": item.contract_id, "start_date": on, "end_date": None})
+
+
+def _flush_writes(session: Session, w: _Writes) -> None:
+    if w.notices:
+        session.execute(insert(_N), w.notices)
+    if w.contracts:
+        session.execute(
+            update(_C).where(_C.c.id == bindparam("cid")).values(
+                access_status=bindparam("s"), access_until=bindparam("u"), version=_C.c.version + 1,
+                updated_at=bindparam("at"), updated_by=bindparam("by")),
+            w.contracts,
+            execution_options={"synchronize_session": False},
+        )
+    if w.events:
+        session.execute(insert(_EV), w.events)
+    if w.close_periods:
+        session.execute(
+            update(_SP).where(_SP.c.id == bindparam("pid")).values(end_date=bindparam("e")), w.close_periods,
+            execution_options={"synchronize_session": False},
+        )
+    if w.drop_periods:
+        session.execute(delete(_SP).where(_SP.c.id.in_(w.drop_periods)),
+                        execution_options={"synchronize_session": False})
+    if w.new_periods:
+        session.execute(insert(_SP), w.new_periods)
+
+
+def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, Any], at: datetime) -> dict[str, Any]:
+    v = item.overdue_since
+    assert v is not None
+    plan = ladder.schedule(v, on, params, item.no_block_until)
+    owed = [OwedCharge(due, balance, description) for _, due, balance, description in item.charges]
+    oldest = min(item.charges, key=lambda c: c[1])
+    return {
+        "id": uuid7(), "contract_id": item.contract_id, "charge_id": oldest[0], "notice_date": on,
+        "amount": item.overdue_amount, "reference_month": reference_month(owed),
+        "suspension_date": plan.suspension, "rescission_date": plan.rescission,
+        "text": notice_text(company, item.customer_name, item.number, item.plan_code, owed, plan),
+        "sent_at": None, "created_at": at,
+    }
+
+
+def _plan_batch(
+    items: Sequence[_Item], on: date, params: LadderParams, company: dict[str, Any], at: datetime, actor: str,
+    result: SuspensionResult, write: bool,
+) -> tuple[_Writes, list[tuple[_Item, Step]]]:
+    w = _Writes()
+    decided: list[tuple[_Item, Step]] = []
+    counts = result.counts
+    for item in items:
+        result.examined += 1
+        if item.status in CLOSED_CONTRACT:
+            if item.access_status != AccessStatus.BLOQUEADO:
+                counts["cancelamento"] += 1
+                step = Step(to_status=AccessStatus.BLOQUEADO, cause=Cause.CANCELAMENTO)
+                decided.append((item, step))
+                if write:
+                    w.contracts.append({"cid": item.contract_id, "s": "bloqueado", "u": None, "at": at, "by": actor})
+                    w.events.append({"id": uuid7(), "contract_id": item.contract_id, "on_date": on, "at": at,
+                                     "from_status": item.access_status, "to_status": "bloqueado",
+                                     "cause": Cause.CANCELAMENTO.value, "actor": actor, "until": None, "note": None})
+            continue
+        if item.status != ACTIVE:
+            continue
+        state = item.state(on)
+        step = ladder.next_step(state, params, on)
+        if step.empty:
+            continue
+        decided.append((item, step))
+        if step.notice:
+            counts["aviso"] += 1
+            if write:
+                w.notices.append(_notice_row(item, on, params, company, at))
+        if step.to_status is not None and step.cause is not None:
+            counts[step.cause.value] = counts.get(step.cause.value, 0) + 1
+            if write:
+                _status_change(w, item, step.to_status, step.cause, on, at, actor)
+                item.access_status = step.to_status.value
+        if step.rescind:
+            counts["rescisao"] += 1
+            if write:
+                w.rescind.append((item, state.blocked_days))
+    return w, decided
+
+
+def _rescind(uow: UnitOfWork, item: _Item, days: int, on: date, result: SuspensionResult) -> None:
+    from ispdesk.services.cancellation import cancel_contract_in
+
+    reason = uow.session.scalar(select(CancellationReason).where(CancellationReason.code == RESCISSION_REASON))
+    note = (f"Rescisão automática por inadimplência após {days} dias de suspensão total "
+            f"(débito vencido desde {format_date(item.overdue_since)}).")
+    try:
+        if reason is None:
+            raise BusinessRuleError(
+                f"O motivo de cancelamento {RESCISSION_REASON} não existe; cadastre-o em Motivos de cancelamento "
+                "(ispdesk reasons add cancellation INADIMPLENCIA \"Inadimplência\") e rode a rotina de novo."
+            )
+        with uow.session.begin_nested():
+            contract = uow.session.get(Contract, item.contract_id, populate_existing=True)
+            assert contract is not None
+            uow.session.add(AccessEvent(
+                id=uuid7(), contract_id=contract.id, on_date=on, at=uow.now, from_status=contract.access_status,
+                to_status=AccessStatus.BLOQUEADO.value, cause=Cause.RESCISAO.value, actor=uow.actor.login,
+                note=note))
+            cancel_contract_in(uow, contract, reason, note, on, origin="automatico")
+            uow.session.flush()
+    except BusinessRuleError as exc:
+        result.counts["rescisao"] -= 1
+        result.counts["falhas"] += 1
+        result.failures.append(f"Contrato {item.number}: {exc.message}")
+
+
+# --- the routine -----------------------------------------------------------------------
+
+def _ladder_params(session: Session) -> tuple[LadderParams, dict[str, Any]]:
+    values = params_service.load(session)
+    return LadderParams.from_values(values), values
+
+
+def _check_run_date(session: Session, on: date) -> None:
+    later = session.scalar(
+        select(func.max(SuspensionRun.run_date)).where(SuspensionRun.finished_at.is_not(None))
+    )
+    if later is not None and later > on:
+        raise BusinessRuleError(
+            f"A rotina de bloqueio já rodou para {format_date(later)}; não é possível rodá-la para uma data "
+            f"anterior ({format_date(on)}). Rode para {format_date(later)} ou depois."
+        )
+
+
+def run_suspension(
+    uow: UnitOfWork, on_date: date | None = None, progress: ProgressLike | None = None, batch_size: int = BATCH_SIZE
+) -> SuspensionResult:
+    """Run the non-payment ladder for `on_date` (default: today); idempotent for a date.
+
+    Notices, reductions, blocks, rescissions, ends of releases, restores of contracts with no
+    overdue debt left.
+
+    Each batch of contracts is committed on its own; a cancelled (or interrupted) run is completed by
+    running it again for the same date.
+
+    Raises:
+        PermissionDenied: the actor may not run tasks.
+        BusinessRuleError: a later date was already run.
+    """
+    uow.require(Permission.TASKS_RUN)
+    with uow:
+        on = on_date or uow.today
+        session = uow.session
+        _check_run_date(session, on)
+        params, company = _ladder_params(session)
+        result = SuspensionResult(on)
+        run = SuspensionRun(id=uuid7(), run_date=on, started_at=uow.now, actor=uow.actor.login, counts="{}")
+        session.add(run)
+        session.commit()
+        total = count_candidates(session, on, params) if progress is not None else 0
+        session.commit()
+        engine = session.get_bind()
+        actor = uow.actor.login
+        with engine.connect() as reader:
+            for ids in _stream_ids(reader, on, params, batch_size):
+                if progress is not None and progress.cancelled:
+                    result.interrupted = True
+                    break
+                # the first statement takes the write lock (SQLite), so the batch reads fresh rows
+                session.execute(update(SuspensionRun).where(SuspensionRun.id == run.id).values(
+                    counts=json.dumps(result.counts)))
+                items = _load_items(session, ids, on, lock=True)
+                writes, _ = _plan_batch(items, on, params, company, uow.now, actor, result, write=True)
+                _flush_writes(session, writes)
+                for item, days in writes.rescind:
+                    _rescind(uow, item, days, on, result)
+                session.commit()
+                session.expunge_all()
+                if progress is not None:
+                    progress.report(result.examined, max(total, result.examined),
+                                    f"{result.examined} de {max(total, result.examined)} contratos analisados")
+            reader.rollback()
+        session.execute(update(SuspensionRun).where(SuspensionRun.id == run.id).values(
+            counts=json.dumps(result.counts), finished_at=None if result.interrupted else uow.now))
+        summary = ", ".join(f"{k} {v}" for k, v in result.counts.items() if v)
+        uow.audit("suspension_run", run.id, "run", {"data": on, "contagens": result.counts,
+                                                    "interrompida": result.interrupted,
+                                                    "falhas": result.failures[:50]},
+                  summary=f"Rotina de bloqueio de {format_date(on)}: {summary or 'nada a fazer'}")
+        uow.commit()
+        return result
+
+
+def preview_suspension(uow: UnitOfWork, on_date: date, limit: int = 2000) -> tuple[SuspensionResult, list[PreviewRow]]:
+    """What the routine would do for `on_date`, without writing: counts and the first `limit` contracts."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        session = uow.session
+        params, company = _ladder_params(session)
+        result = SuspensionResult(on_date)
+        rows: list[PreviewRow] = []
+        conn = session.connection()
+        ids_batches = [ids for query in _candidate_queries(on_date, params)
+                       for ids in _chunks([r[0] for r in conn.execute(query)], BATCH_SIZE)]
+        for ids in ids_batches:
+            items = _load_items(session, ids, on_date, lock=False)
+            _, decided = _plan_batch(items, on_date, params, company, uow.now, "", result, write=False)
+            for item, step in decided:
+                if len(rows) >= limit:
+                    break
+                to = step.to_status.value if step.to_status else item.access_status
+                rows.append(PreviewRow(
+                    item.contract_id, item.number, item.customer_name, item.access_status, item.overdue_since,
+                    ladder.valid_notice(item.overdue_since, item.last_notice), _action_label(step),
+                    "cancelado" if step.rescind else to, item.overdue_amount))
+        return result, rows
+
+
+def _chunks(values: list[uuid.UUID], size: int) -> Iterator[list[uuid.UUID]]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+ACTION_LABELS = {
+    "aviso": "Aviso de inadimplência",
+    "reducao": "Redução de velocidade",
+    "bloqueio": "Bloqueio",
+    "rescisao": "Rescisão (cancelamento por inadimplência)",
+    "fim_liberacao": "Fim da liberação",
+    "sem_debito": "Restabelecer (sem débito)",
+    "cancelamento": "Bloquear contrato cancelado",
+}
+
+
+def _action_label(step: Step) -> str:
+    parts = []
+    if step.notice:
+        parts.append(ACTION_LABELS["aviso"])
+    if step.to_status is not None and step.cause is not None:
+        parts.append(ACTION_LABELS.get(step.cause.value, step.cause.value))
+    if step.rescind:
+        parts.append(ACTION_LABELS["rescisao"])
+    return " + ".join(parts)
+
+
+def last_runs(uow: UnitOfWork, limit: int = 30) -> list[RunRow]:
+    """The latest runs of the routine, newest first."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        runs = uow.session.scalars(
+            select(SuspensionRun).order_by(SuspensionRun.started_at.desc(), SuspensionRun.id.desc()).limit(limit))
+        return [RunRow(r.run_date, r.started_at, r.finished_at, r.actor, json.loads(r.counts or "{}")) for r in runs]
+
+
+# --- one contract: releases, exemptions, restore on payment ---------------------------------
+
+def _contract_in(uow: UnitOfWork, ref: uuid.UUID | int | str) -> Contract:
+    query = select(Contract)
+    if isinstance(ref, uuid.UUID):
+        query = query.where(Contract.id == ref)
+    else:
+        text = str(ref).strip()
+        if not text.isdigit():
+            raise NotFound(f"Número de contrato inválido: “{ref}”. Informe só os dígitos, por exemplo 1234.")
+        query = query.where(Contract.number == int(text))
+    if uow.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    contract = uow.session.scalar(query)
+    if contract is None:
+        raise NotFound(f"Contrato {ref} não encontrado. Confira o número na aba Contratos.")
+    return contract
+
+
+def _overdue_since(session: Session, contract_id: uuid.UUID, on: date) -> date | None:
+    return session.scalar(select(func.min(Charge.due_date)).where(
+        Charge.contract_id == contract_id, Charge.status == OPEN_CHARGE, Charge.due_date < on))
+
+
+def _last_notice(session: Session, contract_id: uuid.UUID) -> date | None:
+    return session.scalar(select(func.max(Notice.notice_date)).where(Notice.contract_id == contract_id))
+
+
+def change_status_in(
+    uow: UnitOfWork, contract: Contract, to: AccessStatus, cause: Cause, until: date | None = None,
+    note: str | None = None,
+) -> AccessEvent:
+    """Change one contract's access status: event row, suspension period opened/closed (no commit)."""
+    on = uow.today
+    before = contract.access_status
+    if before == AccessStatus.BLOQUEADO and to is not AccessStatus.BLOQUEADO:
+        _close_open_period(uow.session, contract.id, on)
+    if to is AccessStatus.BLOQUEADO and before != AccessStatus.BLOQUEADO and contract.status == ACTIVE:
+        uow.session.add(SuspensionPeriod(id=uuid7(), contract_id=contract.id, start_date=on, end_date=None))
+    contract.access_status = to.value
+    contract.access_until = until
+    contract.updated_at, contract.updated_by = uow.now, uow.actor.login
+    event = AccessEvent(id=uuid7(), contract_id=contract.id, on_date=on, at=uow.now, from_status=before,
+                        to_status=to.value, cause=cause.value, actor=uow.actor.login, until=until, note=note)
+    uow.session.add(event)
+    uow.session.flush()
+    return event
+
+
+def _close_open_period(session: Session, contract_id: uuid.UUID, on: date) -> None:
+    """Close the open suspension period: blocked up to the day before `on` (dropped if it began on `on`)."""
+    for period in session.scalars(select(SuspensionPeriod).where(
+            SuspensionPeriod.contract_id == contract_id, SuspensionPeriod.end_date.is_(None))):
+        if period.start_date >= on:
+            session.delete(period)
+        else:
+            period.end_date = on - timedelta(days=1)
+
+
+def _require_active(contract: Contract, action: str) -> None:
+    if contract.status != ACTIVE:
+        raise BusinessRuleError(
+            f"O contrato nº {contract.number} está “{contract.status}”: {action} só se aplica a contratos ativos."
+        )
+
+
+def _release_in(
+    uow: UnitOfWork, contract: Contract, to: AccessStatus, cause: Cause, until: date, note: str | None,
+    summary: str,
+) -> AccessChange:
+    before = contract.access_status
+    change_status_in(uow, contract, to, cause, until, note)
+    uow.audit("contract", contract.id, cause.value,
+              {"access_status": [before, to.value], "access_until": [None, until], "observacao": note},
+              summary=summary)
+    return AccessChange(contract.id, contract.number, before, to.value, until, summary)
+
+
+def _last_trust_unlock(session: Session, contract_id: uuid.UUID) -> date | None:
+    return session.scalar(select(func.max(AccessEvent.on_date)).where(
+        AccessEvent.contract_id == contract_id, AccessEvent.cause == Cause.DESBLOQUEIO_CONFIANCA.value))
+
+
+def trust_unlock(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessChange:
+    """Desbloqueio de confiança, asked by the customer (the attendant clicks it for them).
+
+    Raises:
+        PermissionDenied: the actor may not do it.
+        BusinessRuleError: the contract is not reduced/blocked, or the last use was too recent
+            (the message says from which date it is allowed again).
+    """
+    uow.require(Permission.ACCESS_TRUST_UNLOCK)
+    with uow:
+        change = trust_unlock_in(uow, _contract_in(uow, ref))
+        uow.commit()
+        return change
+
+
+def trust_unlock_in(uow: UnitOfWork, contract: Contract) -> AccessChange:
+    """Trust unlock inside an open unit of work (no commit)."""
+    uow.require(Permission.ACCESS_TRUST_UNLOCK)
+    _require_active(contract, "o desbloqueio de confiança")
+    ladder.check_release_applies(contract.access_status, "o desbloqueio de confiança", contract.number)
+    values = params_service.load(uow.session)
+    on = uow.today
+    last = _last_trust_unlock(uow.session, contract.id)
+    interval = int(values["desbloqueio_confianca_intervalo_dias"])
+    ladder.check_trust_unlock(last, interval, contract.trust_restriction_lifted, on)
+    allowed_from = ladder.trust_unlock_allowed_from(last, interval)
+    note = None
+    if allowed_from is not None and on < allowed_from:
+        contract.trust_restriction_lifted = False
+        note = "Restrição de intervalo liberada por um usuário autorizado (uso único)."
+    until = ladder.release_until(on, int(values["desbloqueio_confianca_dias"]))
+    return _release_in(uow, contract, AccessStatus.LIBERADO_CONFIANCA, Cause.DESBLOQUEIO_CONFIANCA, until, note,
+                       f"Desbloqueio de confiança do contrato {contract.number} até {format_date(until)} "
+                       f"(volta a ser suspenso a partir de {format_date(until)} se o débito continuar).")
+
+
+def _episode_start(session: Session, contract: Contract, on: date) -> date:
+    v = _overdue_since(session, contract.id, on)
+    notice = ladder.valid_notice(v, _last_notice(session, contract.id))
+    return notice or v or on
+
+
+def temporary_releases_used(session: Session, contract: Contract, on: date) -> int:
+    """Temporary releases granted since the notice of the current debt (the current block)."""
+    since = _episode_start(session, contract, on)
+    return int(session.scalar(select(func.count()).select_from(AccessEvent).where(
+        AccessEvent.contract_id == contract.id, AccessEvent.cause == Cause.LIBERACAO_TEMPORARIA.value,
+        AccessEvent.on_date >= since)) or 0)
+
+
+def release_temporary(uow: UnitOfWork, ref: uuid.UUID | int | str, note: str | None = None) -> AccessChange:
+    """Liberação temporária (staff action).
+
+    Gives `liberacao_temporaria_dias` of access, at most `liberacao_temporaria_max_por_bloqueio` per
+    block (per non-payment episode, from its notice until the debt is paid).
+
+    Raises:
+        PermissionDenied / BusinessRuleError: no permission, not reduced/blocked, limit reached.
+    """
+    uow.require(Permission.ACCESS_RELEASE_TEMPORARY)
+    with uow:
+        change = release_temporary_in(uow, _contract_in(uow, ref), note)
+        uow.commit()
+        return change
+
+
+def release_temporary_in(uow: UnitOfWork, contract: Contract, note: str | None = None) -> AccessChange:
+    """Temporary release inside an open unit of work (no commit)."""
+    uow.require(Permission.ACCESS_RELEASE_TEMPORARY)
+    _require_active(contract, "a liberação temporária")
+    ladder.check_release_applies(contract.access_status, "a liberação temporária", contract.number)
+    values = params_service.load(uow.session)
+    on = uow.today
+    ladder.check_temporary_release(temporary_releases_used(uow.session, contract, on),
+                                   int(values["liberacao_temporaria_max_por_bloqueio"]))
+    until = ladder.release_until(on, int(values["liberacao_temporaria_dias"]))
+    return _release_in(uow, contract, AccessStatus.LIBERADO_TEMPORARIO, Cause.LIBERACAO_TEMPORARIA, until,
+                       (note or "").strip() or None,
+                       f"Liberação temporária do contrato {contract.number} até {format_date(until)}.")
+
+
+def release_manual(uow: UnitOfWork, ref: uuid.UUID | int | str, note: str | None = None) -> AccessChange:
+    """Liberação manual (permission-gated, no limit).
+
+    The routine's next run on a later day suspends the contract again if the debt remains.
+
+    Raises:
+        PermissionDenied / BusinessRuleError: no permission, not reduced/blocked.
+    """
+    uow.require(Permission.ACCESS_RELEASE_MANUAL)
+    with uow:
+        change = release_manual_in(uow, _contract_in(uow, ref), note)
+        uow.commit()
+        return change
+
+
+def release_manual_in(uow: UnitOfWork, contract: Contract, note: str | None = None) -> AccessChange:
+    """Manual release inside an open unit of work (no commit)."""
+    uow.require(Permission.ACCESS_RELEASE_MANUAL)
+    _require_active(contract, "a liberação manual")
+    ladder.check_release_applies(contract.access_status, "a liberação manual", contract.number)
+    until = uow.today + timedelta(days=1)
+    return _release_in(uow, contract, AccessStatus.LIBERADO_MANUAL, Cause.LIBERACAO_MANUAL, until,
+                       (note or "").strip() or None,
+                       f"Liberação manual do contrato {contract.number} (a rotina de {format_date(until)} em "
+                       "diante suspende de novo se o débito continuar).")
+
+
+def lift_trust_restriction(uow: UnitOfWork, ref: uuid.UUID | int | str, reason: str) -> AccessChange:
+    """Allow one more trust unlock before the interval ends, with a mandatory reason (audited).
+
+    Raises:
+        PermissionDenied: the actor lacks ACCESS_LIFT_TRUST_RESTRICTION.
+        ValidationError: no reason.
+        BusinessRuleError: there is no restriction to lift (or it is already lifted).
+    """
+    uow.require(Permission.ACCESS_LIFT_TRUST_RESTRICTION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"motivo": "Informe o motivo da liberação da restrição (obrigatório, fica na auditoria)."})
+    with uow:
+        contract = _contract_in(uow, ref)
+        _require_active(contract, "a liberação da restrição")
+        values = params_service.load(uow.session)
+        last = _last_trust_unlock(uow.session, contract.id)
+        allowed_from = ladder.trust_unlock_allowed_from(last, int(values["desbloqueio_confianca_intervalo_dias"]))
+        if contract.trust_restriction_lifted:
+            raise BusinessRuleError(
+                f"A restrição do desbloqueio de confiança do contrato {contract.number} já foi liberada e ainda "
+                "não foi usada.")
+        if allowed_from is None or uow.today >= allowed_from:
+            raise BusinessRuleError(
+                f"O desbloqueio de confiança do contrato {contract.number} já está permitido; não há restrição a "
+                "liberar.")
+        contract.trust_restriction_lifted = True
+        contract.updated_at, contract.updated_by = uow.now, uow.actor.login
+        message = (f"Restrição do desbloqueio de confiança liberada para o contrato {contract.number} "
+                   f"(um uso antes de {format_date(allowed_from)}). Motivo: {reason}")
+        uow.audit("contract", contract.id, "lift_trust_restriction",
+                  {"trust_restriction_lifted": [False, True], "motivo": reason}, summary=message)
+        uow.commit()
+        return AccessChange(contract.id, contract.number, contract.access_status, contract.access_status, None,
+                            message)
+
+
+def set_block_exemption(
+    uow: UnitOfWork, ref: uuid.UUID | int | str, no_block_until: date | None, exempt: bool, note: str = ""
+) -> AccessChange:
+    """Set "não bloquear até" and "isento de bloqueio automático" (ACCESS_BLOCK_EXEMPTION, audited).
+
+    A reduced or blocked contract that becomes protected gets its access back at once.
+
+    Raises:
+        PermissionDenied: the actor lacks ACCESS_BLOCK_EXEMPTION.
+        ValidationError: the date is in the past.
+    """
+    uow.require(Permission.ACCESS_BLOCK_EXEMPTION)
+    with uow:
+        change = set_block_exemption_in(uow, _contract_in(uow, ref), no_block_until, exempt, note)
+        uow.commit()
+        return change
+
+
+def set_block_exemption_in(
+    uow: UnitOfWork, contract: Contract, no_block_until: date | None, exempt: bool, note: str = ""
+) -> AccessChange:
+    """`set_block_exemption` inside an open unit of work (no commit)."""
+    uow.require(Permission.ACCESS_BLOCK_EXEMPTION)
+    if no_block_until is not None and no_block_until < uow.today:
+        raise ValidationError({"nao_bloquear_ate": (
+            f"“Não bloquear até” ({format_date(no_block_until)}) já passou; informe hoje ou uma data futura, "
+            "ou deixe em branco.")})
+    before = {"no_block_until": contract.no_block_until, "block_exempt": contract.block_exempt,
+              "access_status": contract.access_status}
+    contract.no_block_until, contract.block_exempt = no_block_until, bool(exempt)
+    contract.updated_at, contract.updated_by = uow.now, uow.actor.login
+    note = (note or "").strip()
+    protected = exempt or no_block_until is not None
+    if protected and contract.status == ACTIVE and AccessStatus(contract.access_status) in ladder.SUSPENDED:
+        cause = Cause.ISENCAO if exempt else Cause.NAO_BLOQUEAR_ATE
+        change_status_in(uow, contract, AccessStatus.NORMAL, cause, None, note or None)
+    parts = []
+    if exempt:
+        parts.append("isento de bloqueio automático")
+    if no_block_until is not None:
+        parts.append(f"não bloquear até {format_date(no_block_until)}")
+    message = (f"Contrato {contract.number}: " + (", ".join(parts) if parts else "sem proteção contra bloqueio")
+               + (f" ({note})" if note else "") + ".")
+    uow.audit("contract", contract.id, "block_exemption",
+              {"no_block_until": [before["no_block_until"], no_block_until],
+               "block_exempt": [before["block_exempt"], bool(exempt)],
+               "access_status": [before["access_status"], contract.access_status], "observacao": note},
+              summary=message)
+    uow.session.flush()
+    return AccessChange(contract.id, contract.number, before["access_status"], contract.access_status,
+                        contract.access_until, message)
+
+
+def restore_after_debt_change_in(uow: UnitOfWork, contract: Contract) -> None:
+    """`DEBT_CHANGED` hook: paying the overdue debt restores ``normal`` at once.
+
+    No reconnection fee. A cancelled contract's access is ``bloqueado`` and its open suspension
+    period is closed on the cancellation date.
+    """
+    session = uow.session
+    session.flush()
+    on = uow.today
+    if contract.status in CLOSED_CONTRACT:
+        if contract.access_status != AccessStatus.BLOQUEADO:
+            change_status_in(uow, contract, AccessStatus.BLOQUEADO, Cause.CANCELAMENTO)
+        _close_open_period(session, contract.id, (contract.cancelled_on or on) + timedelta(days=1))
+        session.flush()
+        return
+    if contract.access_status == AccessStatus.NORMAL:
+        return
+    v = _overdue_since(session, contract.id, on)
+    if v is None or ladder.valid_notice(v, _last_notice(session, contract.id)) is None:
+        cause = Cause.PAGAMENTO if v is None else Cause.SEM_DEBITO
+        change_status_in(uow, contract, AccessStatus.NORMAL, cause, None,
+                         "Débito vencido pago: acesso restabelecido na hora, sem taxa de religação."
+                         if v is None else "Débito do aviso pago; o débito restante terá novo aviso.")
+
+
+# --- reading --------------------------------------------------------------------------
+
+def access_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[HistoryRow]:
+    """Access changes and notices of a contract, newest first."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        rows = [
+            HistoryRow(e.on_date, e.at, "acesso", e.from_status, e.to_status, e.cause, e.actor, e.until, e.note or "")
+            for e in uow.session.scalars(select(AccessEvent).where(AccessEvent.contract_id == contract_id))
+        ]
+        for n in uow.session.scalars(select(Notice).where(Notice.contract_id == contract_id)):
+            rows.append(HistoryRow(
+                n.notice_date, n.created_at, "aviso", "", "", "aviso", "sistema", None,
+                f"Aviso: {n.reference_month}, suspensão a partir de {format_date(n.suspension_date)}, "
+                f"rescisão a partir de {format_date(n.rescission_date)}"))
+        rows.sort(key=lambda r: (r.on_date, r.at), reverse=True)
+        return rows
+
+
+def notices_of(uow: UnitOfWork, contract_id: uuid.UUID) -> list[Notice]:
+    """The notices of a contract (newest first), detached."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return list(uow.session.scalars(
+            select(Notice).where(Notice.contract_id == contract_id).order_by(Notice.notice_date.desc())))
+
+
+def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
+    """A contract's access situation: status, protections, releases used, the ladder's dates."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        contract = _contract_in(uow, ref)
+        session = uow.session
+        values = params_service.load(session)
+        params = LadderParams.from_values(values)
+        on = uow.today
+        charges = session.execute(select(Charge.due_date, Charge.amount, Charge.paid_amount).where(
+            Charge.contract_id == contract.id, Charge.status == OPEN_CHARGE, Charge.due_date < on)).all()
+        v = min((c[0] for c in charges), default=None)
+        amount = sum((to_cents(c[1] - c[2]) for c in charges), Decimal("0"))
+        notice = ladder.valid_notice(v, _last_notice(session, contract.id))
+        last = _last_trust_unlock(session, contract.id)
+        allowed = ladder.trust_unlock_allowed_from(last, int(values["desbloqueio_confianca_intervalo_dias"]))
+        plan = ladder.schedule(v, notice, params, contract.no_block_until) if v and notice else None
+        return AccessInfo(
+            contract.id, contract.number, contract.status, contract.access_status, contract.access_until,
+            contract.no_block_until, contract.block_exempt, contract.trust_restriction_lifted, v, amount, notice,
+            last, allowed, temporary_releases_used(session, contract, on),
+            int(values["liberacao_temporaria_max_por_bloqueio"]), plan,
+        )
+
+
+def open_suspension_days(uow: UnitOfWork, contract_id: uuid.UUID) -> list[tuple[date, date | None]]:
+    """The contract's suspension periods (start, end; both included), oldest first."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return [(p.start_date, p.end_date) for p in uow.session.scalars(
+            select(SuspensionPeriod).where(SuspensionPeriod.contract_id == contract_id)
+            .order_by(SuspensionPeriod.start_date))]
+
+
+def group_counts(rows: Sequence[PreviewRow]) -> dict[str, int]:
+    """Preview rows per action label."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.action] += 1
+    return dict(counts)
+
+
+ActionFn = Callable[[UnitOfWork, uuid.UUID], AccessChange]
