@@ -258,5 +258,12 @@ def write_export(
         if fmt == "json":
             return write_json(target, header, rows)
         return write_csv(target, header, rows)
+    except BrokenPipeError:
+        # stdout closed early (``| head``): stop quietly, and keep Python from complaining at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
-        raise BusinessRuleError(f"Não foi possível gravar {output}: {exc.strerror or exc}.") from None
+        where = output if output is not None else "a saída padrão"
+        raise BusinessRuleError(f"Não foi possível gravar {where}: {exc.strerror or exc}.") from None
