@@ -1,0 +1,1 @@
+"""Documents drawn with reportlab: contracts for signature and report PDFs."""
