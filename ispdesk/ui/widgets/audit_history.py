@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import audit as audit_service
@@ -39,6 +48,25 @@ def _action(row: AuditRow) -> str:
     return ACTION_LABELS.get(row.action, row.action)
 
 
+def _shown(value: Any) -> str:
+    return "(vazio)" if value is None or value == "" else str(value)
+
+
+def describe_changes(row: AuditRow, separator: str = "\n") -> str:
+    """``campo: antes → depois`` per changed field (``campo: valor`` on an inclusion)."""
+    lines = []
+    for name, value in row.changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            before, after = value
+            if row.action == "create" and before in (None, ""):
+                lines.append(f"{name}: {_shown(after)}")
+            else:
+                lines.append(f"{name}: {_shown(before)} → {_shown(after)}")
+        else:
+            lines.append(f"{name}: {_shown(value)}")
+    return separator.join(lines)
+
+
 def audit_columns() -> list[Column[AuditRow]]:
     """Columns of the history table: data, usuário, ação, resumo, antes → depois."""
     return [
@@ -46,8 +74,8 @@ def audit_columns() -> list[Column[AuditRow]]:
         Column(_tr("Usuário"), lambda r: r.actor),
         Column(_tr("Ação"), _action),
         Column(_tr("Resumo"), lambda r: r.summary, tooltip=lambda r: r.summary),
-        Column(_tr("Alterações (antes → depois)"), lambda r: r.describe_changes().replace("\n", "; "),
-               tooltip=lambda r: r.describe_changes()),
+        Column(_tr("Alterações (antes → depois)"), lambda r: describe_changes(r, "; "),
+               tooltip=lambda r: describe_changes(r)),
     ]
 
 
@@ -61,7 +89,8 @@ class AuditHistoryModel(RowsTableModel[AuditRow]):
 class AuditHistoryWidget(QWidget):
     """Lists ``services.audit.history(entity, entity_id)``, newest first; `reload()` refreshes.
 
-    objectNames: ``auditHistory`` (this widget), ``auditTable`` (the table).
+    objectNames: ``auditHistory`` (this widget), ``auditTable`` (the table), ``auditDetail`` (the
+    changes of the selected entry, one field per line).
 
     Attributes:
         model: the `AuditHistoryModel`.
@@ -89,9 +118,20 @@ class AuditHistoryWidget(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("auditMessage")
         self.message.setWordWrap(True)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setObjectName("auditDetail")
+        self.detail.setAccessibleName(self.tr("Detalhes da alteração selecionada"))
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(self.tr("Selecione um registro para ver cada campo antes → depois."))
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.reload()
 
     def reload(self) -> None:
@@ -107,9 +147,20 @@ class AuditHistoryWidget(QWidget):
             self.message.setText(exc.message)
             return
         self.model.set_rows(rows)
+        self.detail.clear()
+        if rows:
+            self.table.selectRow(0)
         self.message.setText(self.tr("{n} registro(s) no histórico.").format(n=len(rows)) if rows
                              else self.tr("Nenhuma alteração registrada."))
         self.table.resizeColumnsToContents()
         for column in (3, 4):
             if self.table.columnWidth(column) > 320:
                 self.table.setColumnWidth(column, 320)
+
+    def _show_detail(self, current: Any, _previous: Any = None) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = self.model.row_at(current.row())
+        head = f"{format_datetime(row.at)} — {row.actor} — {_action(row)}\n{row.summary}\n\n"
+        self.detail.setPlainText(head + describe_changes(row))

@@ -1,0 +1,293 @@
+"""The customers tab: search as you type over a keyset-paged table; new / edit with the form."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ispdesk.domain.contact import mask_phone
+from ispdesk.domain.documents import mask_document
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.permissions import Permission
+from ispdesk.services import customers as customer_service
+from ispdesk.services.customers import CustomerListRow
+from ispdesk.ui.context import AppContext
+from ispdesk.ui.models.table import Column, PagedTableModel
+
+STATUS_LABELS = {"ativo": "Ativo", "inativo": "Inativo"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CustomersTab", text)
+
+
+def customer_columns() -> list[Column[CustomerListRow]]:
+    """Código, nome, CPF/CNPJ, celular, e-mail, cidade, situação (documents and phones masked)."""
+    return [
+        Column(_tr("Código"), lambda r: str(r.code), sort_value=lambda r: r.code, align_right=True),
+        Column(_tr("Nome / razão social"), lambda r: r.name),
+        Column(_tr("CPF/CNPJ"), lambda r: mask_document(r.document) if r.document else ""),
+        Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
+        Column(_tr("E-mail"), lambda r: r.email),
+        Column(_tr("Cidade"), lambda r: r.city),
+        Column(_tr("Situação"), lambda r: STATUS_LABELS.get(r.status, r.status)),
+    ]
+
+
+class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
+    """Customers matching a search text, a page at a time (keyset on ``(name_folded, id)``).
+
+    Attributes:
+        search_text: the current search.
+    """
+
+    def __init__(self, context: AppContext, page_size: int = 200, parent: Any = None) -> None:
+        self.context = context
+        self.search_text = ""
+        super().__init__(customer_columns(), self._fetch, lambda r: r.key, page_size, parent)
+
+    def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
+        return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
+
+    def search(self, text: str) -> None:
+        """Show the first page of customers matching `text` (empty = everyone)."""
+        self.search_text = text
+        self.reload()
+
+    def row_of_id(self, customer_id: uuid.UUID) -> int:
+        """The row showing `customer_id` among the loaded rows, or -1."""
+        for i, row in enumerate(self._rows):
+            if row.id == customer_id:
+                return i
+        return -1
+
+
+class CustomersTab(QWidget):
+    """The Clientes tab: search field, paged table, new/open buttons.
+
+    objectNames: ``customersTab``, ``customerSearch`` (searches as you type), ``customerTable``,
+    ``newCustomerButton``, ``editCustomerButton``, ``customerStatus``.
+
+    Keyboard: typing searches; ↓ goes to the table; Enter / double-click opens the selected customer;
+    Ctrl+N new customer; Ctrl+F / F3 back to the search. Refreshes on ``events.changed("customer")``.
+
+    Attributes:
+        model: the `CustomerListModel`.
+        table: the table view.
+        search_edit: the search field.
+    """
+
+    SEARCH_DELAY_MS = 150
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("customersTab")
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("customerSearch")
+        self.search_edit.setAccessibleName(self.tr("Buscar clientes"))
+        self.search_edit.setPlaceholderText(
+            self.tr("Buscar por nome, CPF/CNPJ, celular, telefone, e-mail ou código…"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.new_button = QPushButton(self.tr("&Novo cliente"), self)
+        self.new_button.setObjectName("newCustomerButton")
+        self.new_button.setToolTip(self.tr("Cadastrar um cliente (Ctrl+N)"))
+        self.edit_button = QPushButton(self.tr("&Abrir"), self)
+        self.edit_button.setObjectName("editCustomerButton")
+        self.edit_button.setToolTip(self.tr("Abrir o cadastro do cliente selecionado (Enter)"))
+        self.new_button.setVisible(context.can(Permission.CUSTOMERS_CREATE))
+
+        self.model = CustomerListModel(context, parent=self)
+        self.table = QTableView(self)
+        self.table.setObjectName("customerTable")
+        self.table.setAccessibleName(self.tr("Lista de clientes"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        for column, width in enumerate((70, 320, 150, 130, 260, 170, 80)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("customerStatus")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        top = QHBoxLayout()
+        search_label = QLabel(self.tr("&Buscar:"), self)
+        search_label.setBuddy(self.search_edit)
+        top.addWidget(search_label)
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(self._schedule_search)
+        self.search_edit.returnPressed.connect(self._search_now_and_focus)
+        self.search_edit.installEventFilter(self)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.installEventFilter(self)
+        self.new_button.clicked.connect(self.new_customer)
+        self.edit_button.clicked.connect(self.open_selected)
+        self.model.rowsInserted.connect(self._update_status)
+        self.model.modelReset.connect(self._update_status)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        for keys in ("Ctrl+F", "F3"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.focus_search)
+        context.events.changed.connect(self._data_changed)
+        self.last_message = ""
+        self.run_search()
+        self.setFocusProxy(self.search_edit)
+
+    # --------------------------------------------------------------------------- search
+    def _schedule_search(self, _text: str = "") -> None:
+        self._timer.start()
+
+    def run_search(self) -> None:
+        """Search now with the current text (the debounce timer calls this)."""
+        self._timer.stop()
+        try:
+            self.model.search(self.search_edit.text())
+        except BusinessRuleError as exc:
+            self.model.set_rows([])
+            self.status_label.setText(exc.message)
+            return
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def _search_now_and_focus(self) -> None:
+        if self._timer.isActive() or self.model.search_text != self.search_edit.text():
+            self.run_search()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search field with its text selected."""
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def _update_status(self, *_args: Any) -> None:
+        n = self.model.rowCount()
+        if n == 0:
+            text = (self.tr("Nenhum cliente encontrado para “{q}”.").format(q=self.model.search_text)
+                    if self.model.search_text.strip() else self.tr("Nenhum cliente cadastrado ainda."))
+        else:
+            shown = f"{n:,}".replace(",", ".")
+            more = self.model.canFetchMore(QModelIndex())
+            text = (self.tr("{n} clientes exibidos — role a lista para ver mais.").format(n=shown) if more
+                    else self.tr("{n} cliente(s).").format(n=shown))
+        if self.last_message:
+            text = f"{text}  {self.last_message}"
+        self.status_label.setText(text)
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.edit_button.setEnabled(self.selected_id() is not None)
+
+    # ------------------------------------------------------------------------- opening
+    def selected_id(self) -> uuid.UUID | None:
+        """The id of the selected customer, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(rows[0].row()).id
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_customer(self.model.row_at(index.row()).id)
+
+    def open_selected(self) -> None:
+        """Open the selected customer in the form."""
+        customer_id = self.selected_id()
+        if customer_id is not None:
+            self.open_customer(customer_id)
+
+    def open_customer(self, customer_id: uuid.UUID | None) -> bool:
+        """Open the form for `customer_id` (None = new customer); True when saved."""
+        from ispdesk.ui.dialogs.customer_form import CustomerForm
+
+        form = CustomerForm(self.context, customer_id, self)
+        saved = form.exec() == CustomerForm.DialogCode.Accepted
+        if saved and form.result is not None:
+            self.last_message = "  ".join(form.result.warnings)
+            self.select_customer(form.result.customer.id)
+            self._update_status()
+        form.deleteLater()
+        return saved
+
+    def new_customer(self) -> bool:
+        """Open an empty form; True when a customer was saved."""
+        if not self.context.can(Permission.CUSTOMERS_CREATE):
+            return False
+        return self.open_customer(None)
+
+    def select_customer(self, customer_id: uuid.UUID) -> None:
+        """Select `customer_id` when it is among the loaded rows."""
+        row = self.model.row_of_id(customer_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _data_changed(self, kind: str) -> None:
+        if kind != "customer":
+            return
+        selected = self.selected_id()
+        self.run_search()
+        if selected is not None:
+            self.select_customer(selected)
+
+    # -------------------------------------------------------------------------- keyboard
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """↓ / PgDown from the search go to the table; Enter in the table opens the customer."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_edit and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+                if self._timer.isActive():
+                    self.run_search()
+                if self.model.rowCount():
+                    self.table.setFocus()
+                    if self.selected_id() is None:
+                        self.table.selectRow(0)
+                    return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            if watched is self.table and key == Qt.Key.Key_Escape:
+                self.focus_search()
+                return True
+        return super().eventFilter(watched, event)
