@@ -1,0 +1,154 @@
+"""Type-ahead customer search: every key type, keyset paging, and index use (EXPLAIN)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from ispdesk.services import customers as cs
+from ispdesk.services.customer_search import build_search_query, plan_search
+from tests.factories import make_customer
+
+
+@pytest.fixture
+def people(uow) -> dict[str, int]:
+    with uow() as u:
+        rows = [
+            make_customer(u.session, "João Araújo", code=7, document="52998224725", mobile="11987654321",
+                          email="joao.araujo@example.com", email_folded="joao.araujo@example.com"),
+            make_customer(u.session, "JOANA d'Arc", code=8, document="11144477735", mobile="21998765432",
+                          phone="2134567890", email="Joana@Provedor.com.br", email_folded="joana@provedor.com.br"),
+            make_customer(u.session, "Empresa Ábaco Ltda", code=17, document="12ABC34501DE35", person_type="J",
+                          mobile="31991234567", email="contato@abaco.com", email_folded="contato@abaco.com"),
+            make_customer(u.session, "Zuleica Souza", code=1234, document="39053344705", mobile="11976543210",
+                          email="zu@example.com", email_folded="zu@example.com"),
+        ]
+        codes = {c.name: c.code for c in rows}
+        u.commit()
+    return codes
+
+
+def names(uow, text: str, **kw: object) -> list[str]:
+    return [r.name for r in cs.search_customers(uow(), text, **kw)]
+
+
+def test_empty_text_lists_everyone_by_name(uow, people) -> None:
+    assert names(uow, "") == ["Empresa Ábaco Ltda", "JOANA d'Arc", "João Araújo", "Zuleica Souza"]
+
+
+@pytest.mark.parametrize("typed", ["joa", "JOÃO", "  Joao ar", "joão araújo"])
+def test_name_prefix_ignores_accents_and_case(uow, people, typed: str) -> None:
+    result = names(uow, typed)
+    assert "João Araújo" in result
+    assert "Zuleica Souza" not in result
+
+
+def test_name_prefix_only_matches_the_start(uow, people) -> None:
+    assert names(uow, "abaco") == []
+    assert names(uow, "empresa ab") == ["Empresa Ábaco Ltda"]
+
+
+@pytest.mark.parametrize("typed", ["529.982.247-25", "52998224725", "529.98", "5299"])
+def test_cpf_with_or_without_mask(uow, people, typed: str) -> None:
+    assert names(uow, typed) == ["João Araújo"]
+
+
+def test_alphanumeric_cnpj_prefix(uow, people) -> None:
+    assert names(uow, "12.ABC.345") == ["Empresa Ábaco Ltda"]
+    assert names(uow, "12abc34501de35") == ["Empresa Ábaco Ltda"]
+
+
+@pytest.mark.parametrize("typed", ["(11) 98765-4321", "11987654321", "119876", "+55 11 98765-4321"])
+def test_mobile_digits(uow, people, typed: str) -> None:
+    assert names(uow, typed) == ["João Araújo"]
+
+
+def test_landline(uow, people) -> None:
+    assert names(uow, "(21) 3456-7890") == ["JOANA d'Arc"]
+
+
+@pytest.mark.parametrize("typed", ["joana@provedor.com.br", "JOANA@", "joana@prov"])
+def test_email_prefix_case_insensitive(uow, people, typed: str) -> None:
+    assert names(uow, typed) == ["JOANA d'Arc"]
+
+
+def test_code_exact_and_short_digits_only_match_codes(uow, people) -> None:
+    assert names(uow, "7") == ["João Araújo"]
+    assert names(uow, "17") == ["Empresa Ábaco Ltda"]
+    assert names(uow, "1") == []  # no customer 1; "1" never scans documents or phones
+    assert names(uow, "1234") == ["Zuleica Souza"]  # code 1234 (4 digits also tries a document prefix)
+
+
+def test_plan_of_short_digits() -> None:
+    plan = plan_search("11")
+    assert plan.code == 11 and plan.document_prefix is None and plan.phone_prefix is None
+    plan = plan_search("(11) 9")
+    assert plan.code == 119 and plan.phone_prefix is None
+    assert plan_search("").everything
+
+
+def test_keyset_paging_walks_everything_once(uow) -> None:
+    with uow() as u:
+        for i in range(23):
+            make_customer(u.session, f"Cliente {i % 5} Álvares", code=500 + i)
+        u.commit()
+    seen: list[int] = []
+    after = None
+    while True:
+        page = cs.search_customers(uow(), "cliente", after=after, limit=5)
+        seen.extend(r.code for r in page)
+        if len(page) < 5:
+            break
+        after = page[-1].key
+    assert sorted(seen) == list(range(500, 523))
+    assert len(seen) == len(set(seen))
+    full = [r.code for r in cs.search_customers(uow(), "cliente", limit=100)]
+    assert seen == full
+
+
+def test_list_row_fields(uow, people) -> None:
+    row = cs.search_customers(uow(), "zuleica")[0]
+    assert (row.code, row.document, row.mobile, row.city, row.status) == (
+        1234, "39053344705", "11976543210", "São Paulo", "ativo")
+    assert row.key[0] == "zuleica souza"
+
+
+SEARCHES = ["", "joa", "joa@", "529.982", "12.ABC.3", "119876543", "7", "(21) 3456-7890"]
+
+
+def _plan(uow, sql: str) -> str:
+    with uow() as u:
+        conn = u.session.connection()
+        if conn.dialect.name == "sqlite":
+            return "\n".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+
+
+@pytest.mark.parametrize("typed", SEARCHES)
+def test_every_branch_uses_an_index(uow, people, typed: str) -> None:
+    with uow() as u:
+        dialect = u.session.get_bind().dialect
+    stmt = build_search_query(typed, None, 200)
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    plan = _plan(uow, sql)
+    if dialect.name == "sqlite":
+        assert not re.search(r"SCAN customers(?! USING (COVERING )?INDEX)", plan), plan
+        assert "INDEX" in plan
+    else:
+        assert "Seq Scan on customers" not in plan, plan
+        assert "Index" in plan
+
+
+@given(st.text(max_size=30))
+def test_plan_never_fails(typed: str) -> None:
+    plan = plan_search(typed)
+    if plan.code is not None:
+        assert plan.code >= 0
+    if plan.document_prefix is not None:
+        assert plan.document_prefix == plan.document_prefix.upper()
+    build_search_query(typed, None, 10)
