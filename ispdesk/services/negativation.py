@@ -32,6 +32,15 @@ class NegativationRow:
     created_by: str
 
 
+@dataclass(frozen=True)
+class NegativationCheck:
+    """Whether a contract may be negativado now, and the debt that would be listed."""
+
+    contract_number: int
+    debt: Decimal
+    refusal: str | None
+
+
 def _row(n: Negativation) -> NegativationRow:
     return NegativationRow(n.id, n.contract_id, n.protocol, n.reason, n.amount, n.listed_on, n.created_by)
 
@@ -93,6 +102,20 @@ def negativate_in(uow: UnitOfWork, contract_id: uuid.UUID, protocol: str, reason
               {"status": ["cancelado", "negativado"], "protocolo": protocol, "motivo": reason, "valor": debt},
               summary=f"Contrato {contract.number} negativado: {format_brl(debt)}, protocolo {protocol}")
     return _row(listing)
+
+
+def check_negativation(uow: UnitOfWork, contract_id: uuid.UUID) -> NegativationCheck:
+    """Read-only check shown before negativar (CONTRACTS_VIEW)."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        contract = uow.session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("Contrato não encontrado; atualize a lista e tente de novo.")
+        try:
+            debt = check_negativation_in(uow, contract)
+        except BusinessRuleError as exc:
+            return NegativationCheck(contract.number, open_debt_in(uow, contract.id), exc.message)
+        return NegativationCheck(contract.number, debt, None)
 
 
 def list_negativations(uow: UnitOfWork, contract_id: uuid.UUID) -> list[NegativationRow]:
