@@ -86,7 +86,8 @@ class CsvTable:
 
 def normalize_header(name: str) -> str:
     """``" Data de Nascimento "`` → ``data_de_nascimento``; ``"CPF/CNPJ"`` → ``cpf_cnpj``."""
-    return _HEADER_SEPARATORS.sub("_", fold(name.replace("\ufeff", ""))).strip("_")
+    cleaned = name.replace("\ufeff", "").strip().strip('"').strip("'")
+    return _HEADER_SEPARATORS.sub("_", fold(cleaned)).strip("_")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
