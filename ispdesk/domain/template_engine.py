@@ -102,9 +102,9 @@ CATALOGUE: tuple[Variable, ...] = (
     # Contrato
     _v("contrato.numero", "Número do contrato", "5123"),
     _v("contrato.situacao", "Situação do contrato", "pré-contrato"),
-    _v("contrato.data_ativacao", "Data de ativação (dd/mm/aaaa) ou “na data da instalação”",
-       "na data da instalação"),
-    _v("contrato.data_base", "Data base financeira (dd/mm/aaaa)", "na data da instalação"),
+    _v("contrato.data_ativacao", "Data de ativação (dd/mm/aaaa) ou “data da instalação”",
+       "data da instalação"),
+    _v("contrato.data_base", "Data base financeira (dd/mm/aaaa)", "data da instalação"),
     _v("contrato.data_renovacao", "Data da última renovação (dd/mm/aaaa), vazia quando não houve", ""),
     _v("contrato.valor", "Valor mensal em algarismos", "R$ 99,90"),
     _v("contrato.valor_extenso", "Valor mensal por extenso", "noventa e nove reais e noventa centavos"),

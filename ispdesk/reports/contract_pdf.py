@@ -165,56 +165,69 @@ def block_flowables(blocks: Sequence[Block]) -> list[Flowable]:
     return out
 
 
-def signature_flowables(signatories: Sequence[Signatory], witnesses: int) -> list[Flowable]:
-    """Signature lines (two per row) and the witnesses' lines, kept on one page."""
-    st = styles()
-    width = PAGE_W - 2 * MARGIN_X
-    col = width / 2
-    rows: list[list[Any]] = []
-    for i in range(0, len(signatories), 2):
-        pair = list(signatories[i:i + 2])
-        rows.append(["", ""])
-        rows.append([Paragraph(escape(s.name), st["sign"]) for s in pair] + [""] * (2 - len(pair)))
-        rows.append([Paragraph(escape(s.document), st["sign"]) for s in pair] + [""] * (2 - len(pair)))
-        rows.append([Paragraph(escape(s.role), st["sign_role"]) for s in pair] + [""] * (2 - len(pair)))
+def _line_table(rows: list[list[Any]], first_height: float, line_rows: Sequence[int]) -> Table:
+    """Two columns with a gutter; a signature line above each `line_rows` row of both columns."""
+    gutter = 1.4 * cm
+    col = (PAGE_W - 2 * MARGIN_X - gutter) / 2
+    data = [[left, "", right] for left, right in rows]
+    heights: list[float | None] = [first_height if r in {x - 1 for x in line_rows} else None for r in range(len(rows))]
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 14),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 14),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
     ]
-    heights: list[float | None] = []
-    for r in range(0, len(rows), 4):
-        commands.append(("LINEABOVE", (0, r + 1), (0, r + 1), 0.7, INK))
-        if rows[r + 1][1] != "":
-            commands.append(("LINEABOVE", (1, r + 1), (1, r + 1), 0.7, INK))
-        heights += [1.6 * cm, None, None, None]
-    table = Table(rows, colWidths=[col, col], rowHeights=heights)
+    for r in line_rows:
+        for c in (0, 2):
+            if data[r][c] != "":
+                commands.append(("LINEABOVE", (c, r), (c, r), 0.7, INK))
+    table = Table(data, colWidths=[col, gutter, col], rowHeights=heights)
     table.setStyle(TableStyle(commands))
-    parts: list[Flowable] = [Spacer(1, 0.3 * cm), table]
+    return table
+
+
+def split_closing(blocks: Sequence[Block]) -> tuple[Sequence[Block], Sequence[Block]]:
+    """Split off the closing lines (paragraphs and centred lines after the last clause item, at most 3).
+
+    They are kept on the same page as the signatures, so a page never holds signatures alone.
+    """
+    cut = len(blocks)
+    while cut > 0 and len(blocks) - cut < 3 and blocks[cut - 1].kind in ("para", "center"):
+        cut -= 1
+    return blocks[:cut], blocks[cut:]
+
+
+def signature_flowables(signatories: Sequence[Signatory], witnesses: int) -> list[Flowable]:
+    """Signature lines (two per row) and the witnesses' lines (the caller keeps them together)."""
+    st = styles()
+    rows: list[list[Any]] = []
+    line_rows: list[int] = []
+    for i in range(0, len(signatories), 2):
+        pair = list(signatories[i:i + 2]) + [None]
+        rows.append(["", ""])
+        line_rows.append(len(rows))
+        rows.append([Paragraph(escape(s.name), st["sign"]) if s else "" for s in pair[:2]])
+        rows.append([Paragraph(escape(s.document), st["sign"]) if s else "" for s in pair[:2]])
+        rows.append([Paragraph(escape(s.role), st["sign_role"]) if s else "" for s in pair[:2]])
+    parts: list[Flowable] = [Spacer(1, 0.2 * cm), _line_table(rows, 1.7 * cm, line_rows)]
     if witnesses:
-        wrows: list[list[Any]] = [["", ""]]
-        wrows.append([Paragraph("Nome:", st["witness"]), Paragraph("Nome:", st["witness"])][:2])
-        wrows.append([Paragraph("CPF:", st["witness"]), Paragraph("CPF:", st["witness"])])
-        wtable = Table(wrows[: 3], colWidths=[col, col], rowHeights=[1.3 * cm, None, None])
-        wtable.setStyle(TableStyle([
-            ("LINEABOVE", (0, 1), (0, 1), 0.7, INK),
-            ("LINEABOVE", (1, 1), (1, 1), 0.7, INK) if witnesses > 1 else ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 14),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 14),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        parts += [Spacer(1, 0.35 * cm), Paragraph("TESTEMUNHAS", st["witness_title"]), wtable]
-    return [KeepTogether(parts)]
+        labels = [Paragraph(f"Testemunha {n}", st["sign_role"]) for n in range(1, witnesses + 1)] + [""]
+        wrows: list[list[Any]] = [["", ""], [labels[0], labels[1] if witnesses > 1 else ""],
+                                  [Paragraph("Nome:", st["witness"]), Paragraph("Nome:", st["witness"]) if witnesses > 1
+                                   else ""],
+                                  [Paragraph("CPF:", st["witness"]), Paragraph("CPF:", st["witness"]) if witnesses > 1
+                                   else ""]]
+        parts += [Spacer(1, 0.2 * cm), _line_table(wrows, 1.5 * cm, [1])]
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------
 # Page decoration
 
 @lru_cache(maxsize=8)
-def _image(png: bytes) -> ImageReader:
+def image_reader(png: bytes) -> ImageReader:
+    """A cached reportlab image of PNG bytes (decoded once per logo)."""
     return ImageReader(io.BytesIO(png))
 
 
@@ -244,21 +257,23 @@ class _NumberedCanvas(Canvas):
         y = MARGIN_BOTTOM - 0.75 * cm
         self.setStrokeColor(RULE)
         self.setLineWidth(0.4)
-        self.line(MARGIN_X, y + 0.38 * cm, PAGE_W - MARGIN_X, y + 0.38 * cm)
+        width = self._pagesize[0]
+        self.line(MARGIN_X, y + 0.38 * cm, width - MARGIN_X, y + 0.38 * cm)
         self.setFillColor(MUTED)
         self.setFont(FONT, 6.8)
         self.drawString(MARGIN_X, y, self.footer_left)
-        self.drawRightString(PAGE_W - MARGIN_X, y, f"página {self._pageNumber} de {total}")
+        self.drawRightString(width - MARGIN_X, y, f"página {self._pageNumber} de {total}")
         self.restoreState()
 
 
-def _canvas_class(footer_left: str) -> type[_NumberedCanvas]:
+def numbered_canvas(footer_left: str) -> type[_NumberedCanvas]:
+    """A canvas class whose pages end with `footer_left` and "página X de Y"."""
     return type("ContractCanvas", (_NumberedCanvas,), {"footer_left": footer_left})
 
 
 def _draw_header(canvas: Canvas, doc: ContractPdf) -> None:
     canvas.saveState()
-    logo = _image(doc.logo_png or default_logo_png())
+    logo = image_reader(doc.logo_png or default_logo_png())
     size = 1.15 * cm
     top = PAGE_H - 1.2 * cm
     canvas.drawImage(logo, MARGIN_X, top - size, width=size, height=size, mask="auto",
@@ -290,9 +305,12 @@ def render_contract_pdf(doc: ContractPdf, output: BinaryIO | None = None) -> byt
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     template.addPageTemplates([PageTemplate(id="page", frames=[frame],
                                             onPage=lambda canvas, _doc: _draw_header(canvas, doc))])
-    story = block_flowables(doc.blocks) + signature_flowables(doc.signatories, doc.witnesses)
+    body, closing = split_closing(doc.blocks)
+    signatures = signature_flowables(doc.signatories, doc.witnesses)
+    closing_flowables = block_flowables(closing)
+    story = block_flowables(body) + [KeepTogether(closing_flowables + signatures)]
     footer = f"{doc.reference} · Código de verificação: {doc.verification_code}"
-    template.build(story, canvasmaker=_canvas_class(footer))
+    template.build(story, canvasmaker=numbered_canvas(footer))
     data = buffer.getvalue()
     if output is not None:
         output.write(data)

@@ -40,6 +40,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.template_engine import CATALOGUE, Value, compile_template, parse_blocks
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
 from ispdesk.services import parameters as parameters_service
+from ispdesk.services.contracts import activate_contract_in
 from ispdesk.services.templates import current_in
 from ispdesk.services.uow import UnitOfWork
 
@@ -173,7 +174,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
                      "dias de fidelidade")
     else:
         fine_rule = "não há multa, porque o contrato não tem prazo de permanência"
-    not_yet = "na data da instalação"
+    not_yet = "data da instalação"
     company_address = _full_address(company["endereco"], company["cidade"], company["uf"], company["cep"])
     values: dict[str, Value] = {
         "empresa.razao_social": company["razao_social"],
@@ -361,27 +362,6 @@ def record_printed(uow: UnitOfWork, contract_id: uuid.UUID) -> bool:
         return changed
 
 
-def _activate(uow: UnitOfWork, contract: Contract, on_date: date) -> None:
-    try:
-        from ispdesk.services.contracts import activate_contract_in  # issue 3A
-    except ImportError:  # pragma: no cover - until the contracts service lands
-        activate_contract_in = None
-    if activate_contract_in is not None:
-        activate_contract_in(uow, contract, on_date)
-        return
-    # Smallest correct activation until the contracts service exists (same fields it owns).
-    uow.require(Permission.CONTRACTS_ACTIVATE)
-    before = (contract.status, contract.activated_on)
-    contract.status = "ativo"
-    contract.activated_on = on_date
-    contract.billing_base_date = contract.billing_base_date or on_date
-    if contract.loyalty_months:
-        contract.loyalty_expires_on = add_months(on_date, contract.loyalty_months)
-    uow.audit("contract", contract.id, "activate",
-              {"status": [before[0], "ativo"], "activated_on": [before[1], on_date]},
-              f"Contrato {contract.number} ativado em {format_date(on_date)}")
-
-
 def mark_signed_in(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> None:
     """The customer signed: record `signed_at` and activate the pre-contract on `on_date` (no commit).
 
@@ -404,7 +384,7 @@ def mark_signed_in(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> No
     contract.signed_at = uow.now
     uow.audit("contract", contract.id, "signed", {"signed_at": [None, uow.now]},
               f"Contrato {contract.number} assinado em {format_date(on_date)}")
-    _activate(uow, contract, on_date)
+    activate_contract_in(uow, contract, on_date)
 
 
 def mark_signed(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> None:

@@ -1,0 +1,299 @@
+"""Reports in PDF and CSV from one definition: contracts (by `ContractFilter`), cancellations by reason, charges.
+
+Each report function reads the data once into a `Report` (the CSV cells and the display cells of
+every row); `write_report` writes it as CSV (the shared `csv_io` conventions: ``;``, UTF-8 with BOM,
+dd/mm/aaaa, ``1234,56``) or as a PDF (`ispdesk.reports.report_pdf`: masks, ``R$ 1.234,56``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ispdesk.db.models import CancellationReason, Charge, Contract, Customer
+from ispdesk.domain.contract_filter import ContractFilter
+from ispdesk.domain.dates import format_date
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.money import format_brl, to_cents
+from ispdesk.domain.permissions import Permission
+from ispdesk.reports.report_pdf import PdfColumn, render_report_pdf
+from ispdesk.services import parameters as parameters_service
+from ispdesk.services.contract_list import iter_contracts_in
+from ispdesk.services.contracts import ACCESS_STATUS_LABELS, STATUS_LABELS
+from ispdesk.services.csv_io import fmt_date, fmt_document, fmt_money, write_csv
+from ispdesk.services.uow import UnitOfWork
+
+#: Report names of the CLI and the menu.
+REPORT_KINDS: dict[str, str] = {
+    "contracts": "Contratos",
+    "cancellations": "Cancelamentos por motivo",
+    "charges": "Cobranças",
+}
+FORMATS = ("pdf", "csv")
+CHARGE_STATUS_LABELS = {"aberta": "Aberta", "paga": "Paga", "cancelada": "Cancelada", "parcial": "Parcial"}
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """A report column: CSV header (public name), PDF title, relative width, alignment."""
+
+    key: str
+    title: str
+    width: float = 1.0
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report read once, ready for CSV and PDF.
+
+    Attributes:
+        title / subtitle: printed on top of the PDF (the subtitle says the period and filters).
+        columns: the columns, in order.
+        csv_rows: per row, the CSV cells (unmasked numbers ``1234,56``, dates dd/mm/aaaa).
+        pdf_rows: per row, the display cells (``R$ 1.234,56``, masked documents).
+        totals: closing lines (Portuguese), printed under the PDF table.
+        company_name: printed in the PDF header.
+        generated_on: the date of the report.
+    """
+
+    title: str
+    subtitle: str
+    columns: tuple[ReportColumn, ...]
+    csv_rows: list[tuple[str, ...]] = field(default_factory=list)
+    pdf_rows: list[tuple[str, ...]] = field(default_factory=list)
+    totals: list[str] = field(default_factory=list)
+    company_name: str = ""
+    generated_on: date | None = None
+
+
+def _period(date_from: date | None, date_to: date | None) -> str:
+    if date_from and date_to:
+        return f"de {format_date(date_from)} a {format_date(date_to)}"
+    if date_from:
+        return f"a partir de {format_date(date_from)}"
+    if date_to:
+        return f"até {format_date(date_to)}"
+    return "todo o período"
+
+
+def _check_period(date_from: date | None, date_to: date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise BusinessRuleError(
+            f"Período inválido: a data inicial {format_date(date_from)} é posterior à final {format_date(date_to)}.",
+            field="periodo")
+
+
+def _company(uow: UnitOfWork) -> str:
+    return str(parameters_service.load(uow.session)["empresa_razao_social"])
+
+
+CONTRACT_COLUMNS = (
+    ReportColumn("numero", "Contrato", 0.8, "right"),
+    ReportColumn("cliente_codigo", "Código", 0.8, "right"),
+    ReportColumn("cliente", "Cliente", 3.0),
+    ReportColumn("cpf_cnpj", "CPF/CNPJ", 1.7),
+    ReportColumn("cidade", "Cidade", 1.5),
+    ReportColumn("plano", "Oferta", 1.3),
+    ReportColumn("valor", "Valor", 1.1, "right"),
+    ReportColumn("vencimento", "Venc.", 0.6, "center"),
+    ReportColumn("situacao", "Situação", 1.1),
+    ReportColumn("acesso", "Acesso", 1.1),
+    ReportColumn("ativacao", "Ativação", 1.0, "center"),
+    ReportColumn("fim_fidelidade", "Fim fidelidade", 1.1, "center"),
+    ReportColumn("cancelamento", "Cancelamento", 1.1, "center"),
+)
+
+
+def _filter_text(f: ContractFilter) -> str:
+    parts = []
+    if f.text:
+        parts.append(f"busca “{f.text}”")
+    if f.statuses:
+        parts.append("situação " + ", ".join(STATUS_LABELS.get(s, s) for s in f.statuses))
+    if f.access_statuses:
+        parts.append("acesso " + ", ".join(ACCESS_STATUS_LABELS.get(s, s) for s in f.access_statuses))
+    if f.plan_code:
+        parts.append(f"oferta {f.plan_code}")
+    if f.due_day:
+        parts.append(f"vencimento dia {f.due_day}")
+    if f.city:
+        parts.append(f"cidade {f.city}")
+    if f.branch_code:
+        parts.append(f"filial {f.branch_code}")
+    if f.expiring_within_days is not None:
+        parts.append(f"fidelidade vencendo em até {f.expiring_within_days} dias")
+    if f.in_loyalty is not None:
+        parts.append("em fidelidade" if f.in_loyalty else "fora da fidelidade")
+    if f.activated_from or f.activated_to:
+        parts.append("ativados " + _period(f.activated_from, f.activated_to))
+    if f.cancelled_from or f.cancelled_to:
+        parts.append("cancelados " + _period(f.cancelled_from, f.cancelled_to))
+    return "; ".join(parts) if parts else "todos os contratos"
+
+
+def contracts_report(uow: UnitOfWork, f: ContractFilter | None = None) -> Report:
+    """The contracts list selected by `f` (the same filter as the contracts tab)."""
+    f = f or ContractFilter()
+    uow.require(Permission.REPORTS_VIEW)
+    with uow:
+        report = Report("Relatório de contratos", f"Filtro: {_filter_text(f)}.", CONTRACT_COLUMNS,
+                        company_name=_company(uow), generated_on=uow.today)
+        total = Decimal("0")
+        count = 0
+        by_status: dict[str, int] = {}
+        for row in iter_contracts_in(uow, f):
+            count += 1
+            total += row.value
+            by_status[row.status] = by_status.get(row.status, 0) + 1
+            common = (str(row.number), str(row.customer_code), row.customer_name)
+            report.csv_rows.append(common + (
+                fmt_document(row.customer_document), row.customer_city or "", row.plan_code, fmt_money(row.value),
+                str(row.due_day), row.status, row.access_status, fmt_date(row.activated_on),
+                fmt_date(row.loyalty_expires_on), fmt_date(row.cancelled_on)))
+            report.pdf_rows.append(common + (
+                fmt_document(row.customer_document), row.customer_city or "", row.plan_code, format_brl(row.value),
+                str(row.due_day), row.status_label, row.access_status_label, format_date(row.activated_on),
+                format_date(row.loyalty_expires_on), format_date(row.cancelled_on)))
+        statuses = ", ".join(f"{STATUS_LABELS.get(s, s)}: {n}" for s, n in sorted(by_status.items()))
+        report.totals.append(f"Total: {count} contrato(s); soma dos valores mensais {format_brl(total)}.")
+        if statuses:
+            report.totals.append(f"Por situação — {statuses}.")
+        return report
+
+
+CANCELLATION_COLUMNS = (
+    ReportColumn("motivo_codigo", "Código", 1.2),
+    ReportColumn("motivo", "Motivo de cancelamento", 3.5),
+    ReportColumn("isenta_multa", "Isenta multa", 1.0, "center"),
+    ReportColumn("conta_churn", "Conta no churn", 1.0, "center"),
+    ReportColumn("contratos", "Contratos", 1.0, "right"),
+    ReportColumn("percentual", "% do total", 1.0, "right"),
+    ReportColumn("valor_mensal", "Receita mensal perdida", 1.6, "right"),
+)
+
+
+def cancellations_report(uow: UnitOfWork, date_from: date | None = None, date_to: date | None = None) -> Report:
+    """Contracts cancelled in the period, grouped by cancellation reason (count and monthly value)."""
+    uow.require(Permission.REPORTS_VIEW)
+    _check_period(date_from, date_to)
+    with uow:
+        stmt = (
+            select(CancellationReason.code, CancellationReason.description, CancellationReason.waives_fine,
+                   CancellationReason.counts_as_churn, func.count(Contract.id), func.sum(Contract.value))
+            .select_from(Contract)
+            .outerjoin(CancellationReason, CancellationReason.id == Contract.cancellation_reason_id)
+            .where(Contract.cancelled_on.is_not(None))
+            .group_by(CancellationReason.code, CancellationReason.description, CancellationReason.waives_fine,
+                      CancellationReason.counts_as_churn)
+        )
+        if date_from:
+            stmt = stmt.where(Contract.cancelled_on >= date_from)
+        if date_to:
+            stmt = stmt.where(Contract.cancelled_on <= date_to)
+        rows = uow.session.execute(stmt).all()
+        report = Report("Cancelamentos por motivo", f"Cancelamentos {_period(date_from, date_to)}.",
+                        CANCELLATION_COLUMNS, company_name=_company(uow), generated_on=uow.today)
+        total_count = sum(int(r[4]) for r in rows)
+        total_value = Decimal("0")
+        for code, description, waives, churn, count, value in sorted(rows, key=lambda r: (-int(r[4]), r[0] or "")):
+            amount = to_cents(Decimal(value or 0))
+            total_value += amount
+            share = to_cents(Decimal(int(count)) * 100 / total_count) if total_count else Decimal("0")
+            share_text = f"{share:.2f}".replace(".", ",")
+            yes_no = ("sim" if waives else "não", "sim" if churn else "não")
+            label = description or "Sem motivo informado"
+            report.csv_rows.append((code or "", label, *yes_no, str(count), share_text, fmt_money(amount)))
+            report.pdf_rows.append((code or "—", label, *yes_no, str(count), f"{share_text} %", format_brl(amount)))
+        report.totals.append(f"Total: {total_count} cancelamento(s); receita mensal perdida {format_brl(total_value)}.")
+        return report
+
+
+CHARGE_COLUMNS = (
+    ReportColumn("contrato", "Contrato", 0.8, "right"),
+    ReportColumn("cliente", "Cliente", 2.6),
+    ReportColumn("cpf_cnpj", "CPF/CNPJ", 1.6),
+    ReportColumn("tipo", "Tipo", 1.0),
+    ReportColumn("descricao", "Descrição", 2.4),
+    ReportColumn("oferta", "Oferta", 1.1),
+    ReportColumn("vencimento", "Vencimento", 1.0, "center"),
+    ReportColumn("valor", "Valor", 1.0, "right"),
+    ReportColumn("pago", "Pago", 1.0, "right"),
+    ReportColumn("pago_em", "Pago em", 1.0, "center"),
+    ReportColumn("situacao", "Situação", 0.9),
+)
+
+
+def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date | None = None,
+                   status: str | None = None) -> Report:
+    """Charges falling due in the period (optionally of one status), with totals billed, paid and open."""
+    uow.require(Permission.REPORTS_VIEW)
+    _check_period(date_from, date_to)
+    with uow:
+        stmt = (
+            select(Charge, Contract.number, Customer.name, Customer.document)
+            .join(Contract, Contract.id == Charge.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .order_by(Charge.due_date, Contract.number, Charge.id)
+        )
+        if date_from:
+            stmt = stmt.where(Charge.due_date >= date_from)
+        if date_to:
+            stmt = stmt.where(Charge.due_date <= date_to)
+        if status:
+            stmt = stmt.where(Charge.status == status)
+        subtitle = f"Cobranças com vencimento {_period(date_from, date_to)}"
+        if status:
+            subtitle += f", situação {CHARGE_STATUS_LABELS.get(status, status).lower()}"
+        report = Report("Relatório de cobranças", subtitle + ".", CHARGE_COLUMNS, company_name=_company(uow),
+                        generated_on=uow.today)
+        billed = paid = Decimal("0")
+        count = 0
+        for charge, number, name, document in uow.session.execute(stmt):
+            count += 1
+            if charge.status != "cancelada":
+                billed += charge.amount
+                paid += charge.paid_amount
+            common = (str(number), name)
+            report.csv_rows.append(common + (
+                fmt_document(document), charge.kind, charge.description, charge.plan_code or "",
+                fmt_date(charge.due_date), fmt_money(charge.amount), fmt_money(charge.paid_amount),
+                fmt_date(charge.paid_on), charge.status))
+            report.pdf_rows.append(common + (
+                fmt_document(document), charge.kind, charge.description, charge.plan_code or "",
+                format_date(charge.due_date), format_brl(charge.amount), format_brl(charge.paid_amount),
+                format_date(charge.paid_on), CHARGE_STATUS_LABELS.get(charge.status, charge.status)))
+        report.totals.append(f"Total: {count} cobrança(s); emitido {format_brl(billed)}; recebido {format_brl(paid)}; "
+                             f"em aberto {format_brl(billed - paid)} (sem as canceladas).")
+        return report
+
+
+def write_report(report: Report, output: str | Path, fmt: str) -> int:
+    """Write `report` as ``pdf`` or ``csv`` to `output`; return the number of rows.
+
+    Raises:
+        BusinessRuleError: unknown format or the file cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise BusinessRuleError(f"Formato “{fmt}” desconhecido. Use pdf ou csv.", field="formato")
+    try:
+        if fmt == "csv":
+            return write_csv(output, [c.key for c in report.columns], report.csv_rows)
+        Path(output).write_bytes(report_pdf_bytes(report))
+    except OSError as exc:
+        raise BusinessRuleError(f"Não foi possível gravar {output}: {exc.strerror or exc}. Escolha outra pasta.",
+                                field="output") from None
+    return len(report.pdf_rows)
+
+
+def report_pdf_bytes(report: Report) -> bytes:
+    """The PDF of `report`."""
+    generated = format_date(report.generated_on) if report.generated_on else ""
+    columns: Sequence[PdfColumn] = [PdfColumn(c.title, c.width, c.align) for c in report.columns]
+    return render_report_pdf(report.title, report.subtitle, columns, report.pdf_rows, report.totals,
+                             report.company_name, generated)
