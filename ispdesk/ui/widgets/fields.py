@@ -392,15 +392,15 @@ class FieldWithError(QWidget):
         if message:
             self.label.setText(message)
             self.label.show()
-            target.setStyleSheet(f"{type(target).__name__} {{ border: 1px solid #b00020; border-radius: 2px; }}"
-                                 if not isinstance(target, QLineEdit) else
-                                 "QLineEdit { border: 1px solid #b00020; border-radius: 2px; padding: 1px; }")
+            if isinstance(target, QLineEdit):  # spin boxes and combos keep their native frame
+                target.setStyleSheet("QLineEdit { border: 1px solid #b00020; border-radius: 2px; padding: 1px; }")
             target.setProperty("hasError", True)
             target.setAccessibleDescription(message)
         else:
             self.label.clear()
             self.label.hide()
-            target.setStyleSheet("")
+            if isinstance(target, QLineEdit):
+                target.setStyleSheet("")
             target.setProperty("hasError", False)
             target.setAccessibleDescription("")
 

@@ -1,0 +1,41 @@
+import pytest
+
+from ispdesk.app import create_main_window
+from ispdesk.services import users
+from ispdesk.ui.tabs.customers_tab import CustomersTab
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def test_main_window_has_customers_tab_first_and_title_with_user(qtbot, db_url, admin_user):
+    window = create_main_window(db_url, admin_user)
+    qtbot.addWidget(window)
+    assert window.objectName() == "MainWindow"
+    assert "Administradora Teste" in window.windowTitle() and "Administrador" in window.windowTitle()
+    assert window.tabs.objectName() == "mainTabs"
+    assert isinstance(window.tabs.widget(0), CustomersTab)
+    assert window.tabs.tabText(0) == "Clientes"
+    assert window.show_tab("customersTab") is window.tabs.widget(0)
+
+
+def test_admin_sees_parameters_and_users_menus(qtbot, db_url, admin_user):
+    window = create_main_window(db_url, admin_user)
+    qtbot.addWidget(window)
+    from PySide6.QtGui import QAction
+
+    names = {a.objectName() for a in window.findChildren(QAction)}
+    assert {"actionGeneralParameters", "actionUsers", "actionNewCustomer", "actionFindCustomer"} <= names
+    new = window.findChild(QAction, "actionNewCustomer")
+    assert new.shortcut().toString() == "Ctrl+N"
+
+
+def test_attendant_does_not_see_administration(qtbot, db_url, factory, admin_user):
+    users.add_user(factory(users.actor_for(factory, admin_user)), "atendente", "senha123", "atendimento", "Ana")
+    window = create_main_window(db_url, "atendente")
+    qtbot.addWidget(window)
+    from PySide6.QtGui import QAction
+
+    names = {a.objectName() for a in window.findChildren(QAction)}
+    assert "actionGeneralParameters" not in names and "actionUsers" not in names
+    assert "actionNewCustomer" in names
+    assert "Ana" in window.windowTitle()
