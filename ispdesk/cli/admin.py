@@ -1,4 +1,8 @@
-"""Administration commands: ``db upgrade|backup``, ``users add``, ``params list|set``."""
+"""Administration commands: ``db upgrade|backup``, ``users add|list|set|passwd``, ``params list|set``.
+
+Importing this module also puts argparse's own messages ("usage:", "options", "the following
+arguments are required" …) in Portuguese for the whole ``ispdesk`` command line.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,66 @@ from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import ensure_reference_data
 from ispdesk.services.uow import UnitOfWorkFactory
 
+_ARGPARSE_PT = {
+    "usage: ": "uso: ",
+    "positional arguments": "argumentos",
+    "options": "opções",
+    "optional arguments": "opções",
+    "show this help message and exit": "mostra esta ajuda e sai",
+    "show program's version number and exit": "mostra a versão do programa e sai",
+    "the following arguments are required: %s": "faltam os argumentos obrigatórios: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "opção inválida: %(value)r (escolha entre %(choices)s)",
+    "unrecognized arguments: %s": "argumentos não reconhecidos: %s",
+    "expected one argument": "esperava um valor",
+    "expected at most one argument": "esperava no máximo um valor",
+    "expected at least one argument": "esperava pelo menos um valor",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "valor inválido (%(type)s): %(value)r",
+    "one of the arguments %s is required": "um dos argumentos %s é obrigatório",
+    "not allowed with argument %s": "não pode ser usado junto com %s",
+    "ambiguous option: %(option)s could match %(matches)s": "opção ambígua: %(option)s pode ser %(matches)s",
+}
+
+
+def _portuguese_argparse(message: str) -> str:
+    return _ARGPARSE_PT.get(message, message)
+
+
+argparse._ = _portuguese_argparse  # type: ignore[attr-defined]  # argparse looks its messages up here
+
+
+def _yes_no(text: str) -> bool:
+    from ispdesk.domain.parameters import _FALSE, _TRUE
+    from ispdesk.domain.text import fold
+
+    key = fold(text)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"use sim ou não (recebido “{text}”)")
+
+
+def _translate_existing(parser: argparse.ArgumentParser, seen: set[int]) -> None:
+    """Portuguese headings for parsers built before this module was imported (recursively)."""
+    if id(parser) in seen:
+        return
+    seen.add(id(parser))
+    for group in parser._action_groups:
+        group.title = _portuguese_argparse(group.title or "") or group.title
+    for action in parser._actions:
+        if isinstance(action.help, str):
+            action.help = _portuguese_argparse(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _translate_existing(child, seen)
+
 
 def register(top: Any, groups: dict[str, Any]) -> None:
     """Add the administration commands."""
+    seen: set[int] = set()
+    for child in top.choices.values():
+        _translate_existing(child, seen)
     p = groups["db"].add_parser("upgrade", help="cria ou atualiza o esquema do banco (idempotente)")
     p.set_defaults(func=_db_upgrade)
     p = groups["db"].add_parser("backup", help="cópia consistente do banco SQLite em uso")
@@ -33,8 +94,17 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--role", required=True, choices=[r.value for r in Role], help="perfil do usuário")
     p.add_argument("--name", default="", help="nome completo")
     p.set_defaults(func=_users_add)
-    p = groups["users"].add_parser("list", help="lista os usuários")
+    p = groups["users"].add_parser("list", help="lista os usuários (login, perfil, situação, nome)")
     p.set_defaults(func=_users_list)
+    p = groups["users"].add_parser("set", help="altera perfil, nome ou situação de um usuário")
+    p.add_argument("login")
+    p.add_argument("--role", choices=[r.value for r in Role], help="novo perfil")
+    p.add_argument("--name", help="novo nome completo")
+    p.add_argument("--active", type=_yes_no, metavar="sim|não", help="ativa (sim) ou desativa (não) o usuário")
+    p.set_defaults(func=_users_set)
+    p = groups["users"].add_parser("passwd", help="troca a senha de um usuário (nova senha lida da entrada padrão)")
+    p.add_argument("login")
+    p.set_defaults(func=_users_passwd)
 
     p = groups["params"].add_parser("list", help="lista os parâmetros gerais com valor e padrão")
     p.set_defaults(func=_params_list)
@@ -86,6 +156,21 @@ def _users_add(args: argparse.Namespace, ctx: CliContext) -> int:
 def _users_list(args: argparse.Namespace, ctx: CliContext) -> int:
     for row in users_service.list_users(ctx.uow()):
         out(f"{row.login}\t{row.role.value}\t{'ativo' if row.active else 'inativo'}\t{row.name}")
+    return EXIT_OK
+
+
+def _users_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.role is None and args.name is None and args.active is None:
+        raise BusinessRuleError("Nada a alterar: informe --role, --name ou --active.")
+    row = users_service.update_user(ctx.uow(), args.login, role=args.role, name=args.name, active=args.active)
+    out(f"Usuário {row.login}: perfil {row.role.value}, {'ativo' if row.active else 'inativo'}, nome {row.name}.")
+    return EXIT_OK
+
+
+def _users_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
+    password = _read_password()
+    row = users_service.update_user(ctx.uow(), args.login, password=password)
+    out(f"Senha do usuário {row.login} alterada.")
     return EXIT_OK
 
 
