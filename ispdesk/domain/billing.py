@@ -22,16 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from ispdesk.domain.dates import add_months
 from ispdesk.domain.money import ZERO, to_cents
 
 ONE_DAY = timedelta(days=1)
 DIVISORS = ("30", "mes")
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     """One billing period with its due date.
 
     Attributes:
@@ -59,16 +58,27 @@ class Cycle:
         return self.start == self.full_start and self.days == self.full_days
 
 
+def _month_after(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
 def next_due_date(after: date, due_day: int) -> date:
-    """The first date with day `due_day` strictly after `after`."""
-    candidate = after.replace(day=due_day) if after.day < due_day else add_months(after.replace(day=due_day), 1)
-    return candidate
+    """The first date with day `due_day` (1–28) strictly after `after`."""
+    if after.day < due_day:
+        return date(after.year, after.month, due_day)
+    year, month = _month_after(after.year, after.month)
+    return date(year, month, due_day)
 
 
 def cycle_at(start: date, due_day: int) -> Cycle:
     """The (possibly partial) cycle that begins on `start` and runs to the day before the next due day."""
     due = next_due_date(start, due_day)
-    full_start = add_months(due, -1)
+    year, month = _month_before(due.year, due.month)
+    full_start = date(year, month, due_day)
     return Cycle(start=start, end=due - ONE_DAY, due=due, full_start=full_start, full_days=(due - full_start).days)
 
 
@@ -86,8 +96,10 @@ def cycles_due_until(start: date, due_day: int, until: date) -> list[Cycle]:
 
 def cycle_containing(day: date, due_day: int) -> Cycle:
     """The full cycle that contains `day`."""
-    start = day.replace(day=due_day) if day.day >= due_day else add_months(day.replace(day=due_day), -1)
-    return cycle_at(start, due_day)
+    if day.day >= due_day:
+        return cycle_at(date(day.year, day.month, due_day), due_day)
+    year, month = _month_before(day.year, day.month)
+    return cycle_at(date(year, month, due_day), due_day)
 
 
 def divisor_days(divisor: str, cycle: Cycle) -> int:
