@@ -131,3 +131,27 @@ def test_one_off_charge(uow, finance, attendant) -> None:  # noqa: ANN001
         charges.create_one_off_charge(uow(attendant), c.id, "Taxa", Decimal("10"), date(2026, 12, 10))
     listed = charges.list_charges(uow(), c.id)
     assert [r.description for r in listed] == ["Taxa de instalação"]
+
+
+def test_due_day_change_gives_one_partial_cycle(uow) -> None:  # noqa: ANN001
+    c = arrange(uow, lambda s: make_contract(s, plan=make_plan(s, price="90.00"), activated_on=date(2026, 1, 10)))
+    charges.generate_charges(uow(), date(2026, 3, 10))
+    with uow() as u:
+        u.session.get(Contract, c.id).due_day = 20
+        u.commit()
+    charges.generate_charges(uow(), date(2026, 4, 20))
+    rows = _charges(uow, c.id)
+    assert [(r.period_start, r.period_end, r.due_date, r.amount) for r in rows[2:]] == [
+        (date(2026, 3, 10), date(2026, 3, 19), date(2026, 3, 20), Decimal("30.00")),
+        (date(2026, 3, 20), date(2026, 4, 19), date(2026, 4, 20), Decimal("90.00")),
+    ]
+
+
+def test_generated_rows_read_back_like_orm_rows(uow) -> None:  # noqa: ANN001
+    c = arrange(uow, lambda s: make_contract(s, activated_on=date(2026, 1, 10)))
+    charges.generate_charges(uow(), date(2026, 2, 10))
+    row = _charges(uow, c.id)[0]
+    assert row.id.version == 7 and row.contract_id == c.id
+    assert row.created_at.tzinfo is not None and row.created_by == "admin" and row.version == 1
+    assert row.description == "Mensalidade FIBRA-300 10/01/2026 a 09/02/2026"
+    assert (row.paid_amount, row.paid_on, row.cancelled_at) == (Decimal("0.00"), None, None)
