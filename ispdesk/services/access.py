@@ -264,13 +264,14 @@ def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
     first_days = min(params.dias_bloqueio, params.dias_reducao) if params.reducao_habilitada else params.dias_bloqueio
     notice_limit = on - timedelta(days=max(params.dias_aviso, 0))
     suspend_limit = on - timedelta(days=max(first_days, 0))
+    block_limit = on - timedelta(days=max(params.dias_bloqueio, 0))
     notice_floor = on - timedelta(days=ladder.NOTICE_TO_SUSPENSION_DAYS)
     rescission_limit = on - timedelta(days=params.rescission_days)
     long_block = exists().where(_SP.c.contract_id == k.c.cid, _SP.c.start_date <= rescission_limit)
     ladder_ids = select(k.c.cid).where(or_(
         and_(k.c.v <= notice_limit, or_(k.c.nd.is_(None), k.c.nd <= k.c.v)),
-        and_(k.c.access_status.in_(["normal", "reduzido"]), k.c.nd > k.c.v, k.c.nd <= notice_floor,
-             k.c.v <= suspend_limit),
+        and_(k.c.access_status == "normal", k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= suspend_limit),
+        and_(k.c.access_status == "reduzido", k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= block_limit),
         and_(k.c.access_status.in_([s.value for s in ladder.RELEASED]),
              or_(k.c.access_until.is_(None), k.c.access_until <= on)),
         and_(k.c.access_status == "bloqueado", long_block),
