@@ -538,16 +538,19 @@ class DashboardTab(QWidget):
             font.setBold(True)
             painter.setFont(font)
             header_height = painter.fontMetrics().height() * 2
-            for index, image in enumerate(images):
-                if index:
-                    writer.newPage()
-                painter.drawText(QRect(area.left(), area.top(), area.width(), header_height),
-                                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self._title())
-                target = QRect(area.left(), area.top() + header_height, area.width(), area.height() - header_height)
-                logical = image.size() / image.devicePixelRatio()
-                ratio = min(target.width() / logical.width(), target.height() / logical.height())
+            painter.drawText(QRect(area.left(), area.top(), area.width(), header_height),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self._title())
+            # one page: the cards across the top, the charts below, both scaled by the same factor
+            cards, charts = (image.size() / image.devicePixelRatio() for image in images)
+            gap = 12
+            width = max(cards.width(), charts.width())
+            ratio = min(area.width() / width,
+                        (area.height() - header_height - gap) / (cards.height() + charts.height()))
+            top = area.top() + header_height
+            for image, logical in zip(images, (cards, charts), strict=True):
                 w, h = int(logical.width() * ratio), int(logical.height() * ratio)
-                painter.drawImage(QRect(target.left(), target.top(), w, h), image)
+                painter.drawImage(QRect(area.left() + (area.width() - w) // 2, top, w, h), image)
+                top += h + gap
         finally:
             painter.end()
 
