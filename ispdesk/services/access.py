@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ispdesk.db.models import (
@@ -65,11 +65,11 @@ COUNT_LABELS = {
     "falhas": "Falhas",
 }
 
-_C = Contract.__table__
-_CH = Charge.__table__
-_N = Notice.__table__
-_SP = SuspensionPeriod.__table__
-_EV = AccessEvent.__table__
+_C: Table = Contract.__table__  # type: ignore[assignment]
+_CH: Table = Charge.__table__  # type: ignore[assignment]
+_N: Table = Notice.__table__  # type: ignore[assignment]
+_SP: Table = SuspensionPeriod.__table__  # type: ignore[assignment]
+_EV: Table = AccessEvent.__table__  # type: ignore[assignment]
 
 
 class ProgressLike(Protocol):
@@ -485,6 +485,7 @@ def run_suspension(
         total = count_candidates(session, on, params) if progress is not None else 0
         session.commit()
         engine = session.get_bind()
+        assert isinstance(engine, Engine)
         actor = uow.actor.login
         with engine.connect() as reader:
             for ids in _stream_ids(reader, on, params, batch_size):
@@ -833,8 +834,8 @@ def set_block_exemption_in(
         raise ValidationError({"nao_bloquear_ate": (
             f"“Não bloquear até” ({format_date(no_block_until)}) já passou; informe hoje ou uma data futura, "
             "ou deixe em branco.")})
-    before = {"no_block_until": contract.no_block_until, "block_exempt": contract.block_exempt,
-              "access_status": contract.access_status}
+    before: dict[str, Any] = {"no_block_until": contract.no_block_until, "block_exempt": contract.block_exempt,
+                              "access_status": contract.access_status}
     contract.no_block_until, contract.block_exempt = no_block_until, bool(exempt)
     contract.updated_at, contract.updated_by = uow.now, uow.actor.login
     note = (note or "").strip()

@@ -63,3 +63,14 @@ def test_release_commands_in_process(
                  "--obs", "acordo"]) == 0
     with uow() as u:
         assert u.session.scalar(select(Contract.access_status).where(Contract.number == number)) == "liberado_manual"
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("dias_rescisao", "59", "60"), ("dias_bloqueio", "10", "aviso em 1 + 15 dias"), ("dias_reducao", "5", "16"),
+])
+def test_params_set_refuses_the_legal_floors(
+    db_url: str, capsys: pytest.CaptureFixture[str], name: str, value: str, words: str
+) -> None:
+    assert main(["--db", db_url, "params", "set", name, value]) == 2
+    message = capsys.readouterr().err
+    assert words in message and "RGC 765" in message
