@@ -168,3 +168,28 @@ def test_attendant_sees_new_button_finance_does_not(qtbot, factory, finance, att
     tab2 = CustomersTab(AppContext(factory=factory, actor=attendant, events=DataEvents()))
     qtbot.addWidget(tab2)
     assert not tab2.new_button.isHidden()
+
+
+def test_debounce_is_skipped_while_searches_are_fast(qtbot, context, people):
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    tab.last_search_s = 1.0  # a slow database: wait for a pause in the typing
+    tab.search_edit.setText("j")
+    assert tab._timer.isActive() and tab._timer.interval() == CustomersTab.SEARCH_DELAY_MS
+    tab.run_search()
+    assert tab.last_search_s < 1.0
+    tab.last_search_s = 0.001  # fast answers: search on the next idle turn of the event loop
+    tab.search_edit.setText("jo")
+    assert tab._timer.interval() == 0
+    qtbot.waitUntil(lambda: tab.model.search_text == "jo")
+
+
+def test_display_texts_follow_new_rows_after_a_search(qtbot, context, people):
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    before = tab.model.index(0, 1).data()
+    type_search(qtbot, tab, "joao")
+    assert before == "Ângela Souza" and tab.model.index(0, 1).data() == "João da Silva"
+    assert tab.model.index(0, 2).data() == "529.982.247-25"
+    assert tab.model.index(0, 0).data(Qt.ItemDataRole.TextAlignmentRole) is not None
+    assert tab.model.index(0, 1).data(Qt.ItemDataRole.FontRole) is None

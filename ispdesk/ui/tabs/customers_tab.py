@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,13 @@ from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
 
 STATUS_LABELS = {"ativo": "Ativo", "inativo": "Inativo"}
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+#: Roles the view asks for on every paint that this model never sets (answered without work).
+_UNUSED_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.SizeHintRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.StatusTipRole, Qt.ItemDataRole.WhatsThisRole,
+))
 
 
 def _tr(text: str) -> str:
@@ -56,10 +64,35 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
         search_text: the current search.
     """
 
-    def __init__(self, context: AppContext, page_size: int = 200, parent: Any = None) -> None:
+    #: Rows per query: about four screenfuls; scrolling fetches the next page by keyset.
+    PAGE_SIZE = 100
+
+    def __init__(self, context: AppContext, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
         self.context = context
         self.search_text = ""
+        self._texts = {}
         super().__init__(customer_columns(), self._fetch, lambda r: r.key, page_size, parent)
+
+    def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
+        """Replace every row (and forget the cached display texts)."""
+        self._texts: dict[int, tuple[str, ...]] = {}
+        super().set_rows(rows)
+
+    def data(self, index: Any, role: int = _DISPLAY) -> Any:
+        """Display texts are computed once per row (the view asks for them on every paint)."""
+        if role == _DISPLAY:
+            row = index.row()
+            texts = self._texts.get(row)
+            if texts is None:
+                if not index.isValid() or row >= len(self._rows):
+                    return None
+                item = self._rows[row]
+                texts = self._texts[row] = tuple(c.display(item) for c in self._columns)
+            column = index.column()
+            return texts[column] if 0 <= column < len(texts) else None
+        if role in _UNUSED_ROLES:
+            return None
+        return super().data(index, role)
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
@@ -83,6 +116,9 @@ class CustomersTab(QWidget):
     objectNames: ``customersTab``, ``customerSearch`` (searches as you type), ``customerTable``,
     ``newCustomerButton``, ``editCustomerButton``, ``customerStatus``.
 
+    Searching: each key schedules a search; while searches are fast (< `FAST_SEARCH_S`) it runs as
+    soon as the event loop is idle, otherwise after a `SEARCH_DELAY_MS` pause in the typing.
+
     Keyboard: typing searches; ↓ goes to the table; Enter / double-click opens the selected customer;
     Ctrl+N new customer; Ctrl+F / F3 back to the search. Refreshes on ``events.changed("customer")``.
 
@@ -92,7 +128,11 @@ class CustomersTab(QWidget):
         search_edit: the search field.
     """
 
+    #: Debounce while searches are slow (a remote PostgreSQL, a cold cache).
     SEARCH_DELAY_MS = 150
+    #: A search answered faster than this runs on the next idle turn of the event loop (fast path):
+    #: keys already queued (fast typing, paste) still coalesce into one query.
+    FAST_SEARCH_S = 0.040
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,18 +210,22 @@ class CustomersTab(QWidget):
             shortcut.activated.connect(self.focus_search)
         context.events.changed.connect(self._data_changed)
         self.last_message = ""
+        self.last_search_s = 1.0
         self.run_search()
         self.setFocusProxy(self.search_edit)
 
     # --------------------------------------------------------------------------- search
     def _schedule_search(self, _text: str = "") -> None:
-        self._timer.start()
+        fast = self.last_search_s < self.FAST_SEARCH_S
+        self._timer.start(0 if fast else self.SEARCH_DELAY_MS)
 
     def run_search(self) -> None:
         """Search now with the current text (the debounce timer calls this)."""
         self._timer.stop()
+        started = time.perf_counter()
         try:
             self.model.search(self.search_edit.text())
+            self.last_search_s = time.perf_counter() - started
         except BusinessRuleError as exc:
             self.model.set_rows([])
             self.status_label.setText(exc.message)
