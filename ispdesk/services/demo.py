@@ -10,10 +10,9 @@ Other areas can add their own demo data (plans, contracts…) with their own fun
 
 from __future__ import annotations
 
-import operator
 import random
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Index, Table, insert, select
@@ -136,90 +135,95 @@ class _Pools:
         self.companies = [c for c in {fake.company() for _ in range(800)} if len(c) < 120]
         self.cities = CITIES
         self.city_weights = [c[5] for c in CITIES]
+        pair: Callable[[str], tuple[str, str]] = lambda text: (text, fold(text))  # noqa: E731
+        self.female_pairs = [pair(n) for n in self.female]
+        self.male_pairs = [pair(n) for n in self.male]
+        self.last_pairs = [pair(n) for n in self.last]
+        self.connector_pairs = [pair(n) for n in _CONNECTORS]
+        self.company_pairs = [pair(f"{c} {x}") for c in self.companies for x in _COMPANY_SUFFIXES]
+        self.company_pairs += [pair(f"{k} {n} {x}") for k in _COMPANY_KINDS for n in self.last for x in ("Ltda", "ME")]
 
 
 def _pick(rnd: Callable[[], float], seq: Sequence[_T]) -> _T:
     return seq[int(rnd() * len(seq))]
 
 
-def _person_name(rng: random.Random, pools: _Pools) -> str:
-    rnd = rng.random
-    parts = [_pick(rnd, pools.female if rnd() < 0.52 else pools.male)]
-    if rnd() < 0.35:
-        parts.append(_pick(rnd, pools.last))
-    if rnd() < 0.4:
-        parts.append(_pick(rnd, _CONNECTORS))
-    parts.append(_pick(rnd, pools.last))
-    return " ".join(parts)
-
-
-def _company_name(rng: random.Random, pools: _Pools) -> str:
-    rnd = rng.random
-    if rnd() < 0.5:
-        return f"{_pick(rnd, pools.companies)} {_pick(rnd, _COMPANY_SUFFIXES)}"
-    return f"{_pick(rnd, _COMPANY_KINDS)} {_pick(rnd, pools.last)} {_pick(rnd, _COMPANY_SUFFIXES)}"
+#: Columns the generator fills, in the order of its tuples (the others stay NULL).
+ROW_COLUMNS = (
+    "id", "code", "person_type", "name", "name_folded", "document", "rg_ie", "birth_date", "email", "email_folded",
+    "mobile", "phone", "cep", "street", "number", "complement", "district", "city", "state", "portal_login",
+    "portal_password_hash", "status", "notes", "created_at", "created_by", "version",
+)
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, pools: _Pools, today: date, taken: set[str], password_hash: str) -> None:
+    """Builds one customer row as a tuple in `ROW_COLUMNS` order, values already in database form.
+
+    Attributes:
+        new_id: makes a primary key value (UUID, or its hex text on SQLite).
+        birth_values: birth dates (or their ISO text on SQLite) from 18 to 85 years before today.
+    """
+
+    def __init__(self, rng: random.Random, pools: _Pools, taken: set[str], password_hash: str,
+                 new_id: Callable[[], Any], birth_values: Sequence[Any], now: Any, who: str) -> None:
         self.rng = rng
         self.pools = pools
-        self.today = today
         self.taken = taken
         self.password_hash = password_hash
+        self.new_id = new_id
+        self.birth_values = birth_values
+        self.now = now
+        self.who = who
         self.city_choices = rng.choices(pools.cities, weights=pools.city_weights, k=4096)
-        self.folded: dict[str, str] = {}
 
     def _unique(self, make: Callable[[random.Random], str]) -> str:
+        taken = self.taken
         while True:
             doc = make(self.rng)
-            if doc not in self.taken:
-                self.taken.add(doc)
+            if doc not in taken:
+                taken.add(doc)
                 return doc
 
-    def _fold(self, name: str) -> str:
-        folded = self.folded.get(name)
-        if folded is None:
-            folded = self.folded[name] = fold(name)
-        return folded
-
-    def row(self, code: int, now: Any, who: str) -> dict[str, Any]:
+    def row(self, code: int) -> tuple[Any, ...]:
         rnd = self.rng.random
         pools = self.pools
         if rnd() < 0.1:
-            name = _company_name(self.rng, pools)
+            name, folded = _pick(rnd, pools.company_pairs)
             document = self._unique(fast_cnpj)
             person_type, birth = "J", None
-            rg_ie = str(10**8 + int(rnd() * 9 * 10**8)) if rnd() < 0.5 else None
-            folded = self._fold(name)
-            local = folded.split(" ")[0] + (".contato" if rnd() < 0.5 else str(10 + int(rnd() * 990)))
+            rg_ie = str(100_000_000 + int(rnd() * 900_000_000)) if rnd() < 0.5 else None
+            local = folded.split(" ", 1)[0] + (".contato" if rnd() < 0.5 else str(10 + int(rnd() * 990)))
         else:
-            name = _person_name(self.rng, pools)
+            first = _pick(rnd, pools.female_pairs if rnd() < 0.52 else pools.male_pairs)
+            last = _pick(rnd, pools.last_pairs)
+            parts = [first]
+            if rnd() < 0.35:
+                parts.append(_pick(rnd, pools.last_pairs))
+            if rnd() < 0.4:
+                parts.append(_pick(rnd, pools.connector_pairs))
+            parts.append(last)
+            name = " ".join(p[0] for p in parts)
+            folded = " ".join(p[1] for p in parts)
             document = self._unique(fast_cpf)
             person_type = "F"
-            birth = self.today - timedelta(days=18 * 365 + int(rnd() * 67 * 365))
-            rg_ie = f"{10**8 + int(rnd() * 9 * 10**8)}" if rnd() < 0.6 else None
-            folded = self._fold(name)
-            words = folded.split(" ")
-            local = f"{words[0]}.{words[-1]}" if rnd() < 0.6 else f"{words[0]}{1 + int(rnd() * 9998)}"
+            birth = _pick(rnd, self.birth_values)
+            rg_ie = str(100_000_000 + int(rnd() * 900_000_000)) if rnd() < 0.6 else None
+            local = f"{first[1]}.{last[1]}" if rnd() < 0.6 else f"{first[1]}{1 + int(rnd() * 9998)}"
         city, uf, ddd, cep_lo, cep_hi, _ = self.city_choices[int(rnd() * 4096)]
         email = f"{local}@{_pick(rnd, _EMAIL_DOMAINS)}"
-        mobile = f"{ddd}9{6 + int(rnd() * 4)}{int(rnd() * 10**7):07d}"
-        phone = f"{ddd}{2 + int(rnd() * 4)}{int(rnd() * 10**7):07d}" if rnd() < 0.3 else None
-        cep = f"{cep_lo + int(rnd() * (cep_hi - cep_lo + 1)):05d}{int(rnd() * 1000):03d}"
         login = document if rnd() < 0.4 else None
-        return {
-            "id": uuid7(), "code": code, "person_type": person_type, "name": name, "name_folded": folded,
-            "document": document, "rg_ie": rg_ie, "birth_date": birth, "email": email, "email_folded": email,
-            "secondary_email": None, "mobile": mobile, "phone": phone, "cep": cep,
-            "street": _pick(rnd, pools.streets), "number": str(1 + int(rnd() * 2999)),
-            "complement": _pick(rnd, _COMPLEMENTS) if rnd() < 0.2 else None,
-            "district": _pick(rnd, pools.districts), "city": city, "state": uf, "portal_login": login,
-            "portal_password_hash": self.password_hash if login else None,
-            "status": "ativo" if rnd() < 0.92 else "inativo",
-            "notes": "Cliente de demonstração" if rnd() < 0.02 else None,
-            "created_at": now, "created_by": who, "updated_at": None, "updated_by": None, "version": 1,
-        }
+        return (
+            self.new_id(), code, person_type, name, folded, document, rg_ie, birth, email, email,
+            f"{ddd}9{6 + int(rnd() * 4)}{int(rnd() * 10_000_000):07d}",
+            f"{ddd}{2 + int(rnd() * 4)}{int(rnd() * 10_000_000):07d}" if rnd() < 0.3 else None,
+            f"{cep_lo + int(rnd() * (cep_hi - cep_lo + 1)):05d}{int(rnd() * 1000):03d}",
+            _pick(rnd, pools.streets), str(1 + int(rnd() * 2999)),
+            _pick(rnd, _COMPLEMENTS) if rnd() < 0.2 else None,
+            _pick(rnd, pools.districts), city, uf, login, self.password_hash if login else None,
+            "ativo" if rnd() < 0.92 else "inativo",
+            "Cliente de demonstração" if rnd() < 0.02 else None,
+            self.now, self.who, 1,
+        )
 
 
 def generate_demo(
@@ -254,11 +258,9 @@ def generate_demo(
     with factory(who) as uow:
         uow.require(Permission.CUSTOMERS_IMPORT)
         taken = set(uow.session.scalars(select(Customer.document).where(Customer.document.is_not(None))))
-        gen = _Generator(rng, pools, uow.today, taken, password_hash)
         first = uow.next_numbers("customer_code", customers)
-        now = uow.now
         table = Customer.__table__
-        write = _bulk_writer(uow.session, table)
+        write, gen = _bulk_writer(uow.session, table, rng, pools, taken, password_hash, uow, who.login)
         rebuild = _drop_search_indexes(uow.session) if uow.session.get_bind().dialect.name == "sqlite" else []
         done = 0
         while done < customers:
@@ -266,7 +268,8 @@ def generate_demo(
                 uow.rollback()
                 return 0
             size = min(BATCH, customers - done)
-            write([gen.row(first + done + i, now, who.login) for i in range(size)])
+            row = gen.row
+            write([row(first + done + i) for i in range(size)])
             done += size
             if progress is not None:
                 progress(done, customers, "Gerando clientes de demonstração")
@@ -280,34 +283,43 @@ def generate_demo(
     return customers
 
 
-def _bulk_writer(session: Session, table: Table) -> Callable[[list[dict[str, Any]]], None]:
-    """A fast multi-row INSERT.
+def _bulk_writer(
+    session: Session, table: Table, rng: random.Random, pools: _Pools, taken: set[str], password_hash: str,
+    uow: Any, who: str,
+) -> tuple[Callable[[list[tuple[Any, ...]]], None], _Generator]:
+    """A fast multi-row INSERT and a generator producing values in the form it takes.
 
-    On SQLite rows go straight to the driver's executemany (values encoded with the columns' own
-    bind processors); elsewhere a Core executemany.
+    On SQLite the tuples go straight to the driver's executemany, with the ids, dates and instants
+    encoded once the way the columns' own bind processors would; elsewhere a Core executemany.
     """
     conn = session.connection()
     dialect = conn.dialect
+    columns = [table.c[name] for name in ROW_COLUMNS]
+    today = uow.today
+    births = [today - timedelta(days=d) for d in range(18 * 365, 85 * 365)]
     if dialect.name != "sqlite":
         stmt = insert(table)
-        return lambda rows: None if not rows else session.execute(stmt, rows) and None
-    names = [c.name for c in table.columns]
-    getter = operator.itemgetter(*names)
-    encoders = [(i, proc) for i, c in enumerate(table.columns)
-                if (proc := c.type._cached_bind_processor(dialect)) is not None]
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        gen = _Generator(rng, pools, taken, password_hash, uuid7, births, uow.now, who)
 
-    def write(rows: list[dict[str, Any]]) -> None:
-        data = []
-        for row in rows:
-            values = list(getter(row))
-            for i, proc in encoders:
-                if values[i] is not None:
-                    values[i] = proc(values[i])
-            data.append(tuple(values))
-        conn.exec_driver_sql(sql, data)  # type: ignore[arg-type]
+        def write_core(rows: list[tuple[Any, ...]]) -> None:
+            session.execute(stmt, [dict(zip(ROW_COLUMNS, r, strict=True)) for r in rows])
 
-    return write
+        return write_core, gen
+
+    def encoder(name: str) -> Callable[[Any], Any]:
+        proc = table.c[name].type._cached_bind_processor(dialect)
+        return proc if proc is not None else (lambda v: v)
+
+    encode_id, encode_date, encode_instant = encoder("id"), encoder("birth_date"), encoder("created_at")
+    gen = _Generator(rng, pools, taken, password_hash, lambda: encode_id(uuid7()),
+                     [encode_date(d) for d in births], encode_instant(uow.now), who)
+    sql = (f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
+
+    def write_sqlite(rows: list[tuple[Any, ...]]) -> None:
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+
+    return write_sqlite, gen
 
 
 def _drop_search_indexes(session: Session) -> list[Index]:
