@@ -145,12 +145,13 @@ def test_end_to_end_with_the_real_contracts_tab(qtbot, db_url, admin_user):
 
     window = create_main_window(db_url, admin_user)
     qtbot.addWidget(window)
-    contracts = window.find_tab("contractsTab")
-    if contracts is None or not hasattr(contracts, "apply_filter"):
-        pytest.skip("a aba de contratos (apply_filter) ainda não está instalada")
     dashboard = window.find_tab("dashboardTab")
     assert dashboard is not None
     qtbot.waitUntil(lambda: dashboard.dashboard is not None, timeout=15000)
+    QThreadPool.globalInstance().waitForDone(15000)
+    contracts = window.find_tab("contractsTab")
+    if contracts is None or not hasattr(contracts, "apply_filter"):
+        pytest.skip("a aba de contratos (apply_filter) ainda não está instalada")
     with qtbot.waitSignal(dashboard.card_activated) as signal:
         qtbot.mouseClick(dashboard.cards["contratos_ativos"], Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is contracts

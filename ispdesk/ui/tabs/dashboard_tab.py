@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, QMarginsF, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
@@ -441,7 +442,13 @@ class DashboardTab(QWidget):
             self._pending = False
             self.refresh()
 
+    def _alive(self) -> bool:
+        """False once Qt deleted the tab (a worker may finish after the window closed)."""
+        return shiboken6.isValid(self) and shiboken6.isValid(self.status_label)
+
     def _apply(self, result: tuple[Dashboard, FilterChoices | None]) -> None:
+        if not self._alive():
+            return
         d, choices = result
         if choices is not None:
             self._fill_choices(choices)
@@ -454,6 +461,8 @@ class DashboardTab(QWidget):
         self.refreshed.emit()
 
     def _failed(self, message: str) -> None:
+        if not self._alive():
+            return
         self.status_label.setText(_tr("Falha ao atualizar o painel"))
         self.status_label.setToolTip(message)
         log.warning("painel: %s", message.splitlines()[0] if message else "")
