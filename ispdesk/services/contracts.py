@@ -391,8 +391,29 @@ def create_contract(uow: UnitOfWork, draft: ContractDraft) -> ContractRow:
         return get_contract_in(uow, model.id)
 
 
-def create_contract_in(uow: UnitOfWork, draft: ContractDraft) -> Contract:
-    """Same as `create_contract` inside an open unit of work (no commit, no permission check)."""
+@dataclass(frozen=True)
+class CheckedDraft:
+    """A draft after every rule passed, with the records it refers to (see `check_draft_in`)."""
+
+    customer: Customer
+    plan: Plan
+    months: int
+    benefit: Decimal
+    value: Decimal
+    due_day: int
+    base: date | None
+    inclusion: Any
+    term: Any
+    billing: Any
+    branch: Branch | None
+
+
+def check_draft_in(uow: UnitOfWork, draft: ContractDraft) -> CheckedDraft:
+    """Apply every creation rule and default to `draft` without writing (imports check rows with it).
+
+    Raises:
+        BusinessRuleError / ValidationError: the first rule that refuses the draft.
+    """
     params = parameters.load(uow.session)
     customer = _customer_in(uow, draft.customer_id)
     plan = _plan_in(uow, draft.plan_id, draft.plan_code)
@@ -419,6 +440,14 @@ def create_contract_in(uow: UnitOfWork, draft: ContractDraft) -> Contract:
     term = resolve_in(uow, CatalogKind.PAYMENT_TERM, draft.payment_term)
     billing = resolve_in(uow, CatalogKind.BILLING_TYPE, draft.billing_type)
     branch = _branch_in(uow, draft.branch_code)
+    return CheckedDraft(customer, plan, months, benefit, value, due_day, base, inclusion, term, billing, branch)
+
+
+def create_contract_in(uow: UnitOfWork, draft: ContractDraft) -> Contract:
+    """Same as `create_contract` inside an open unit of work (no commit, no permission check)."""
+    v = check_draft_in(uow, draft)
+    customer, plan, months, benefit, value, due_day, base, inclusion, term, billing, branch = (
+        v.customer, v.plan, v.months, v.benefit, v.value, v.due_day, v.base, v.inclusion, v.term, v.billing, v.branch)
     number = uow.next_numbers("contract_number")
     model = Contract(
         number=number, customer_id=customer.id, plan_id=plan.id, branch_id=branch.id if branch else None,

@@ -1,0 +1,226 @@
+"""The contract list: search as you type and filters, one keyset page at a time — instant at 1M rows.
+
+Search text (`ContractFilter.text`) is read with the customers' `plan_search`:
+
+* a customer name prefix (accent/case-insensitive) → rows ordered by ``(customer name, customer id,
+  contract number)``, answered from ``ix_customers_name_folded`` and ``ix_contracts_customer``;
+* digits (masked or not) → the contract number and the customer code (exact) and a CPF/CNPJ prefix
+  (from 4 digits); an alphanumeric CNPJ is matched as a document prefix. These become a UNION of
+  id lookups, each answered by its own index, ordered by contract number (newest first).
+
+Without text the list is every contract, newest number first, read backwards from the unique index
+on ``contracts.number``. Filters (status, access status, plan, due day, loyalty expiring within N
+days, in loyalty, city, branch, cancellation and activation ranges) are added to the WHERE clause;
+plan, branch and city are resolved to ids/values first so every predicate is on an indexed column.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+
+from ispdesk.db.models import Branch, Contract, Customer, Plan
+from ispdesk.domain.contract_filter import ContractFilter
+from ispdesk.domain.permissions import Permission
+from ispdesk.domain.text import fold, prefix_upper_bound
+from ispdesk.services.contracts import ContractRow, row_select, to_row
+from ispdesk.services.customer_search import SearchPlan, plan_search
+from ispdesk.services.uow import UnitOfWork
+
+#: Keyset key: ``("n", number)`` in number order, ``("a", name_folded, customer_id, number)`` by name.
+ListKey = tuple[Any, ...]
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ContractListRow(ContractRow):
+    """A `ContractRow` with its keyset key (pass the last row's `key` as ``after``)."""
+
+    key: ListKey = ()
+
+
+def _by_name(plan: SearchPlan) -> bool:
+    return plan.name_prefix is not None and plan.document_prefix is None and plan.code is None
+
+
+def _text_ids(plan: SearchPlan) -> Select[Any] | None:
+    """Contract ids matching a digits / document search, as a UNION of index lookups."""
+    parts: list[Select[Any]] = []
+    if plan.code is not None:
+        parts.append(select(Contract.id).where(Contract.number == plan.code))
+        parts.append(select(Contract.id).join(Customer, Customer.id == Contract.customer_id)
+                     .where(Customer.code == plan.code))
+    if plan.document_prefix is not None:
+        p = plan.document_prefix
+        parts.append(select(Contract.id).join(Customer, Customer.id == Contract.customer_id)
+                     .where(Customer.document >= p, Customer.document < prefix_upper_bound(p)))
+    if plan.name_prefix is not None and parts:
+        p = plan.name_prefix
+        parts.append(select(Contract.id).join(Customer, Customer.id == Contract.customer_id)
+                     .where(Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)))
+    if not parts:
+        return None
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def _id_of(uow: UnitOfWork, model: type[Any], code: str) -> uuid.UUID | None:
+    return uow.session.scalar(select(model.id).where(model.code == code.strip().upper()))
+
+
+def _cities(uow: UnitOfWork, city: str) -> list[str]:
+    """The stored spellings of `city` (accent/case-insensitive), read from the city index."""
+    wanted = fold(city)
+    stored = uow.session.scalars(select(Customer.city).where(Customer.city.is_not(None)).distinct())
+    return [c for c in stored if fold(c) == wanted]
+
+
+def filter_conditions(uow: UnitOfWork, f: ContractFilter) -> list[ColumnElement[bool]]:
+    """The WHERE predicates of every filter except the search text."""
+    as_of = f.as_of or uow.today
+    conds: list[ColumnElement[bool]] = []
+    if f.statuses:
+        conds.append(Contract.status.in_(list(f.statuses)))
+    if f.access_statuses:
+        conds.append(Contract.access_status.in_(list(f.access_statuses)))
+    if f.plan_code:
+        plan_id = _id_of(uow, Plan, f.plan_code)
+        conds.append(Contract.plan_id == plan_id if plan_id is not None else false())
+    if f.branch_code:
+        branch_id = _id_of(uow, Branch, f.branch_code)
+        conds.append(Contract.branch_id == branch_id if branch_id is not None else false())
+    if f.due_day is not None:
+        conds.append(Contract.due_day == f.due_day)
+    if f.expiring_within_days is not None:
+        conds.append(Contract.loyalty_expires_on > as_of)
+        conds.append(Contract.loyalty_expires_on <= as_of + timedelta(days=max(0, f.expiring_within_days)))
+    if f.in_loyalty is True:
+        conds.append(Contract.loyalty_expires_on > as_of)
+    elif f.in_loyalty is False:
+        conds.append(or_(Contract.loyalty_expires_on.is_(None), Contract.loyalty_expires_on <= as_of))
+    if f.city:
+        spellings = _cities(uow, f.city)
+        conds.append(Customer.city.in_(spellings) if spellings else false())
+    if f.cancelled_from is not None:
+        conds.append(Contract.cancelled_on >= f.cancelled_from)
+    if f.cancelled_to is not None:
+        conds.append(Contract.cancelled_on <= f.cancelled_to)
+    if f.activated_from is not None:
+        conds.append(Contract.activated_on >= f.activated_from)
+    if f.activated_to is not None:
+        conds.append(Contract.activated_on <= f.activated_to)
+    return conds
+
+
+def build_list_query(
+    uow: UnitOfWork, f: ContractFilter, after: ListKey | None = None, limit: int = PAGE_SIZE
+) -> tuple[Select[Any], bool]:
+    """The SELECT for one page (used by the tab, the exports, the benchmark and EXPLAIN tests).
+
+    Returns:
+        (statement, by_name): `by_name` tells how rows are ordered (name or number).
+    """
+    plan = plan_search(f.text)
+    conds = filter_conditions(uow, f)
+    stmt = row_select().add_columns(Customer.name_folded)
+    if _by_name(plan):
+        assert plan.name_prefix is not None
+        p = plan.name_prefix
+        conds += [Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)]
+        if after is not None:
+            conds.append(Customer.name_folded >= after[1])
+            conds.append(tuple_(Customer.name_folded, Contract.customer_id, Contract.number)
+                         > tuple_(after[1], after[2], after[3]))
+        stmt = stmt.where(and_(*conds)) if conds else stmt
+        return stmt.order_by(Customer.name_folded, Contract.customer_id, Contract.number).limit(limit), True
+    ids = _text_ids(plan)
+    if ids is not None:
+        sub = ids.subquery()
+        stmt = stmt.join(sub, sub.c.id == Contract.id)
+    if after is not None:
+        conds.append(Contract.number < after[1])
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt.order_by(Contract.number.desc()).limit(limit), False
+
+
+def list_contracts_in(
+    uow: UnitOfWork, f: ContractFilter, after: ListKey | None = None, limit: int = PAGE_SIZE
+) -> list[ContractListRow]:
+    """`list_contracts` inside an open unit of work (no permission check)."""
+    stmt, by_name = build_list_query(uow, f, after, limit)
+    rows = []
+    for values in uow.session.execute(stmt):
+        *cols, name_folded = tuple(values)
+        base = to_row(cols)
+        key: ListKey = ("a", name_folded, base.customer_id, base.number) if by_name else ("n", base.number)
+        rows.append(ContractListRow(**{**base.__dict__, "key": key}))
+    return rows
+
+
+def list_contracts(
+    uow: UnitOfWork, f: ContractFilter, after: ListKey | None = None, limit: int = PAGE_SIZE
+) -> list[ContractListRow]:
+    """One page of contracts matching `f` (CONTRACTS_VIEW).
+
+    Args:
+        f: the filter (text and criteria).
+        after: the `key` of the last row already shown (None for the first page).
+        limit: page size.
+    """
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return list_contracts_in(uow, f, after, limit)
+
+
+def count_contracts(uow: UnitOfWork, f: ContractFilter) -> int:
+    """How many contracts match `f` (CONTRACTS_VIEW)."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return count_contracts_in(uow, f)
+
+
+def count_contracts_in(uow: UnitOfWork, f: ContractFilter) -> int:
+    """`count_contracts` inside an open unit of work."""
+    plan = plan_search(f.text)
+    conds = filter_conditions(uow, f)
+    needs_customer = f.city is not None and f.city != "" or _by_name(plan)
+    stmt = select(func.count()).select_from(Contract)
+    if needs_customer:
+        stmt = stmt.join(Customer, Customer.id == Contract.customer_id)
+    if _by_name(plan):
+        assert plan.name_prefix is not None
+        p = plan.name_prefix
+        conds += [Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)]
+    else:
+        ids = _text_ids(plan)
+        if ids is not None:
+            sub = ids.subquery()
+            stmt = stmt.join(sub, sub.c.id == Contract.id)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return int(uow.session.scalar(stmt) or 0)
+
+
+def iter_contracts_in(uow: UnitOfWork, f: ContractFilter, batch: int = 1000) -> Iterator[ContractListRow]:
+    """Every contract matching `f`, page by page (keyset), inside an open unit of work."""
+    after: ListKey | None = None
+    while True:
+        page = list_contracts_in(uow, f, after, batch)
+        yield from page
+        if len(page) < batch:
+            return
+        after = page[-1].key
+
+
+def iter_contracts(uow: UnitOfWork, f: ContractFilter | None = None, batch: int = 1000) -> Iterator[ContractListRow]:
+    """Every contract matching `f` (all when None), for exports (CONTRACTS_VIEW); one session throughout."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        yield from iter_contracts_in(uow, f or ContractFilter(), batch)
+
