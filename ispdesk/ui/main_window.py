@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from ispdesk import __version__
 from ispdesk.domain.permissions import ROLE_LABELS
@@ -46,7 +46,10 @@ class MainWindow(QMainWindow):
         load_all()
         self._build_tabs()
         self._build_menus()
-        self.statusBar().showMessage(tr("Conectado como {who}").format(who=context.actor.login))
+        status = QLabel(tr("Conectado como {name} ({login}), perfil {role}").format(
+            name=who, login=context.actor.login, role=role) + (f" — {database_label}" if database_label else ""))
+        status.setObjectName("connectionLabel")
+        self.statusBar().addPermanentWidget(status)
 
     def _build_tabs(self) -> None:
         for spec in sorted(registry.TABS, key=lambda s: s.order):

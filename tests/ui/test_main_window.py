@@ -39,3 +39,13 @@ def test_attendant_does_not_see_administration(qtbot, db_url, factory, admin_use
     assert "actionGeneralParameters" not in names and "actionUsers" not in names
     assert "actionNewCustomer" in names
     assert "Ana" in window.windowTitle()
+
+
+def test_status_bar_names_the_logged_in_user_and_database(qtbot, db_url, admin_user):
+    from PySide6.QtWidgets import QLabel
+
+    window = create_main_window(db_url, admin_user)
+    qtbot.addWidget(window)
+    label = window.findChild(QLabel, "connectionLabel")
+    assert "Administradora Teste (admin), perfil Administrador" in label.text()
+    assert ("SQLite local" in label.text()) or ("PostgreSQL" in label.text())
