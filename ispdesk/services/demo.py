@@ -11,8 +11,8 @@ Other areas can add their own demo data (plans, contracts…) with their own fun
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Index, Table, insert, select
@@ -208,7 +208,8 @@ class _Generator:
             person_type = "F"
             birth = _pick(rnd, self.birth_values)
             rg_ie = str(100_000_000 + int(rnd() * 900_000_000)) if rnd() < 0.6 else None
-            local = f"{first[1]}.{last[1]}" if rnd() < 0.6 else f"{first[1]}{1 + int(rnd() * 9998)}"
+            local = (f"{first[1]}.{last[1].replace(' ', '')}" if rnd() < 0.6
+                     else f"{first[1]}{1 + int(rnd() * 9998)}")
         city, uf, ddd, cep_lo, cep_hi, _ = self.city_choices[int(rnd() * 4096)]
         email = f"{local}@{_pick(rnd, _EMAIL_DOMAINS)}"
         login = document if rnd() < 0.4 else None
@@ -322,6 +323,21 @@ def _bulk_writer(
     return write_sqlite, gen
 
 
+def demo_customer_values(
+    count: int, today: date, *, seed: int | None = None, taken: set[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Demo customers as plain values keyed by column name (e.g. to write a CSV for a benchmark).
+
+    Args:
+        taken: documents not to use (the set grows with the ones generated).
+    """
+    rng = random.Random(seed)
+    births = [today - timedelta(days=d) for d in range(18 * 365, 85 * 365)]
+    gen = _Generator(rng, _Pools(rng, seed), taken if taken is not None else set(), "", uuid7, births, None, "")
+    for n in range(count):
+        yield dict(zip(ROW_COLUMNS, gen.row(n + 1), strict=True))
+
+
 def _drop_search_indexes(session: Session) -> list[Index]:
     """On an empty SQLite customers table, drop the secondary indexes (rebuilt after the load).
 
@@ -342,4 +358,5 @@ def demo_is_allowed(factory: UnitOfWorkFactory) -> bool:
         return uow.session.scalar(select(Customer.id).limit(1)) is None
 
 
-__all__ = ["CITIES", "DEMO_PORTAL_PASSWORD", "demo_is_allowed", "fast_cnpj", "fast_cpf", "generate_demo"]
+__all__ = ["CITIES", "DEMO_PORTAL_PASSWORD", "ROW_COLUMNS", "demo_customer_values", "demo_is_allowed", "fast_cnpj",
+           "fast_cpf", "generate_demo"]

@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select
 
 from ispdesk.cli.main import main
 from ispdesk.db.models import AuditEntry, Customer
-from ispdesk.domain.contact import VALID_DDDS, normalize_mobile
+from ispdesk.domain.contact import VALID_DDDS, normalize_email, normalize_mobile
 from ispdesk.domain.documents import validate_document
 from ispdesk.services import customers as cs
 
@@ -89,27 +89,29 @@ def test_export_stdout_file_and_json(db_url, factory, admin, tmp_path: Path, cap
 
 
 def test_demo_generates_realistic_valid_customers(db_url, factory, admin, capsys) -> None:
-    assert main(["--db", db_url, "demo", "--customers", "300", "--seed", "3"]) == 0
-    assert "300 cliente(s)" in capsys.readouterr().out
+    assert main(["--db", db_url, "demo", "--customers", "2000", "--seed", "3"]) == 0
+    assert "2000 cliente(s)" in capsys.readouterr().out
     with factory(admin) as uow:
         customers = uow.session.scalars(select(Customer).order_by(Customer.code)).all()
-    assert [c.code for c in customers] == list(range(1, 301))
-    assert len({c.document for c in customers}) == 300
+    assert [c.code for c in customers] == list(range(1, 2001))
+    assert len({c.document for c in customers}) == 2000
     for c in customers:
         doc, person_type = validate_document(c.document)
         assert (doc, person_type.value) == (c.document, c.person_type)
         assert normalize_mobile(c.mobile) == c.mobile and int(c.mobile[:2]) in VALID_DDDS
+        assert normalize_email(c.email) == c.email
         assert len(c.cep) == 8 and c.state in cs.UFS and c.name_folded and c.email_folded == c.email
     assert any(ch in "".join(c.name for c in customers) for ch in "ãáéíóúçêô")
     assert {"F", "J"} <= {c.person_type for c in customers}
     # The demo data passes the same rules as the form (nothing to fix when a customer is edited).
-    sample = cs.get_customer(factory(admin), customers[0].id)
-    assert cs.check_draft(factory(admin), sample.to_draft(), sample.id) == ({}, [])
+    for customer in customers[:100]:
+        sample = cs.get_customer(factory(admin), customer.id)
+        assert cs.check_draft(factory(admin), sample.to_draft(), sample.id) == ({}, []), sample
     # A second run continues the codes and never repeats a document.
     assert main(["--db", db_url, "demo", "--customers", "20"]) == 0
     with factory(admin) as uow:
-        assert uow.session.scalar(select(func.count(func.distinct(Customer.document)))) == 320
-        assert uow.session.scalar(select(func.max(Customer.code))) == 320
+        assert uow.session.scalar(select(func.count(func.distinct(Customer.document)))) == 2020
+        assert uow.session.scalar(select(func.max(Customer.code))) == 2020
 
 
 def test_demo_cancel_writes_nothing(factory, admin) -> None:
