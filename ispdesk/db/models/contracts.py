@@ -77,10 +77,13 @@ class Contract(IdMixin, StampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_contracts_customer", "customer_id"),
-        Index("ix_contracts_plan", "plan_id"),
+        # (filter column, number): the contracts tab filters and pages newest-number-first from these.
+        Index("ix_contracts_plan", "plan_id", "number"),
         Index("ix_contracts_status_access", "status", "access_status"),
-        Index("ix_contracts_loyalty_expires", "loyalty_expires_on"),
-        Index("ix_contracts_due_day", "due_day"),
+        Index("ix_contracts_status_number", "status", "number"),
+        Index("ix_contracts_access_number", "access_status", "number"),
+        Index("ix_contracts_loyalty_expires", "loyalty_expires_on", "number"),
+        Index("ix_contracts_due_day", "due_day", "number"),
         Index("ix_contracts_cancelled_on", "cancelled_on"),
         Index("ix_contracts_activated_on", "activated_on"),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 03:39:03.925391
+Create Date: 2026-11-27 04:11:24.193066
 """
 
 from alembic import op
@@ -287,9 +287,7 @@ def upgrade() -> None:
             ["cancellation_reasons.id"],
             name=op.f("fk_contracts_cancellation_reason_id_cancellation_reasons"),
         ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_contracts_customer_id_customers")
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_contracts_customer_id_customers")),
         sa.ForeignKeyConstraint(
             ["inclusion_reason_id"],
             ["inclusion_reasons.id"],
@@ -303,13 +301,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_contracts_number")),
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.create_index("ix_contracts_access_number", ["access_status", "number"], unique=False)
         batch_op.create_index("ix_contracts_activated_on", ["activated_on"], unique=False)
         batch_op.create_index("ix_contracts_cancelled_on", ["cancelled_on"], unique=False)
         batch_op.create_index("ix_contracts_customer", ["customer_id"], unique=False)
-        batch_op.create_index("ix_contracts_due_day", ["due_day"], unique=False)
-        batch_op.create_index("ix_contracts_loyalty_expires", ["loyalty_expires_on"], unique=False)
-        batch_op.create_index("ix_contracts_plan", ["plan_id"], unique=False)
+        batch_op.create_index("ix_contracts_due_day", ["due_day", "number"], unique=False)
+        batch_op.create_index("ix_contracts_loyalty_expires", ["loyalty_expires_on", "number"], unique=False)
+        batch_op.create_index("ix_contracts_plan", ["plan_id", "number"], unique=False)
         batch_op.create_index("ix_contracts_status_access", ["status", "access_status"], unique=False)
+        batch_op.create_index("ix_contracts_status_number", ["status", "number"], unique=False)
 
     op.create_table(
         "access_events",
@@ -323,9 +323,7 @@ def upgrade() -> None:
         sa.Column("until", sa.Date(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_access_events_contract_id_contracts")
-        ),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_access_events_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_events")),
     )
     with op.batch_alter_table("access_events", schema=None) as batch_op:
@@ -350,9 +348,7 @@ def upgrade() -> None:
         sa.Column("cancelled_at", UTCDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_charges_contract_id_contracts")
-        ),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_charges_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_charges")),
         sa.UniqueConstraint("contract_id", "kind", "period_start", name="uq_charges_contract_period"),
     )
@@ -369,9 +365,7 @@ def upgrade() -> None:
         sa.Column("skipped_reason", sa.String(length=200), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["adjustment_batches.id"],
-            name=op.f("fk_contract_adjustments_batch_id_adjustment_batches"),
+            ["batch_id"], ["adjustment_batches.id"], name=op.f("fk_contract_adjustments_batch_id_adjustment_batches")
         ),
         sa.ForeignKeyConstraint(
             ["contract_id"], ["contracts.id"], name=op.f("fk_contract_adjustments_contract_id_contracts")
@@ -411,9 +405,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_negativations_contract_id_contracts")
-        ),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_negativations_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_negativations")),
     )
     op.create_table(
@@ -444,9 +436,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(["charge_id"], ["charges.id"], name=op.f("fk_notices_charge_id_charges")),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_notices_contract_id_contracts")
-        ),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_notices_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
     )
     with op.batch_alter_table("notices", schema=None) as batch_op:
@@ -491,28 +481,20 @@ def upgrade() -> None:
         sa.Column("charge_id", sa.Uuid(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["charge_id"], ["charges.id"], name=op.f("fk_plan_changes_charge_id_charges")
-        ),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_plan_changes_contract_id_contracts")
-        ),
+        sa.ForeignKeyConstraint(["charge_id"], ["charges.id"], name=op.f("fk_plan_changes_charge_id_charges")),
+        sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_plan_changes_contract_id_contracts")),
         sa.ForeignKeyConstraint(
             ["new_billing_type_id"],
             ["billing_types.id"],
             name=op.f("fk_plan_changes_new_billing_type_id_billing_types"),
         ),
-        sa.ForeignKeyConstraint(
-            ["new_plan_id"], ["plans.id"], name=op.f("fk_plan_changes_new_plan_id_plans")
-        ),
+        sa.ForeignKeyConstraint(["new_plan_id"], ["plans.id"], name=op.f("fk_plan_changes_new_plan_id_plans")),
         sa.ForeignKeyConstraint(
             ["old_billing_type_id"],
             ["billing_types.id"],
             name=op.f("fk_plan_changes_old_billing_type_id_billing_types"),
         ),
-        sa.ForeignKeyConstraint(
-            ["old_plan_id"], ["plans.id"], name=op.f("fk_plan_changes_old_plan_id_plans")
-        ),
+        sa.ForeignKeyConstraint(["old_plan_id"], ["plans.id"], name=op.f("fk_plan_changes_old_plan_id_plans")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_changes")),
     )
     with op.batch_alter_table("plan_changes", schema=None) as batch_op:
@@ -534,25 +516,19 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["adjustment_batches.id"],
-            name=op.f("fk_contract_value_changes_batch_id_adjustment_batches"),
+            ["batch_id"], ["adjustment_batches.id"], name=op.f("fk_contract_value_changes_batch_id_adjustment_batches")
         ),
         sa.ForeignKeyConstraint(
             ["contract_id"], ["contracts.id"], name=op.f("fk_contract_value_changes_contract_id_contracts")
         ),
         sa.ForeignKeyConstraint(
-            ["plan_change_id"],
-            ["plan_changes.id"],
-            name=op.f("fk_contract_value_changes_plan_change_id_plan_changes"),
+            ["plan_change_id"], ["plan_changes.id"], name=op.f("fk_contract_value_changes_plan_change_id_plan_changes")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_value_changes")),
     )
     with op.batch_alter_table("contract_value_changes", schema=None) as batch_op:
         batch_op.create_index("ix_contract_value_changes_batch", ["batch_id"], unique=False)
-        batch_op.create_index(
-            "ix_contract_value_changes_contract", ["contract_id", "effective_on"], unique=False
-        )
+        batch_op.create_index("ix_contract_value_changes_contract", ["contract_id", "effective_on"], unique=False)
 
     # ### end Alembic commands ###
 
@@ -598,6 +574,7 @@ def downgrade() -> None:
 
     op.drop_table("access_events")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contracts_status_number")
         batch_op.drop_index("ix_contracts_status_access")
         batch_op.drop_index("ix_contracts_plan")
         batch_op.drop_index("ix_contracts_loyalty_expires")
@@ -605,6 +582,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_contracts_customer")
         batch_op.drop_index("ix_contracts_cancelled_on")
         batch_op.drop_index("ix_contracts_activated_on")
+        batch_op.drop_index("ix_contracts_access_number")
 
     op.drop_table("contracts")
     op.drop_table("users")
