@@ -355,51 +355,65 @@ def apply_adjustment_in(
     session.add(batch)
     session.flush()
     applied_now = effective <= uow.today
-
-    step(1, "Selecionando os contratos…")
-    rn = func.row_number().over(order_by=Contract.id)
+    # SQLite: the batch row above took the database's write lock, so the contracts cannot change until
+    # commit and the totals and the update may read `contracts` directly (sequential scans, no join).
+    # PostgreSQL: rows may change between statements, so everything derives from the batch's rows.
+    locked = session.get_bind().dialect.name == "sqlite"
+    reason = _reason_expr(effective)
     ca = ContractAdjustment.__table__
+    selected = and_(ca.c.batch_id == batch.id, ca.c.skipped_reason.is_(None))
+    step(1, "Selecionando os contratos…")
+    if locked:
+        sums = session.execute(
+            select(reason, func.count(), func.sum(_cents(Contract.value)), func.sum(_new_cents(n, d)))
+            .where(*where).group_by(reason)).all()
+    rn = func.row_number().over()  # no ORDER BY: unique ids without a sort of every row
     session.execute(insert(ca).from_select(
         ["id", "batch_id", "contract_id", "old_value", "new_value", "skipped_reason"],
         select(_ids_expr(uow, uuid7().hex[:20], rn), literal(batch.id, ContractAdjustment.batch_id.type),
-               Contract.id, _cents(Contract.value), _new_cents(n, d), _reason_expr(effective)).where(*where)))
+               Contract.id, _cents(Contract.value), _new_cents(n, d), reason).where(*where)))
 
     step(2, "Gravando o histórico de valores…")
     cvc = ContractValueChange.__table__
-    rn2 = func.row_number().over(order_by=ca.c.contract_id)
     session.execute(insert(cvc).from_select(
         ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id", "applied",
          "created_at", "created_by"],
-        select(_ids_expr(uow, uuid7().hex[:20], rn2), ca.c.contract_id,
+        select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), ca.c.contract_id,
                literal(effective, ContractValueChange.effective_on.type), _cents(ca.c.old_value),
                _cents(ca.c.new_value), literal(SOURCE), ca.c.batch_id, literal(applied_now),
                literal(uow.now, ContractValueChange.created_at.type), literal(uow.actor.login))
-        .where(ca.c.batch_id == batch.id, ca.c.skipped_reason.is_(None))))
+        .where(selected)))
 
     step(3, "Atualizando os contratos…")
     contracts = Contract.__table__
     values: dict[str, Any] = {
         "last_adjusted_on": effective, "version": contracts.c.version + 1,
         "updated_at": uow.now, "updated_by": uow.actor.login}
-    if applied_now:
-        values["value"] = ca.c.new_value
-    session.execute(
-        update(contracts)
-        .where(contracts.c.id == ca.c.contract_id, ca.c.batch_id == batch.id, ca.c.skipped_reason.is_(None))
-        .values(**values))
+    if locked:
+        if applied_now:
+            values["value"] = _new_cents(n, d)
+        session.execute(update(Contract).where(*where, reason.is_(None)).values(**values),
+                        execution_options={"synchronize_session": False})
+    else:
+        if applied_now:
+            values["value"] = ca.c.new_value
+        session.execute(update(contracts).where(contracts.c.id == ca.c.contract_id, selected).values(**values))
 
     step(4, "Conferindo os totais…")
-    count, before, after = session.execute(
-        select(func.count(), func.coalesce(func.sum(_cents(ca.c.old_value)), 0),
-               func.coalesce(func.sum(_cents(ca.c.new_value)), 0))
-        .where(ca.c.batch_id == batch.id, ca.c.skipped_reason.is_(None))).one()
-    batch.contracts_count = int(count)
-    batch.revenue_before = Decimal(int(before)) / 100
-    batch.revenue_after = Decimal(int(after)) / 100
-    skipped_rows = session.execute(
-        select(ca.c.skipped_reason, func.count()).where(ca.c.batch_id == batch.id, ca.c.skipped_reason.is_not(None))
-        .group_by(ca.c.skipped_reason)).all()
-    skipped_by_reason = {str(r): int(c) for r, c in skipped_rows}
+    if not locked:
+        sums = session.execute(
+            select(ca.c.skipped_reason, func.count(), func.sum(_cents(ca.c.old_value)),
+                   func.sum(_cents(ca.c.new_value)))
+            .where(ca.c.batch_id == batch.id).group_by(ca.c.skipped_reason)).all()
+    count, before, after, skipped_by_reason = 0, 0, 0, {}
+    for why, rows, old_sum, new_sum in sums:
+        if why is None:
+            count, before, after = int(rows), int(old_sum or 0), int(new_sum or 0)
+        else:
+            skipped_by_reason[str(why)] = int(rows)
+    batch.contracts_count = count
+    batch.revenue_before = Decimal(before) / 100
+    batch.revenue_after = Decimal(after) / 100
     session.flush()
     label = f"{params.index_name} " if params.index_name else ""
     uow.audit("adjustment_batch", batch.id, "apply",
@@ -425,9 +439,15 @@ def _batch_lines(uow: UnitOfWork, batch_id: uuid.UUID, limit: int = LIST_LIMIT) 
                    ContractAdjustment.skipped_reason)
             .join(Contract, Contract.id == ContractAdjustment.contract_id)
             .join(Customer, Customer.id == Contract.customer_id).join(Plan, Plan.id == Contract.plan_id)
-            .where(ContractAdjustment.batch_id == batch_id).order_by(Contract.number).limit(limit))
-    return (_lines(uow, base.where(ContractAdjustment.skipped_reason.is_(None))),
-            _lines(uow, base.where(ContractAdjustment.skipped_reason.is_not(None))))
+            .where(ContractAdjustment.batch_id == batch_id)
+            .order_by(ContractAdjustment.batch_id, ContractAdjustment.contract_id).limit(limit))
+    # the batch index gives the first `limit` rows without sorting the whole batch; shown by number
+
+    def by_number(lines: list[AdjustmentLine]) -> list[AdjustmentLine]:
+        return sorted(lines, key=lambda line: line.contract_number)
+
+    return (by_number(_lines(uow, base.where(ContractAdjustment.skipped_reason.is_(None)))),
+            by_number(_lines(uow, base.where(ContractAdjustment.skipped_reason.is_not(None)))))
 
 
 # ------------------------------------------------------------------------------- scheduled values
