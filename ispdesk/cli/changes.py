@@ -45,6 +45,7 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--to", dest="date_to", type=date_arg, required=True, metavar="DATA")
     p.add_argument("--tipo", action="append", choices=sorted(CHANGE_TYPE_LABELS), help="só este tipo (repetível)")
     p.add_argument("--csv", type=Path, metavar="ARQUIVO", help="também grava a lista em CSV")
+    p.add_argument("--pdf", type=Path, metavar="ARQUIVO", help="também grava a lista em PDF")
     p.set_defaults(func=_report)
 
     p = top.add_parser(
@@ -114,39 +115,23 @@ def _change_plan(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _report(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = plan_changes.list_plan_changes(ctx.uow(), plan_changes.PlanChangeFilter(
-        date_from=args.date_from, date_to=args.date_to, types=tuple(args.tipo or ())))
+    filter_ = plan_changes.PlanChangeFilter(date_from=args.date_from, date_to=args.date_to,
+                                            types=tuple(args.tipo or ()))
+    report = plan_changes.list_plan_changes(ctx.uow(), filter_)
     out(f"Alterações de plano de {format_date(args.date_from)} a {format_date(args.date_to)}")
     for r in report.rows:
         out(f"{format_date(r.changed_on)}  {r.change_type}  contrato {r.contract_number:<7} {r.customer_name[:30]:<30} "
             f"{r.old_plan_code} → {r.new_plan_code}  {format_brl(r.old_value)} → {format_brl(r.new_value)}  "
             f"proporcional {format_brl(r.prorata_amount)}  por {r.actor}")
-    t = report.totals
-    by_type = ", ".join(f"{code} {n}" for code, n in sorted(t.by_type.items())) or "nenhuma"
-    out(f"Total: {t.count} alterações ({by_type}); upgrades {t.upgrades}, downgrades {t.downgrades}, "
-        f"só vencimento {t.due_day_only}")
-    out(f"Receita mensal: {format_brl(t.revenue_before)} → {format_brl(t.revenue_after)} "
-        f"(variação líquida {_signed(t.net_change)}); ticket médio {format_brl(t.ticket_before)} → "
-        f"{format_brl(t.ticket_after)}")
+    for line in plan_changes.totals_lines(report.totals):
+        out(line)
     if args.csv:
-        from ispdesk.services.csv_io import write_csv
-
-        n = write_csv(args.csv, REPORT_HEADER, report_cells(report.rows))
+        n = plan_changes.export_plan_changes(ctx.uow(), filter_, args.csv, "csv")
         out(f"{n} linhas gravadas em {args.csv}")
+    if args.pdf:
+        n = plan_changes.export_plan_changes(ctx.uow(), filter_, args.pdf, "pdf")
+        out(f"{n} linhas gravadas em {args.pdf}")
     return EXIT_OK
-
-
-REPORT_HEADER = ["data", "tipo", "contrato", "cliente", "plano_anterior", "plano_novo", "valor_anterior",
-                 "valor_novo", "vencimento_anterior", "vencimento_novo", "proporcional", "fidelidade", "usuario"]
-
-
-def report_cells(rows: list[plan_changes.PlanChangeRow]) -> list[list[str]]:
-    """The CSV cells of plan-change rows (shared by the CLI and the tab's export)."""
-    from ispdesk.services.csv_io import fmt_date, fmt_money
-
-    return [[fmt_date(r.changed_on), r.change_type, str(r.contract_number), r.customer_name, r.old_plan_code,
-             r.new_plan_code, fmt_money(r.old_value), fmt_money(r.new_value), str(r.old_due_day),
-             str(r.new_due_day), fmt_money(r.prorata_amount), r.loyalty_action, r.actor] for r in rows]
 
 
 def _signed(value: Any) -> str:

@@ -550,3 +550,81 @@ __all__ = [
     "apply_plan_change", "apply_plan_change_in", "contract_number_for", "list_plan_changes",
     "list_plan_changes_in", "preview_plan_change", "preview_plan_change_in",
 ]
+
+
+# ------------------------------------------------------------------------------------------ export
+
+#: CSV header (public names) and PDF titles of the plan-change report.
+REPORT_COLUMNS = (
+    ("data", "Data", 0.9, "left"),
+    ("tipo", "Tipo", 0.5, "center"),
+    ("contrato", "Contrato", 0.8, "right"),
+    ("cliente", "Cliente", 2.6, "left"),
+    ("plano_anterior", "Plano anterior", 1.1, "left"),
+    ("plano_novo", "Plano novo", 1.1, "left"),
+    ("valor_anterior", "Valor anterior", 1.0, "right"),
+    ("valor_novo", "Valor novo", 1.0, "right"),
+    ("vencimento_anterior", "Venc. ant.", 0.6, "right"),
+    ("vencimento_novo", "Venc. novo", 0.6, "right"),
+    ("proporcional", "Proporcional", 1.0, "right"),
+    ("fidelidade", "Fidelidade", 0.8, "left"),
+    ("usuario", "Usuário", 1.0, "left"),
+)
+
+
+def totals_lines(t: PlanChangeTotals) -> list[str]:
+    """The totals in Portuguese (tab, PDF and CLI)."""
+    by_type = ", ".join(f"{code} {n}" for code, n in sorted(t.by_type.items())) or "nenhuma"
+    sign = "+" if t.net_change > 0 else ""
+    return [
+        f"Total: {t.count} alterações ({by_type}); upgrades {t.upgrades}, downgrades {t.downgrades}, "
+        f"só vencimento {t.due_day_only}.",
+        f"Receita mensal: {format_brl(t.revenue_before)} → {format_brl(t.revenue_after)} (variação líquida "
+        f"{sign}{format_brl(t.net_change)}); ticket médio {format_brl(t.ticket_before)} → "
+        f"{format_brl(t.ticket_after)}.",
+    ]
+
+
+def build_report(uow: UnitOfWork, f: PlanChangeFilter | None = None) -> Any:
+    """The plan-change list as a `ispdesk.services.reports.Report` (CSV and PDF through `write_report`)."""
+    from ispdesk.services.csv_io import fmt_date, fmt_money
+    from ispdesk.services.reports import Report, ReportColumn
+
+    f = f or PlanChangeFilter()
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        data = list_plan_changes_in(uow, f)
+        company = str(params_service.load(uow.session)["empresa_razao_social"])
+        today = uow.today
+    parts = []
+    if f.date_from or f.date_to:
+        parts.append(f"de {format_date(f.date_from) or '…'} a {format_date(f.date_to) or '…'}")
+    if f.types:
+        parts.append("tipos " + ", ".join(f.types))
+    if f.plan_from:
+        parts.append(f"plano anterior {f.plan_from}")
+    if f.plan_to:
+        parts.append(f"plano novo {f.plan_to}")
+    if f.actor:
+        parts.append(f"usuário {f.actor}")
+    subtitle = ("Período e filtros: " + "; ".join(parts) if parts else "Todas as alterações") + "."
+    report = Report("Alterações de plano", subtitle, tuple(ReportColumn(*c) for c in REPORT_COLUMNS),
+                    company_name=company, generated_on=today)
+    loyalty = {"manter": "mantida", "reiniciar": "reiniciada"}
+    for r in data.rows:
+        common = (r.change_type, str(r.contract_number), r.customer_name, r.old_plan_code, r.new_plan_code)
+        tail = (str(r.old_due_day), str(r.new_due_day))
+        report.csv_rows.append((fmt_date(r.changed_on), *common, fmt_money(r.old_value), fmt_money(r.new_value),
+                                *tail, fmt_money(r.prorata_amount), r.loyalty_action, r.actor))
+        report.pdf_rows.append((format_date(r.changed_on), *common, format_brl(r.old_value), format_brl(r.new_value),
+                                *tail, format_brl(r.prorata_amount), loyalty.get(r.loyalty_action, r.loyalty_action),
+                                r.actor))
+    report.totals.extend(totals_lines(data.totals))
+    return report
+
+
+def export_plan_changes(uow: UnitOfWork, f: PlanChangeFilter | None, path: str | Any, fmt: str) -> int:
+    """Write the plan-change report as ``csv`` or ``pdf``; return the number of rows."""
+    from ispdesk.services.reports import write_report
+
+    return write_report(build_report(uow, f), path, fmt)

@@ -67,12 +67,14 @@ def test_change_plan_simulate_and_report(db_url: str, numbers: dict[str, int], u
                  "--date", "2026-11-27"]) == 0
     capsys.readouterr()
     path = tmp_path / "alteracoes.csv"
+    pdf = tmp_path / "alteracoes.pdf"
     assert main(["--db", db_url, "report", "plan-changes", "--from", "01/11/2026", "--to", "30/11/2026",
-                 "--csv", str(path)]) == 0
+                 "--csv", str(path), "--pdf", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF") and b"DejaVuSans" in pdf.read_bytes()
     text = capsys.readouterr().out
     assert "27/11/2026  UP  contrato " + str(numbers["b"]) in text
-    assert "Total: 1 alterações (UP 1); upgrades 1, downgrades 0" in text
-    assert "Receita mensal: R$ 99,90 → R$ 129,90 (variação líquida +R$ 30,00)" in text
+    assert "Total: 1 alterações (UP 1); upgrades 1, downgrades 0, só vencimento 0." in text
+    assert "Receita mensal: R$ 99,90 → R$ 129,90 (variação líquida +R$ 30,00); ticket médio" in text
     with path.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     assert rows[0]["tipo"] == "UP" and rows[0]["valor_novo"] == "129,90"
