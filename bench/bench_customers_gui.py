@@ -179,6 +179,7 @@ def run_tab(path: Path, rounds: int) -> dict[str, Any]:
     first = _wait(app, lambda: probe.count > 0 and tab.model.rowCount() > 0) - started
 
     samples: list[float] = []
+    texts: list[str] = []
     searches = 0
     reset = {"at": 0.0}
     tab.model.modelReset.connect(lambda: reset.__setitem__("at", time.perf_counter()))
@@ -191,10 +192,12 @@ def run_tab(path: Path, rounds: int) -> dict[str, Any]:
             shown = _wait(app, lambda e=expected, t=t0: tab.model.search_text == e and not tab._timer.isActive()
                           and reset["at"] > t and probe.last > reset["at"])
             samples.append(shown - t0)
+            texts.append(expected)
             searches += 1
     rows = tab.model.rowCount()
     QApplication.processEvents()
-    return {"first_s": first, "keys": samples, "rss_mb": peak_rss_mb(), "rows": rows, "searches": searches}
+    return {"first_s": first, "keys": samples, "texts": texts, "rss_mb": peak_rss_mb(), "rows": rows,
+            "searches": searches}
 
 
 def run_floor(path: Path, rounds: int) -> dict[str, Any]:
@@ -284,6 +287,8 @@ def main() -> int:
     for label, value, base, target in rows:
         verdict = "" if target is None else f"≤ {target * 1000:.0f} ms {'ok' if value <= target else 'ACIMA'}"
         print(f"{label:28} {value * 1000:8.1f} ms {base * 1000:8.1f} ms {value / base:6.2f}×  {verdict}")
+    slowest = sorted(zip(tab["keys"], tab["texts"], strict=True), reverse=True)[:8]
+    print("teclas mais lentas (aba): " + ", ".join(f"“{t}” {k * 1000:.0f} ms" for k, t in slowest))
     ok = "ok" if tab["rss_mb"] <= TARGET_RSS_MB else "ACIMA"
     print(f"{'memória (pico RSS)':28} {tab['rss_mb']:8.0f} MB {floor['rss_mb']:8.0f} MB "
           f"{tab['rss_mb'] / floor['rss_mb']:6.2f}×  ≤ {TARGET_RSS_MB:.0f} MB {ok}")

@@ -59,7 +59,7 @@ def test_new_customer_saved_with_masks_removed_and_event_emitted(qtbot, context,
     with qtbot.waitSignal(context.events.changed) as signal:
         assert form.save() is True
     assert signal.args == ["customer"]
-    assert form.result is not None and form.result.warnings == ()
+    assert form.save_result is not None and form.save_result.warnings == ()
     [c] = saved(uow)
     assert (c.document, c.mobile, c.cep, c.state, c.birth_date) == ("52998224725", "11987654321", "01310100", "SP",
                                                                    date(1980, 5, 17))
@@ -93,7 +93,7 @@ def test_save_shows_every_error_next_to_its_field_and_writes_nothing(qtbot, cont
     assert "11 dígitos" in form.error_of("celular")
     assert form.error_of("uf") == ""
     assert saved(uow) == []
-    assert form.result is None
+    assert form.save_result is None
 
 
 def test_invalid_birth_date_is_reported_under_the_date(qtbot, context, uow):
@@ -131,7 +131,7 @@ def test_duplicate_allowed_by_parameters_is_warned_before_and_after_saving(qtbot
     assert "já cadastrado" in form.ui.warningLabel.text()
     assert form.error_of("cpf_cnpj") == ""
     assert form.save() is True
-    assert any("já cadastrado" in w for w in form.result.warnings)
+    assert any("já cadastrado" in w for w in form.save_result.warnings)
     assert len(saved(uow)) == 2
 
 

@@ -70,7 +70,7 @@ class CustomerForm(QDialog):
 
     Attributes:
         customer: the loaded customer (None for a new one); after saving, the saved row.
-        result: the `SaveResult` after a successful save.
+        save_result: the `SaveResult` after a successful save (warnings included).
     """
 
     CHECK_DELAY_MS = 250
@@ -83,7 +83,7 @@ class CustomerForm(QDialog):
         self.ui.setupUi(self)
         self.setObjectName("customerForm")
         self.customer: CustomerRow | None = None
-        self.result: SaveResult | None = None
+        self.save_result: SaveResult | None = None
         self._touched: set[str] = set()
         self._filling = False
         self._shown_all = False
@@ -139,7 +139,8 @@ class CustomerForm(QDialog):
         """Put `widget` inside a `FieldWithError` at the same place of its form layout."""
         form = self._form_holding(widget)
         if form is not None:
-            row, role = form.getWidgetPosition(widget)
+            position: Any = form.getWidgetPosition(widget)
+            row, role = position
             form.removeWidget(widget)
             box = FieldWithError(widget)
             form.setWidget(row, role, box)
@@ -155,8 +156,8 @@ class CustomerForm(QDialog):
 
     def _form_holding(self, widget: QWidget) -> QFormLayout | None:
         for form in (self.ui.leftForm, self.ui.rightForm):
-            row, _role = form.getWidgetPosition(widget)
-            if row >= 0:
+            position: Any = form.getWidgetPosition(widget)
+            if position[0] >= 0:
                 return form
         return None
 
@@ -301,6 +302,8 @@ class CustomerForm(QDialog):
     def _grow_to_fit(self) -> None:
         """Make room for the messages (never shrinks, never beyond the screen)."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
         wanted = max(wanted, self.minimumSizeHint().height())
@@ -348,7 +351,7 @@ class CustomerForm(QDialog):
             self.ui.warningLabel.setText(exc.message)
             self.ui.warningLabel.show()
             return False
-        self.result = result
+        self.save_result = result
         self.customer = result.customer
         self.context.events.changed.emit("customer")
         self.accept()

@@ -254,7 +254,8 @@ class UsersDialog(QDialog):
 
     def reload(self, select_login: str | None = None) -> None:
         """Read the users again and keep (or set) the selection."""
-        current = select_login or (self.selected().login if self.selected() else None)
+        chosen = self.selected()
+        current = select_login or (chosen.login if chosen is not None else None)
         try:
             rows = users_service.list_users(self.context.uow())
         except BusinessRuleError as exc:

@@ -70,12 +70,12 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
     def __init__(self, context: AppContext, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
         self.context = context
         self.search_text = ""
-        self._texts = {}
+        self._texts: dict[int, tuple[str, ...]] = {}
         super().__init__(customer_columns(), self._fetch, lambda r: r.key, page_size, parent)
 
     def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
         """Replace every row (and forget the cached display texts)."""
-        self._texts: dict[int, tuple[str, ...]] = {}
+        self._texts = {}
         super().set_rows(rows)
 
     def data(self, index: Any, role: int = _DISPLAY) -> Any:
@@ -287,9 +287,9 @@ class CustomersTab(QWidget):
 
         form = CustomerForm(self.context, customer_id, self)
         saved = form.exec() == CustomerForm.DialogCode.Accepted
-        if saved and form.result is not None:
-            self.last_message = "  ".join(form.result.warnings)
-            self.select_customer(form.result.customer.id)
+        if saved and form.save_result is not None:
+            self.last_message = "  ".join(form.save_result.warnings)
+            self.select_customer(form.save_result.customer.id)
             self._update_status()
         form.deleteLater()
         return saved
