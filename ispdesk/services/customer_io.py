@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
 from ispdesk.domain.contact import mask_cep, mask_phone
@@ -176,8 +176,8 @@ class CustomerImporter(RowImporter[_Item]):
                 changes=_json(audit_create_changes(values, item.clean.password is not None)),
             ))
         for i in range(0, len(customers), _INSERT_BATCH):
-            uow.session.execute(insert(Customer.__table__), customers[i:i + _INSERT_BATCH])
-            uow.session.execute(insert(AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+            uow.session.execute(insert(cast(Table, Customer.__table__)), customers[i:i + _INSERT_BATCH])
+            uow.session.execute(insert(cast(Table, AuditEntry.__table__)), audits[i:i + _INSERT_BATCH])
 
 
 def _json(changes: Mapping[str, Any]) -> str:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, literal, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
+from ispdesk.db.base import UUIDType
 from ispdesk.db.models import Customer
 from ispdesk.domain.documents import normalize_document
 from ispdesk.domain.permissions import Permission
@@ -111,9 +114,8 @@ def plan_search(text: str) -> SearchPlan:
     return SearchPlan(name_prefix=fold(raw), document_prefix=document)
 
 
-def _prefix(column: ColumnElement[str] | object, prefix: str) -> ColumnElement[bool]:
-    col = column  # an InstrumentedAttribute
-    return and_(col >= prefix, col < prefix_upper_bound(prefix))  # type: ignore[operator]
+def _prefix(column: InstrumentedAttribute[Any], prefix: str) -> ColumnElement[bool]:
+    return and_(column >= prefix, column < prefix_upper_bound(prefix))
 
 
 def _branches(plan: SearchPlan) -> list[ColumnElement[bool]]:
@@ -145,7 +147,8 @@ def build_search_query(text: str, after: ListKey | None = None, limit: int = 200
     plan = plan_search(text)
     keyset: list[ColumnElement[bool]] = []
     if after is not None:
-        keyset.append(tuple_(Customer.name_folded, Customer.id) > tuple_(after[0], after[1]))
+        last = tuple_(literal(after[0], Customer.name_folded.type), literal(after[1], UUIDType))
+        keyset.append(tuple_(Customer.name_folded, Customer.id) > last)
     conditions = _branches(plan)
     stmt = select(*_COLUMNS)
     if len(conditions) == 1:

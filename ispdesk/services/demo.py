@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Index, Table, insert, select
 from sqlalchemy.orm import Session
@@ -258,9 +258,9 @@ def generate_demo(
     password_hash = hash_password(DEMO_PORTAL_PASSWORD)
     with factory(who) as uow:
         uow.require(Permission.CUSTOMERS_IMPORT)
-        taken = set(uow.session.scalars(select(Customer.document).where(Customer.document.is_not(None))))
+        taken = {d for d in uow.session.scalars(select(Customer.document)) if d}
         first = uow.next_numbers("customer_code", customers)
-        table = Customer.__table__
+        table = cast(Table, Customer.__table__)
         write, gen = _bulk_writer(uow.session, table, rng, pools, taken, password_hash, uow, who.login)
         rebuild = _drop_search_indexes(uow.session) if uow.session.get_bind().dialect.name == "sqlite" else []
         done = 0
@@ -346,7 +346,7 @@ def _drop_search_indexes(session: Session) -> list[Index]:
     """
     if session.scalar(select(Customer.id).limit(1)) is not None:
         return []
-    indexes = sorted(Customer.__table__.indexes, key=lambda i: i.name or "")
+    indexes = sorted(cast(Table, Customer.__table__).indexes, key=lambda i: str(i.name or ""))
     for index in indexes:
         index.drop(session.connection())
     return indexes
