@@ -200,7 +200,7 @@ def generate_unchecked_in(
 ) -> GenerationResult:
     """The generation itself, for services that checked their own permission (cancellation).
 
-    Streams the active contracts in keyset batches of `BATCH` with the end of their last recurring
+    Streams the contracts in keyset batches of `BATCH` ids, reading the active ones with the end of their last recurring
     charge (one correlated lookup on the unique index), computes the cycles in Python — a full
     aligned cycle without suspension is just the monthly value; anything else goes through
     `billing.cycle_amount` — and inserts each batch with one DB-API ``executemany``.
@@ -228,14 +228,17 @@ def generate_unchecked_in(
     created = touched = done = total_cents = 0
     last_id: Any = None
     while True:
-        query = base.order_by(raw_id).limit(BATCH)
+        # keyset over the primary key alone (the planner could otherwise pick the status index and
+        # sort every active contract on each batch), then the batch's rows by id
+        ids_query = select(raw_id).order_by(raw_id).limit(BATCH)
         if last_id is not None:
-            query = query.where(raw_id > last_id)
-        batch = session.execute(query).all()
-        if not batch:
+            ids_query = ids_query.where(raw_id > last_id)
+        chunk = list(session.scalars(ids_query))
+        if not chunk:
             break
-        last_id = batch[-1][0]
-        suspended = _raw_suspensions(uow, batch[0][0], last_id)
+        last_id = chunk[-1]
+        batch = session.execute(base.where(raw_id.in_(chunk))).all()
+        suspended = _raw_suspensions(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
         for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end in batch:
             if last_end is not None:
@@ -269,7 +272,7 @@ def generate_unchecked_in(
         if rows:
             writer.insert(rows)
             created += len(rows)
-        done += len(batch)
+        done += len(chunk)
         if progress is not None and not progress(done, total_contracts):
             raise BusinessRuleError("Geração de cobranças cancelada pelo usuário; nada foi gravado.")
     total = to_cents(Decimal(total_cents) / 100)
