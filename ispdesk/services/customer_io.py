@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
 
 from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
 from ispdesk.domain.contact import mask_cep, mask_phone
@@ -176,8 +177,34 @@ class CustomerImporter(RowImporter[_Item]):
                 changes=_json(audit_create_changes(values, item.clean.password is not None)),
             ))
         for i in range(0, len(customers), _INSERT_BATCH):
-            uow.session.execute(insert(cast(Table, Customer.__table__)), customers[i:i + _INSERT_BATCH])
-            uow.session.execute(insert(cast(Table, AuditEntry.__table__)), audits[i:i + _INSERT_BATCH])
+            bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
+            bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows having the same keys; on SQLite straight through the driver's executemany.
+
+    Values are encoded with the columns' own bind processors, so the stored form is exactly what
+    the ORM would write; other databases get a Core executemany.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        session.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    procs = [table.c[n].type._cached_bind_processor(conn.dialect) for n in names]
+    encoded = [(i, p) for i, p in enumerate(procs) if p is not None]
+    data = []
+    for row in rows:
+        values = [row[n] for n in names]
+        for i, proc in encoded:
+            if values[i] is not None:
+                values[i] = proc(values[i])
+        data.append(tuple(values))
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    conn.exec_driver_sql(sql, data)  # type: ignore[arg-type]
 
 
 def _json(changes: Mapping[str, Any]) -> str:

@@ -305,7 +305,16 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
+def _fold(text: str) -> str:
+    """`fold`, with a shortcut for plain ASCII (most e-mails and many names)."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    return fold(text)
+
+
 def _parse_person_type(raw: str | None) -> PersonType | None:
+    if raw in ("F", "J"):
+        return PersonType(raw)
     text = fold(raw or "")
     if not text:
         return None
@@ -347,7 +356,7 @@ def validate_draft(
     if not name:
         errors["nome"] = "Informe o nome (ou a razão social) do cliente."
     values["name"] = name
-    values["name_folded"] = fold(name)
+    values["name_folded"] = _fold(name)
 
     for attr in ("rg_ie", "street", "number", "complement", "district", "city", "portal_login"):
         text = _text(getattr(draft, attr))
@@ -409,7 +418,7 @@ def validate_draft(
         values["email"] = None
         if params.get("email_obrigatorio", True):
             errors["email"] = "Informe o e-mail principal: é obrigatório pelos parâmetros gerais (email_obrigatorio)."
-    values["email_folded"] = fold(values["email"]) if values["email"] else None
+    values["email_folded"] = _fold(values["email"]) if values["email"] else None
     email2 = _text(draft.secondary_email)
     values["secondary_email"] = guard("email_secundario", lambda: normalize_email(email2, "email_secundario")) \
         if email2 else None
@@ -455,7 +464,7 @@ def validate_draft(
                 f"O login do hotsite “{login}” já é usado pelo cliente código {owner[1]} ({owner[2]}). "
                 "Escolha outro login.")
 
-    status = fold(draft.status or "ativo")
+    status = draft.status if draft.status in STATUSES else fold(draft.status or "ativo")
     if status not in STATUSES:
         errors["status"] = f"Situação “{draft.status}” inválida. Use ativo ou inativo."
     values["status"] = status
