@@ -32,6 +32,7 @@ import random
 import shutil
 import sys
 import time
+import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -240,6 +241,8 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=1_000_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-suspension"))
     parser.add_argument("--keep", action="store_true", help="reuse a database built before with the same size")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also measure the routine's peak Python heap (slower; for the memory check)")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     path = args.dir / f"suspension-{args.contracts}.sqlite3"
@@ -270,9 +273,15 @@ def main() -> None:
 
     factory = UnitOfWorkFactory.from_url(f"sqlite:///{copies[1]}", FixedClock(ON))
     rss_before = peak_rss_mb()
+    if args.tracemalloc:
+        tracemalloc.start()
     t = time.perf_counter()
     result = run_suspension(factory(Actor.system()), ON)
     routine_s = time.perf_counter() - t
+    heap = ""
+    if args.tracemalloc:
+        heap = f"; pico do heap Python na rotina {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MB"
+        tracemalloc.stop()
     factory.dispose()
     counts = {k: v for k, v in result.counts.items() if k in floor_counts}
     ok = counts == floor_counts
@@ -281,7 +290,7 @@ def main() -> None:
     print(f"rotina run_suspension: {result.counts} ({result.examined} contratos analisados) em {routine_s:.2f} s "
           f"(meta ≤ {TARGET_S:.0f} s: {verdict}); razão ao piso {ratio:.2f}× (meta ≤ 2×: "
           f"{'ok' if ratio <= 2 else 'ACIMA'}); contagens iguais ao piso: {'sim' if ok else 'NÃO'}; "
-          f"pico de memória {peak_rss_mb():.0f} MB (antes da rotina {rss_before:.0f} MB)", flush=True)
+          f"pico de memória {peak_rss_mb():.0f} MB (antes da rotina {rss_before:.0f} MB){heap}", flush=True)
     if result.failures:
         print("falhas:", result.failures[:5])
     if not ok:

@@ -159,6 +159,7 @@ class HistoryRow:
     actor: str
     until: date | None
     note: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -899,7 +900,7 @@ def access_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[HistoryRow]:
             rows.append(HistoryRow(
                 n.notice_date, n.created_at, "aviso", "", "", "aviso", "sistema", None,
                 f"Aviso: {n.reference_month}, suspensão a partir de {format_date(n.suspension_date)}, "
-                f"rescisão a partir de {format_date(n.rescission_date)}"))
+                f"rescisão a partir de {format_date(n.rescission_date)}", n.text))
         rows.sort(key=lambda r: (r.on_date, r.at), reverse=True)
         return rows
 

@@ -79,7 +79,8 @@ def notice_text(
         lines.append(f"  • a partir de {format_date(plan.reduction)}, a velocidade será reduzida (suspensão parcial);")
     lines.append(f"  • a partir de {format_date(plan.block)}, o serviço será suspenso totalmente (bloqueio);")
     lines.append(
-        f"  • após 60 dias de suspensão total, a partir de {format_date(plan.rescission)}, o contrato poderá "
+        f"  • após {(plan.rescission - plan.block).days} dias de suspensão total, a partir de "
+        f"{format_date(plan.rescission)}, o contrato poderá "
         "ser rescindido."
     )
     lines += [

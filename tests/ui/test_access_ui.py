@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
 from ispdesk.db.models import Contract
@@ -136,6 +136,12 @@ def test_trust_unlock_from_the_contract_actions_and_the_panel(
     panel.resize(1000, 520)
     panel.show()
     _shot(panel, "access_panel.png")
+    notice = panel.model.row_at(panel.model.rowCount() - 1)
+    dialog = panel.show_notice(notice)
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QPlainTextEdit, "accessNoticeText").toPlainText()
+    assert "R$ 99,90" in text and "sem cobrança de taxa de religação" in text
+    _shot(dialog, "access_notice.png")
 
 
 def test_multi_selection_reports_each_contract(qtbot, context, uow, clock) -> None:  # noqa: ANN001

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ispdesk.domain.access import cause_label, status_label
 from ispdesk.domain.dates import format_date
@@ -66,8 +78,33 @@ class AccessPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setToolTip(self.tr("Clique duas vezes num aviso para ler o texto enviado ao cliente."))
+        self.table.doubleClicked.connect(self._open_row)
         layout.addWidget(self.table, 1)
         self.reload()
+
+    def _open_row(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row.detail:
+            self.show_notice(row)
+
+    def show_notice(self, row: access.HistoryRow) -> QDialog:
+        """Show the full text of a notice (`accessNoticeDialog`)."""
+        dialog = QDialog(self)
+        dialog.setObjectName("accessNoticeDialog")
+        dialog.setWindowTitle(self.tr("Aviso de inadimplência de {d}").format(d=format_date(row.on_date)))
+        layout = QVBoxLayout(dialog)
+        text = QPlainTextEdit(dialog)
+        text.setObjectName("accessNoticeText")
+        text.setReadOnly(True)
+        text.setPlainText(row.detail)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(720, 520)
+        dialog.show()
+        return dialog
 
     def reload(self) -> None:
         """Read the situation and the history again."""
