@@ -100,21 +100,6 @@ def billing_start(contract_base: date | None, activated_on: date | None, last_en
     return contract_base or activated_on
 
 
-def plan_cycles(
-    start: date | None,
-    due_day: int,
-    value: Decimal,
-    until: date,
-    divisor: str,
-    suspended: Sequence[tuple[date, date | None]] = (),
-) -> list[tuple[billing.Cycle, Decimal]]:
-    """The cycles to charge from `start` with due date on or before `until`, with their amounts."""
-    if start is None:
-        return []
-    return [(c, billing.cycle_amount(value, c, divisor, suspended))
-            for c in billing.cycles_due_until(start, due_day, until)]
-
-
 def charge_values(
     uow: UnitOfWork, contract_id: uuid.UUID, plan_code: str | None, cycle: billing.Cycle, amount: Decimal
 ) -> dict[str, Any]:
