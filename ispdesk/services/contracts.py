@@ -185,11 +185,22 @@ _CR = aliased(CancellationReason)
 _BR = aliased(Branch)
 
 
+_ROW_SELECT: Select[Any] | None = None
+
+
 def row_select() -> Select[Any]:
     """The SELECT that yields `ContractRow` columns (contracts ⨝ customers ⨝ plans ⟕ catalogues).
 
-    The contract list adds its WHERE/ORDER BY/LIMIT to this statement.
+    The contract list adds its WHERE/ORDER BY/LIMIT to this statement (statements are immutable, so
+    the base is built once).
     """
+    global _ROW_SELECT
+    if _ROW_SELECT is None:
+        _ROW_SELECT = _build_row_select()
+    return _ROW_SELECT
+
+
+def _build_row_select() -> Select[Any]:
     C = Contract  # noqa: N806 - short alias keeps the column list readable
     return (
         select(
