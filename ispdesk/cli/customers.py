@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,23 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.set_defaults(func=_demo)
 
 
+def _progress_printer() -> tuple[Callable[[int, int, str], None] | None, Callable[[], None]]:
+    """A progress line on stderr when it is a terminal (nothing in scripts and pipes)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+
+    def progress(done: int, total: int, text: str) -> None:
+        print(f"\r{text} ({done}/{total})\033[K", end="", file=sys.stderr, flush=True)
+
+    return progress, lambda: print(file=sys.stderr)
+
+
 def _import_customers(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = import_customers(ctx.uow(), args.file, args.rejects)
+    progress, finish = _progress_printer()
+    try:
+        report = import_customers(ctx.uow(), args.file, args.rejects, progress=progress)
+    finally:
+        finish()
     out(report.summary)
     return report.exit_code
 
@@ -59,14 +75,10 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.customers < 0:
         err("erro: --customers deve ser zero ou mais.")
         return 2
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int, text: str) -> None:
-        if interactive:
-            print(f"\r{text} ({done}/{total})", end="", file=sys.stderr, flush=True)
-
-    created = generate_demo(ctx.factory(), args.customers, progress=progress, actor=ctx.actor, seed=args.seed)
-    if interactive:
-        print(file=sys.stderr)
+    progress, finish = _progress_printer()
+    try:
+        created = generate_demo(ctx.factory(), args.customers, progress=progress, actor=ctx.actor, seed=args.seed)
+    finally:
+        finish()
     out(f"{created} cliente(s) de demonstração gerado(s).")
     return EXIT_OK

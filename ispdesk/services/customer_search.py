@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ispdesk.db.base import UUIDType
@@ -66,6 +66,7 @@ class SearchPlan:
         document_prefix: normalised CPF/CNPJ prefix, or None.
         phone_prefix: digits of a mobile/landline prefix, or None.
         code: exact customer code, or None.
+        match_nothing: the text cannot be any key (e.g. 15 digits): no customer matches.
     """
 
     name_prefix: str | None = None
@@ -73,11 +74,12 @@ class SearchPlan:
     document_prefix: str | None = None
     phone_prefix: str | None = None
     code: int | None = None
+    match_nothing: bool = False
 
     @property
     def everything(self) -> bool:
         """True when the text is empty: list every customer."""
-        return not any(
+        return not self.match_nothing and not any(
             v is not None for v in (self.name_prefix, self.email_prefix, self.document_prefix,
                                     self.phone_prefix, self.code)
         )
@@ -105,7 +107,8 @@ def plan_search(text: str) -> SearchPlan:
         document = d if len(d) >= MIN_DOCUMENT_DIGITS and len(d) <= 14 else None
         phone_digits = d[2:] if len(d) in (12, 13) and d.startswith("55") else d
         phone = phone_digits if MIN_PHONE_DIGITS <= len(phone_digits) <= 11 else None
-        return SearchPlan(code=code, document_prefix=document, phone_prefix=phone)
+        plan = SearchPlan(code=code, document_prefix=document, phone_prefix=phone)
+        return plan if not plan.everything else SearchPlan(match_nothing=True)
     document = None
     if _DOCUMENT_LIKE.match(raw) and " " not in raw and any(c.isdigit() for c in raw):
         doc = normalize_document(raw)
@@ -151,7 +154,9 @@ def build_search_query(text: str, after: ListKey | None = None, limit: int = 200
         keyset.append(tuple_(Customer.name_folded, Customer.id) > last)
     conditions = _branches(plan)
     stmt = select(*_COLUMNS)
-    if len(conditions) == 1:
+    if plan.match_nothing:
+        stmt = stmt.where(false())
+    elif len(conditions) == 1:
         stmt = stmt.where(conditions[0], *keyset)
     elif conditions:
         parts = [select(Customer.id).where(c, *keyset) for c in conditions]

@@ -89,6 +89,11 @@ def test_plan_of_short_digits() -> None:
     plan = plan_search("(11) 9")
     assert plan.code == 119 and plan.phone_prefix is None
     assert plan_search("").everything
+    assert plan_search("123456789012345").match_nothing
+
+
+def test_a_number_that_cannot_be_any_key_finds_nothing(uow, people) -> None:
+    assert names(uow, "5299822472500001") == []
 
 
 def test_keyset_paging_walks_everything_once(uow) -> None:
