@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ispdesk.db import migrate
@@ -214,3 +216,35 @@ def test_export_then_import_round_trip(uow, tmp_path: Path) -> None:
         other.dispose()
     assert read_rejects(first) == read_rejects(second)
     assert "'-Hífen Inicial" in first.read_text(encoding="utf-8-sig")
+
+
+_values = {
+    "nome": st.sampled_from(["Ana Lúcia", "", "  José  ", "=SOMA(1)", "Çá"]),
+    "cpf_cnpj": st.sampled_from(["529.982.247-25", "11144477735", "12.ABC.345/01DE-35", "123", "", "390.533.447-05"]),
+    "celular": st.sampled_from(["(11) 98765-4321", "1198765432", "", "+55 21 99876-5432"]),
+    "email": st.sampled_from(["a@b.com", "x@", "", "Maria@Ex.COM"]),
+    "data_nascimento": st.sampled_from(["", "01/01/1990", "31/02/1990", "2000-01-01", "01/01/2999"]),
+    "uf": st.sampled_from(["SP", "sp", "XX", ""]),
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(_values), min_size=1, max_size=8))
+def test_every_row_is_imported_or_rejected_verbatim(uow, tmp_path: Path, rows: list[dict[str, str]]) -> None:
+    header = list(_values)
+    before = count(uow)
+    path = write(tmp_path / "h.csv", [[r[c] for c in header] for r in rows], header=header, encoding="utf-8")
+    rejects = tmp_path / "h-rej.csv"
+    rejects.unlink(missing_ok=True)
+    report = import_customers(uow(), path, rejects)
+    meaningful = [r for r in rows if any(v.strip() for v in r.values())]
+    assert report.imported + len(report.rejected) == report.total == len(meaningful)
+    assert count(uow) - before == report.imported
+    if report.rejected:
+        got = read_rejects(rejects)
+        lines = {r.line for r in report.rejected}
+        expected = [[r[c] for c in header] for i, r in enumerate(rows) if i + 2 in lines]
+        assert [g[:-1] for g in got[1:]] == expected
+        assert all(g[-1] for g in got[1:])
+    else:
+        assert not rejects.exists()
