@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select, tuple_, union_all
 
 from ispdesk.db.models import Branch, Contract, Customer, Plan
 from ispdesk.domain.contract_filter import ContractFilter
@@ -39,6 +39,9 @@ from ispdesk.services.uow import UnitOfWork
 ListKey = tuple[Any, ...]
 
 PAGE_SIZE = 200
+
+#: Ordering modes (first element of a `ListKey`).
+BY_NUMBER, BY_NAME, BY_EXPIRATION = "n", "a", "e"
 
 
 @dataclass(frozen=True)
@@ -111,49 +114,64 @@ def _cities(uow: UnitOfWork, city: str) -> list[str]:
     return found
 
 
-def filter_conditions(uow: UnitOfWork, f: ContractFilter, *, split_in: bool = False) -> list[ColumnElement[bool]]:
+def _no_index(column: Any) -> Any:
+    """`column` wrapped so the planner cannot drive the query from its index (a residual check).
+
+    Used when another index must drive (the customer name range, the expiration range): SQLite has
+    no statistics and would otherwise scan, e.g., every active contract to find a name.
+    """
+    return func.coalesce(column, column)
+
+
+def filter_conditions(
+    uow: UnitOfWork, f: ContractFilter, *, split_in: bool = False, driver: str | None = None
+) -> list[ColumnElement[bool]]:
     """The WHERE predicates of every filter except the search text.
 
     Args:
         split_in: leave out the status / access-status lists (the caller splits them per value).
+        driver: `BY_NAME` or `BY_EXPIRATION` when that index must drive the query: the other
+            predicates are then written so they cannot use an index.
     """
     as_of = f.as_of or uow.today
+
+    def col(column: Any, drives: bool = False) -> Any:
+        return column if driver is None or drives else _no_index(column)
+
+    expiring_drives = driver == BY_EXPIRATION
     conds: list[ColumnElement[bool]] = []
     if f.statuses and not split_in:
-        conds.append(Contract.status.in_(list(f.statuses)))
+        conds.append(col(Contract.status).in_(list(f.statuses)))
     if f.access_statuses and not split_in:
-        conds.append(Contract.access_status.in_(list(f.access_statuses)))
+        conds.append(col(Contract.access_status).in_(list(f.access_statuses)))
     if f.plan_code:
         plan_id = _id_of(uow, Plan, f.plan_code)
-        conds.append(Contract.plan_id == plan_id if plan_id is not None else false())
+        conds.append(col(Contract.plan_id) == plan_id if plan_id is not None else false())
     if f.branch_code:
         branch_id = _id_of(uow, Branch, f.branch_code)
-        conds.append(Contract.branch_id == branch_id if branch_id is not None else false())
+        conds.append(col(Contract.branch_id) == branch_id if branch_id is not None else false())
     if f.due_day is not None:
-        conds.append(Contract.due_day == f.due_day)
+        conds.append(col(Contract.due_day) == f.due_day)
+    expires = col(Contract.loyalty_expires_on, expiring_drives)
     if f.expiring_within_days is not None:
-        conds.append(Contract.loyalty_expires_on > as_of)
-        conds.append(Contract.loyalty_expires_on <= as_of + timedelta(days=max(0, f.expiring_within_days)))
+        conds.append(expires > as_of)
+        conds.append(expires <= as_of + timedelta(days=max(0, f.expiring_within_days)))
     if f.in_loyalty is True:
-        conds.append(Contract.loyalty_expires_on > as_of)
+        conds.append(expires > as_of)
     elif f.in_loyalty is False:
-        conds.append(or_(Contract.loyalty_expires_on.is_(None), Contract.loyalty_expires_on <= as_of))
+        conds.append(or_(Contract.loyalty_expires_on.is_(None), col(Contract.loyalty_expires_on) <= as_of))
     if f.city:
         spellings = _cities(uow, f.city)
-        conds.append(Customer.city.in_(spellings) if spellings else false())
+        conds.append(col(Customer.city).in_(spellings) if spellings else false())
     if f.cancelled_from is not None:
-        conds.append(Contract.cancelled_on >= f.cancelled_from)
+        conds.append(col(Contract.cancelled_on) >= f.cancelled_from)
     if f.cancelled_to is not None:
-        conds.append(Contract.cancelled_on <= f.cancelled_to)
+        conds.append(col(Contract.cancelled_on) <= f.cancelled_to)
     if f.activated_from is not None:
-        conds.append(Contract.activated_on >= f.activated_from)
+        conds.append(col(Contract.activated_on) >= f.activated_from)
     if f.activated_to is not None:
-        conds.append(Contract.activated_on <= f.activated_to)
+        conds.append(col(Contract.activated_on) <= f.activated_to)
     return conds
-
-
-#: Ordering modes (first element of a `ListKey`).
-BY_NUMBER, BY_NAME, BY_EXPIRATION = "n", "a", "e"
 
 
 def list_mode(f: ContractFilter) -> str:
@@ -184,7 +202,7 @@ def build_list_query(
     mode = list_mode(f)
     stmt = row_select().add_columns(Customer.name_folded)
     if mode == BY_NAME:
-        conds = filter_conditions(uow, f)
+        conds = filter_conditions(uow, f, driver=BY_NAME)
         assert plan.name_prefix is not None
         p = plan.name_prefix
         conds += [Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)]
@@ -199,7 +217,7 @@ def build_list_query(
         sub = ids.subquery()
         stmt = stmt.join(sub, sub.c.id == Contract.id)
     if mode == BY_EXPIRATION:
-        conds = filter_conditions(uow, f)
+        conds = filter_conditions(uow, f, driver=BY_EXPIRATION)
         if after is not None:
             conds.append(Contract.loyalty_expires_on >= after[1])
             conds.append(tuple_(Contract.loyalty_expires_on, Contract.number) > tuple_(after[1], after[2]))
@@ -267,19 +285,25 @@ def list_contracts(
         return list_contracts_in(uow, f, after, limit)
 
 
-def count_contracts(uow: UnitOfWork, f: ContractFilter) -> int:
-    """How many contracts match `f` (CONTRACTS_VIEW)."""
+def count_contracts(uow: UnitOfWork, f: ContractFilter, limit: int | None = None) -> int:
+    """How many contracts match `f` (CONTRACTS_VIEW).
+
+    Args:
+        limit: stop counting past this many (returns ``limit + 1`` then: "more than `limit`"), so a
+            count on a million contracts stays cheap.
+    """
     uow.require(Permission.CONTRACTS_VIEW)
     with uow:
-        return count_contracts_in(uow, f)
+        return count_contracts_in(uow, f, limit)
 
 
-def count_contracts_in(uow: UnitOfWork, f: ContractFilter) -> int:
+def count_contracts_in(uow: UnitOfWork, f: ContractFilter, limit: int | None = None) -> int:
     """`count_contracts` inside an open unit of work."""
     plan = plan_search(f.text)
-    conds = filter_conditions(uow, f)
-    needs_customer = f.city is not None and f.city != "" or _by_name(plan)
-    stmt = select(func.count()).select_from(Contract)
+    mode = list_mode(f)
+    conds = filter_conditions(uow, f, driver=mode if mode != BY_NUMBER else None)
+    needs_customer = bool(f.city) or _by_name(plan)
+    stmt = select(literal_column("1").label("one")).select_from(Contract)
     if needs_customer:
         stmt = stmt.join(Customer, Customer.id == Contract.customer_id)
     if _by_name(plan):
@@ -293,7 +317,9 @@ def count_contracts_in(uow: UnitOfWork, f: ContractFilter) -> int:
             stmt = stmt.join(sub, sub.c.id == Contract.id)
     if conds:
         stmt = stmt.where(and_(*conds))
-    return int(uow.session.scalar(stmt) or 0)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
 
 def iter_contracts_in(uow: UnitOfWork, f: ContractFilter, batch: int = 1000) -> Iterator[ContractListRow]:
