@@ -271,3 +271,17 @@ def test_mobile_parsing_property(uow, mobile: str) -> None:
         assert len(digits) == 11 and digits[2] == "9"
     else:
         assert not (len(digits) == 11 and digits[2] == "9" and int(digits[:2]) in VALID_DDDS)
+
+
+def test_conflict_detected_at_write_time(uow, attendant) -> None:
+    """Another station saves between our read and our write: the versioned UPDATE matches nothing."""
+    row = cs.create_customer(uow(), draft()).customer
+    mine = uow()
+    with mine:
+        mine.session.get(Customer, row.id)  # loaded at version 1 in this unit of work
+        cs.update_customer(uow(attendant), row.id, replace(row.to_draft(), city="Santos"), row.version)
+        with pytest.raises(ConflictError) as info:
+            cs.update_customer_in(mine, row.id, replace(row.to_draft(), name="Outro Nome"), row.version)
+    assert "cidade: (vazio) → Santos" in info.value.message
+    stored = cs.get_customer(uow(), row.id)
+    assert (stored.name, stored.city, stored.version) == ("Maria da Conceição", "Santos", 2)
