@@ -258,6 +258,12 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
     )
 
 
+def file_name(template_code: str, contract_number: int) -> str:
+    """``contrato-5123.pdf`` for the default contract, ``termo_fidelidade-5123.pdf`` for others."""
+    stem = "contrato" if template_code == DEFAULT_CONTRACT_TEMPLATE else template_code
+    return f"{stem}-{contract_number}.pdf"
+
+
 def _document_row(doc: ContractDocument, template: ContractTemplate) -> DocumentRow:
     return DocumentRow(doc.id, doc.contract_id, template.code, template.version_number, template.name, doc.purpose,
                        doc.sha256, verification_code(doc.sha256), doc.generated_at, doc.generated_by)
@@ -288,7 +294,8 @@ def generate_contract_pdf_in(
     """Draw the contract's document with the template in force and record it (no commit).
 
     Args:
-        output: a path or binary stream to write the PDF to (optional; the bytes are returned).
+        output: a file path, a folder (the file is named by `file_name`) or a binary stream to write the PDF
+            to (optional; the bytes are returned). Writing happens before the commit: a failure records nothing.
         template_code: which template (``contrato_padrao``, ``termo_fidelidade`` …).
         purpose: stored on the record (``assinatura``, ``segunda_via``).
         mark_sent: the document is being printed: a ``pre_contrato`` is recorded as sent for signature.
@@ -301,6 +308,8 @@ def generate_contract_pdf_in(
     path: Path | None = None
     if isinstance(output, str | Path):
         path = Path(output)
+        if path.is_dir():
+            path = path / file_name(template_code, data.contract_number)
         try:
             path.write_bytes(pdf)
         except OSError as exc:
