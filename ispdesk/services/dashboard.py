@@ -12,6 +12,8 @@ Definitions (as of a date D, month M = the month of D):
 - ``em_fidelidade``: active contracts whose loyalty ends after D.
 - ``expirando_N``: active contracts whose loyalty ends after D and on or before D + N days.
 - ``reduzidos`` / ``bloqueados``: active contracts whose access status is reduzido / bloqueado now.
+- access chart: events per day by the status entered (reduzido, bloqueado, liberado_*, normal), so
+  the query reads only the ``(on_date, to_status)`` index.
 - ``cancelamentos_mes``: contracts cancelled in M; ``churn_mes``: those whose reason counts as
   churn ÷ contracts active on M's first day (activated on or before it, not cancelled before it)
   × 100, two decimals.
@@ -28,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, Select, func, or_, select, type_coerce
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -112,11 +114,18 @@ class WeekCount:
 
 @dataclass(frozen=True)
 class AccessDay:
-    """Access changes on one day: reductions, blocks and restorations (released from either)."""
+    """Access changes on one day, counted by the status entered.
+
+    Attributes:
+        reductions: to ``reduzido``; blocks: to ``bloqueado``;
+        releases: to a ``liberado_*`` status (trust unlock, temporary or manual release);
+        restorations: back to ``normal`` (debt paid, or a release ending well).
+    """
 
     day: date
     reductions: int
     blocks: int
+    releases: int
     restorations: int
 
 
@@ -417,52 +426,45 @@ def convert_expiracoes_semana(rows: Sequence[Row[Any]], scope: Scope) -> tuple[W
 
 
 def stmt_acessos_dia(scope: Scope) -> Select[Any]:
-    """Access changes per day over the last 90 days, grouped by transition."""
+    """Access changes per day over the last 90 days, by the status entered."""
     first = scope.as_of - timedelta(days=ACCESS_DAYS - 1)
     return (
-        select(AccessEvent.on_date, AccessEvent.from_status, AccessEvent.to_status, func.count())
+        select(AccessEvent.on_date, AccessEvent.to_status, func.count())
         .where(
             AccessEvent.on_date >= first,
             AccessEvent.on_date <= scope.as_of,
-            or_(
-                AccessEvent.to_status.in_(RESTRICTED_STATUSES),
-                and_(
-                    AccessEvent.to_status.in_(RELEASED_STATUSES),
-                    AccessEvent.from_status.in_(RESTRICTED_STATUSES),
-                ),
-            ),
+            AccessEvent.to_status.in_(RESTRICTED_STATUSES + RELEASED_STATUSES),
             *scope.contract_ids(AccessEvent.contract_id),
         )
-        .group_by(AccessEvent.on_date, AccessEvent.from_status, AccessEvent.to_status)
+        .group_by(AccessEvent.on_date, AccessEvent.to_status)
     )
 
 
 def convert_acessos_dia(rows: Sequence[Row[Any]], scope: Scope) -> tuple[AccessDay, ...]:
     """One entry per day (zeros included), oldest first."""
     first = scope.as_of - timedelta(days=ACCESS_DAYS - 1)
-    table = [[0, 0, 0] for _ in range(ACCESS_DAYS)]
-    for day, _from_status, to_status, count in rows:
-        column = {"reduzido": 0, "bloqueado": 1}.get(to_status, 2)
+    table = [[0, 0, 0, 0] for _ in range(ACCESS_DAYS)]
+    for day, to_status, count in rows:
+        column = {"reduzido": 0, "bloqueado": 1, "normal": 3}.get(to_status, 2)
         table[(day - first).days][column] += int(count)
     return tuple(AccessDay(first + timedelta(days=i), *table[i]) for i in range(ACCESS_DAYS))
 
 
 def stmt_cancelamentos_motivo(scope: Scope) -> Select[Any]:
-    """Contracts cancelled in the period per cancellation reason."""
-    return (
-        select(
-            CancellationReason.code, CancellationReason.description, CancellationReason.counts_as_churn,
-            func.count(),
-        )
-        .select_from(Contract)
-        .outerjoin(CancellationReason, CancellationReason.id == Contract.cancellation_reason_id)
+    """Contracts cancelled in the period per cancellation reason (grouped first, then named)."""
+    per_reason = (
+        select(Contract.cancellation_reason_id.label("reason_id"), func.count().label("n"))
         .where(
             Contract.cancelled_on >= scope.period_start,
             Contract.cancelled_on <= scope.period_end,
             *scope.contract_conditions(),
         )
-        .group_by(CancellationReason.code, CancellationReason.description, CancellationReason.counts_as_churn)
+        .group_by(Contract.cancellation_reason_id)
+        .subquery()
     )
+    return select(
+        CancellationReason.code, CancellationReason.description, CancellationReason.counts_as_churn, per_reason.c.n
+    ).select_from(per_reason).outerjoin(CancellationReason, CancellationReason.id == per_reason.c.reason_id)
 
 
 def convert_cancelamentos_motivo(rows: Sequence[Row[Any]], _scope: Scope) -> tuple[ReasonCount, ...]:
@@ -535,18 +537,20 @@ def convert_recebimentos_dia(rows: Sequence[Row[Any]], scope: Scope) -> tuple[Re
 
 
 def stmt_novos_motivo(scope: Scope) -> Select[Any]:
-    """Contracts activated in the period per inclusion reason."""
-    return (
-        select(InclusionReason.code, InclusionReason.description, func.count())
-        .select_from(Contract)
-        .outerjoin(InclusionReason, InclusionReason.id == Contract.inclusion_reason_id)
+    """Contracts activated in the period per inclusion reason (grouped first, then named)."""
+    per_reason = (
+        select(Contract.inclusion_reason_id.label("reason_id"), func.count().label("n"))
         .where(
             Contract.activated_on >= scope.period_start,
             Contract.activated_on <= scope.period_end,
             *scope.contract_conditions(),
         )
-        .group_by(InclusionReason.code, InclusionReason.description)
+        .group_by(Contract.inclusion_reason_id)
+        .subquery()
     )
+    return select(InclusionReason.code, InclusionReason.description, per_reason.c.n).select_from(
+        per_reason
+    ).outerjoin(InclusionReason, InclusionReason.id == per_reason.c.reason_id)
 
 
 def convert_novos_motivo(rows: Sequence[Row[Any]], _scope: Scope) -> tuple[ReasonCount, ...]:
@@ -694,7 +698,7 @@ def dashboard_to_dict(d: Dashboard) -> dict[str, Any]:
 #: Chart series: name → Portuguese title.
 CHARTS: dict[str, str] = {
     "expiracoes_semana": "Fidelidades expirando por semana",
-    "acessos_dia": "Reduções, bloqueios e restabelecimentos por dia (90 dias)",
+    "acessos_dia": "Reduções, bloqueios, liberações e restabelecimentos por dia (90 dias)",
     "cancelamentos_motivo": "Cancelamentos por motivo",
     "alteracoes_mes": "Upgrades e downgrades por mês",
     "recebimentos_dia": "Recebimentos previstos por dia de vencimento (próximo mês)",
@@ -721,8 +725,9 @@ def chart_table(d: Dashboard, name: str, for_json: bool = False) -> tuple[list[s
         return ["inicio", "fim", "contratos"], [[day(w.start), day(w.end), num(w.count)] for w in d.expiracoes_semana]
     if name == "acessos_dia":
         return (
-            ["data", "reducoes", "bloqueios", "restabelecimentos"],
-            [[day(a.day), num(a.reductions), num(a.blocks), num(a.restorations)] for a in d.acessos_dia],
+            ["data", "reducoes", "bloqueios", "liberacoes", "restabelecimentos"],
+            [[day(a.day), num(a.reductions), num(a.blocks), num(a.releases), num(a.restorations)]
+             for a in d.acessos_dia],
         )
     if name == "cancelamentos_motivo":
         return (

@@ -159,11 +159,12 @@ def test_access_changes_per_day(uow, data):
     d = compute_dashboard(uow(), AS_OF)
     days = {a.day: a for a in d.acessos_dia}
     assert len(d.acessos_dia) == 90 and d.acessos_dia[0].day == date(2026, 8, 30) and d.acessos_dia[-1].day == AS_OF
-    assert days[date(2026, 11, 20)] == dash.AccessDay(date(2026, 11, 20), 1, 1, 0)
-    assert days[date(2026, 11, 25)].restorations == 1
-    assert days[date(2026, 11, 26)].restorations == 1  # bloqueado → liberado; liberado → normal is not
+    assert days[date(2026, 11, 20)] == dash.AccessDay(date(2026, 11, 20), 1, 1, 0, 0)
+    assert days[date(2026, 11, 25)] == dash.AccessDay(date(2026, 11, 25), 0, 0, 0, 1)  # bloqueado → normal
+    # bloqueado → liberado_temporario is a release; liberado_confianca → normal a restoration
+    assert days[date(2026, 11, 26)] == dash.AccessDay(date(2026, 11, 26), 0, 0, 1, 1)
     assert days[date(2026, 8, 30)].reductions == 1
-    assert sum(a.reductions + a.blocks + a.restorations for a in d.acessos_dia) == 5
+    assert sum(a.reductions + a.blocks + a.releases + a.restorations for a in d.acessos_dia) == 6
 
 
 def test_cancellations_per_reason(uow, data):

@@ -86,6 +86,11 @@ class Contract(IdMixin, StampMixin, Base):
         Index("ix_contracts_due_day", "due_day", "number"),
         Index("ix_contracts_cancelled_on", "cancelled_on"),
         Index("ix_contracts_activated_on", "activated_on"),
+        # covering indexes of the dashboard's aggregates (bench/bench_dashboard.py: 1,000,000 contracts)
+        Index("ix_contracts_status_loyalty", "status", "loyalty_expires_on"),
+        Index("ix_contracts_status_due_value", "status", "due_day", "value"),
+        Index("ix_contracts_activated_cancelled", "activated_on", "cancelled_on", "inclusion_reason_id"),
+        Index("ix_contracts_cancelled_reason", "cancelled_on", "cancellation_reason_id"),
     )
 
 

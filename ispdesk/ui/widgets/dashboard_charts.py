@@ -122,11 +122,12 @@ def expirations_chart(d: Dashboard) -> QChart:
 
 
 def access_chart(d: Dashboard) -> QChart:
-    """Reductions, blocks and restorations per day over 90 days (lines; dd/mm every two weeks)."""
-    chart = _base_chart(_tr("Reduções, bloqueios e restabelecimentos por dia (90 dias)"))
+    """Reductions, blocks, releases and restorations per day over 90 days (lines; dd/mm every two weeks)."""
+    chart = _base_chart(_tr("Reduções, bloqueios, liberações e restabelecimentos por dia (90 dias)"))
     lines = (
         (_tr("Reduções"), ORANGE, lambda a: a.reductions),
         (_tr("Bloqueios"), RED, lambda a: a.blocks),
+        (_tr("Liberações"), "#7b5ea7", lambda a: a.releases),
         (_tr("Restabelecimentos"), GREEN, lambda a: a.restorations),
     )
     days = d.acessos_dia

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 04:11:24.193066
+Create Date: 2026-11-27 04:24:43.901318
 """
 
 from alembic import op
@@ -302,13 +302,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.create_index("ix_contracts_access_number", ["access_status", "number"], unique=False)
+        batch_op.create_index(
+            "ix_contracts_activated_cancelled", ["activated_on", "cancelled_on", "inclusion_reason_id"], unique=False
+        )
         batch_op.create_index("ix_contracts_activated_on", ["activated_on"], unique=False)
         batch_op.create_index("ix_contracts_cancelled_on", ["cancelled_on"], unique=False)
+        batch_op.create_index("ix_contracts_cancelled_reason", ["cancelled_on", "cancellation_reason_id"], unique=False)
         batch_op.create_index("ix_contracts_customer", ["customer_id"], unique=False)
         batch_op.create_index("ix_contracts_due_day", ["due_day", "number"], unique=False)
         batch_op.create_index("ix_contracts_loyalty_expires", ["loyalty_expires_on", "number"], unique=False)
         batch_op.create_index("ix_contracts_plan", ["plan_id", "number"], unique=False)
         batch_op.create_index("ix_contracts_status_access", ["status", "access_status"], unique=False)
+        batch_op.create_index("ix_contracts_status_due_value", ["status", "due_day", "value"], unique=False)
+        batch_op.create_index("ix_contracts_status_loyalty", ["status", "loyalty_expires_on"], unique=False)
         batch_op.create_index("ix_contracts_status_number", ["status", "number"], unique=False)
 
     op.create_table(
@@ -575,13 +581,17 @@ def downgrade() -> None:
     op.drop_table("access_events")
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.drop_index("ix_contracts_status_number")
+        batch_op.drop_index("ix_contracts_status_loyalty")
+        batch_op.drop_index("ix_contracts_status_due_value")
         batch_op.drop_index("ix_contracts_status_access")
         batch_op.drop_index("ix_contracts_plan")
         batch_op.drop_index("ix_contracts_loyalty_expires")
         batch_op.drop_index("ix_contracts_due_day")
         batch_op.drop_index("ix_contracts_customer")
+        batch_op.drop_index("ix_contracts_cancelled_reason")
         batch_op.drop_index("ix_contracts_cancelled_on")
         batch_op.drop_index("ix_contracts_activated_on")
+        batch_op.drop_index("ix_contracts_activated_cancelled")
         batch_op.drop_index("ix_contracts_access_number")
 
     op.drop_table("contracts")
