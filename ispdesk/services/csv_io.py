@@ -234,14 +234,24 @@ def write_csv(
 
 
 def write_json(target: str | Path | IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    """Write the same keys and values as the CSV export, as a JSON array of objects (UTF-8)."""
-    items = [dict(zip(header, ("" if v is None else str(v) for v in row), strict=True)) for row in rows]
-    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    """Write the same keys and values as the CSV export, as a JSON array of objects (UTF-8).
+
+    Rows are streamed one object at a time, so a million-row export does not sit in memory.
+    """
+    def emit(stream: IO[str]) -> int:
+        count = 0
+        stream.write("[")
+        for row in rows:
+            item = dict(zip(header, ("" if v is None else str(v) for v in row), strict=True))
+            stream.write(("\n  " if count == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False))
+            count += 1
+        stream.write("\n]\n" if count else "]\n")
+        return count
+
     if isinstance(target, str | Path):
-        Path(target).write_text(text, encoding="utf-8")
-    else:
-        target.write(text)
-    return len(items)
+        with open(target, "w", encoding="utf-8", newline="\n") as stream:
+            return emit(stream)
+    return emit(target)
 
 
 def write_export(

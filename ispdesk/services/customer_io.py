@@ -232,13 +232,17 @@ def import_customers(
 
 def export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
     """Every customer as an export row (`EXPORT_COLUMNS`), by code; inside an open unit of work."""
-    stmt = select(Customer).order_by(Customer.code).execution_options(yield_per=2000)
-    for c in uow.session.scalars(stmt):
+    c = Customer
+    stmt = (select(c.code, c.status, c.name, c.document, c.person_type, c.rg_ie, c.birth_date, c.email, c.mobile,
+                   c.phone, c.cep, c.street, c.number, c.complement, c.district, c.city, c.state, c.portal_login,
+                   c.notes)
+            .order_by(c.code).execution_options(yield_per=5000))
+    for r in uow.session.execute(stmt):
         yield [
-            str(c.code), c.status, c.name, fmt_document(c.document), c.person_type, c.rg_ie or "",
-            format_date(c.birth_date), c.email or "", mask_phone(c.mobile or ""), mask_phone(c.phone or ""),
-            mask_cep(c.cep or ""), c.street or "", c.number or "", c.complement or "", c.district or "",
-            c.city or "", c.state or "", c.portal_login or "", c.notes or "",
+            str(r.code), r.status, r.name, fmt_document(r.document), r.person_type, r.rg_ie or "",
+            format_date(r.birth_date), r.email or "", mask_phone(r.mobile or ""), mask_phone(r.phone or ""),
+            mask_cep(r.cep or ""), r.street or "", r.number or "", r.complement or "", r.district or "",
+            r.city or "", r.state or "", r.portal_login or "", r.notes or "",
         ]
 
 
