@@ -71,7 +71,7 @@ def build(path: Path, contracts: int) -> None:
     raw = factory.engine.raw_connection()
     try:
         cur = raw.cursor()
-        now = NOW.isoformat(sep=" ")
+        now = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DATETIME format
         for start in range(0, contracts, 50000):
             crow, chrow, susp = [], [], []
             for k in range(start, min(contracts, start + 50000)):
@@ -145,7 +145,8 @@ def main() -> None:
         conn.rollback()
         t, cpu = time.perf_counter(), time.process_time()
         trans = conn.begin()
-        floor_rows = conn.execute(text(FLOOR_SQL), {"now": NOW.isoformat(sep=" "), "until": UNTIL.isoformat()}).rowcount
+        params = {"now": NOW.strftime("%Y-%m-%d %H:%M:%S.%f"), "until": UNTIL.isoformat()}
+        floor_rows = conn.execute(text(FLOOR_SQL), params).rowcount
         floor_s, floor_cpu = time.perf_counter() - t, time.process_time() - cpu
         trans.rollback()
     print(f"piso (INSERT … SELECT): {floor_rows} linhas em {floor_s:.2f} s (CPU {floor_cpu:.2f} s)", flush=True)

@@ -197,8 +197,9 @@ def generate_unchecked_in(
     divisor = str(params_service.load(session)["divisor_proporcional"])
     raw_id = type_coerce(Contract.id, String)
     base = (
-        select(raw_id, type_coerce(Contract.value, BigInteger), Contract.due_day, Contract.billing_base_date,
-               Contract.activated_on, Plan.code, _last_end_subquery().label("last_end"))
+        select(raw_id, type_coerce(Contract.value, BigInteger), Contract.due_day,
+               type_coerce(Contract.billing_base_date, String), type_coerce(Contract.activated_on, String),
+               Plan.code, type_coerce(_last_end_subquery(), String).label("last_end"))
         .join(Plan, Plan.id == Contract.plan_id)
         .where(Contract.status == "ativo", or_(Contract.billing_base_date.is_not(None),
                                                Contract.activated_on.is_not(None)))
@@ -210,6 +211,7 @@ def generate_unchecked_in(
         total_contracts = session.scalar(
             select(func.count()).select_from(base.with_only_columns(Contract.id).subquery())) or 0
     writer = _ChargeWriter(uow)
+    connection = session.connection()  # Core results: no ORM row machinery per contract
     created = touched = done = total_cents = 0
     last_id: Any = None
     while True:
@@ -218,11 +220,11 @@ def generate_unchecked_in(
         ids_query = select(raw_id).order_by(raw_id).limit(BATCH)
         if last_id is not None:
             ids_query = ids_query.where(raw_id > last_id)
-        chunk = list(session.scalars(ids_query))
+        chunk = list(connection.execute(ids_query).scalars())
         if not chunk:
             break
         last_id = chunk[-1]
-        batch = session.execute(base.where(raw_id.in_(chunk))).all()
+        batch = connection.execute(base.where(raw_id.in_(chunk))).all()
         suspended = _raw_suspensions(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
         for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end in batch:
@@ -278,7 +280,7 @@ def _raw_suspensions(uow: UnitOfWork, low: Any, high: Any) -> dict[Any, list[tup
     raw = type_coerce(SuspensionPeriod.contract_id, String)
     result: dict[Any, list[tuple[date, date | None]]] = defaultdict(list)
     query = select(raw, SuspensionPeriod.start_date, SuspensionPeriod.end_date).where(raw >= low, raw <= high)
-    for contract_id, start, end in uow.session.execute(query):
+    for contract_id, start, end in uow.session.connection().execute(query):
         result[contract_id].append((start, end))
     return result
 
@@ -298,12 +300,13 @@ class _ChargeWriter:
         self.connection = uow.session.connection()
         dialect = self.connection.dialect
         columns = Charge.__table__.c
-        self._date = columns.due_date.type.bind_processor(dialect) or (lambda v: v)
-        created_proc = columns.created_at.type.bind_processor(dialect)
+        self._sqlite = dialect.name == "sqlite"
+        # SQLite stores DATE as ``aaaa-mm-dd`` text (SQLAlchemy's format); other drivers take `date`
+        self._date: Callable[[date], Any] = date.isoformat if self._sqlite else (lambda v: v)
+        created_proc = columns.created_at.type.dialect_impl(dialect).bind_processor(dialect)
         now = uow.now
         self._created_at = created_proc(now) if created_proc else now
         self._created_by = uow.actor.login
-        self._sqlite = dialect.name == "sqlite"
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self._sql = (f"INSERT INTO charges ({', '.join(_INSERT_COLUMNS)}) "
                      f"VALUES ({', '.join([mark] * len(_INSERT_COLUMNS))})")

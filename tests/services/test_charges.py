@@ -155,3 +155,20 @@ def test_generated_rows_read_back_like_orm_rows(uow) -> None:  # noqa: ANN001
     assert row.created_at.tzinfo is not None and row.created_by == "admin" and row.version == 1
     assert row.description == "Mensalidade FIBRA-300 10/01/2026 a 09/02/2026"
     assert (row.paid_amount, row.paid_on, row.cancelled_at) == (Decimal("0.00"), None, None)
+
+
+def test_raw_rows_stored_in_sqlalchemy_formats(uow, db_url) -> None:  # noqa: ANN001
+    """The batched insert writes dates and instants exactly as the ORM would (same text on SQLite)."""
+    c = arrange(uow, lambda s: make_contract(s, activated_on=date(2026, 1, 10)))
+    charges.generate_charges(uow(), date(2026, 2, 10))
+    with uow() as u:
+        u.session.add(Charge(id=uuid7(), contract_id=c.id, kind="avulsa", description="orm", due_date=date(2026, 2, 10),
+                             amount=Decimal("1"), created_at=u.now, created_by="orm"))
+        u.commit()
+    if not db_url.startswith("sqlite"):
+        return
+    with uow() as u:
+        stored = u.session.connection().exec_driver_sql(
+            "SELECT created_by, created_at, due_date, id FROM charges ORDER BY created_by").all()
+    (_, orm_at, orm_due, _), (_, raw_at, raw_due, raw_id) = stored
+    assert raw_at == orm_at and raw_due == orm_due and len(raw_id) == 32
