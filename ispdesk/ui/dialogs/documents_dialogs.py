@@ -281,6 +281,9 @@ class ReportDialog(QDialog):
             for code, text in report_service.CHARGE_STATUS_LABELS.items():
                 self.status_combo.addItem(self.tr(text), code)
             form.addRow(self.tr("&Situação:"), self.status_combo)
+        for unused in (self.status_combo, self.plan_edit, self.city_edit):
+            if form.indexOf(unused) < 0:
+                unused.hide()
         self.pdf_button = QPushButton(self.tr("&Visualizar PDF"), self)
         self.pdf_button.setObjectName("reportPdfButton")
         self.pdf_button.setDefault(True)
