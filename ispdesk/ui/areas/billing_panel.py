@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +32,11 @@ from ispdesk.services.payments import PaymentRow
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
 
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ChargesPanel", text)
+
+
 KIND_LABELS = {"mensalidade": "Mensalidade", "avulsa": "Avulsa", "multa": "Multa"}
 STATUS_LABELS = {"aberta": "Aberta", "paga": "Paga", "cancelada": "Cancelada"}
 SOURCE_LABELS = {"manual": "Manual", "importacao": "Importação"}
@@ -47,14 +52,14 @@ def period_text(row: ChargeRow) -> str:
 def charge_columns() -> list[Column[ChargeRow]]:
     """Columns of the charges table: tipo, período, vencimento, valor, pago em, valor pago, situação."""
     return [
-        Column("Tipo", lambda r: KIND_LABELS.get(r.kind, r.kind), tooltip=lambda r: r.description),
-        Column("Período", period_text, sort_value=lambda r: r.period_start, tooltip=lambda r: r.description),
-        Column("Vencimento", lambda r: format_date(r.due_date), sort_value=lambda r: r.due_date),
-        Column("Valor", lambda r: format_brl(r.amount), sort_value=lambda r: r.amount, align_right=True),
-        Column("Pago em", lambda r: format_date(r.paid_on), sort_value=lambda r: r.paid_on),
-        Column("Valor pago", lambda r: format_brl(r.paid_amount), sort_value=lambda r: r.paid_amount,
+        Column(_tr("Tipo"), lambda r: _tr(KIND_LABELS.get(r.kind, r.kind)), tooltip=lambda r: r.description),
+        Column(_tr("Período"), period_text, sort_value=lambda r: r.period_start, tooltip=lambda r: r.description),
+        Column(_tr("Vencimento"), lambda r: format_date(r.due_date), sort_value=lambda r: r.due_date),
+        Column(_tr("Valor"), lambda r: format_brl(r.amount), sort_value=lambda r: r.amount, align_right=True),
+        Column(_tr("Pago em"), lambda r: format_date(r.paid_on), sort_value=lambda r: r.paid_on),
+        Column(_tr("Valor pago"), lambda r: format_brl(r.paid_amount), sort_value=lambda r: r.paid_amount,
                align_right=True),
-        Column("Situação", lambda r: STATUS_LABELS.get(r.status, r.status),
+        Column(_tr("Situação"), lambda r: _tr(STATUS_LABELS.get(r.status, r.status)),
                tooltip=lambda r: f"Saldo: {format_brl(r.balance)}" if r.status == "aberta" else ""),
     ]
 
@@ -62,12 +67,12 @@ def charge_columns() -> list[Column[ChargeRow]]:
 def payment_columns(due_of: dict[uuid.UUID, str]) -> list[Column[PaymentRow]]:
     """Columns of the payments table."""
     return [
-        Column("Cobrança (vencimento)", lambda p: due_of.get(p.charge_id, "")),
-        Column("Valor", lambda p: format_brl(p.amount), sort_value=lambda p: p.amount, align_right=True),
-        Column("Data", lambda p: format_date(p.paid_on), sort_value=lambda p: p.paid_on),
-        Column("Origem", lambda p: SOURCE_LABELS.get(p.source, p.source)),
-        Column("Registrado por", lambda p: p.created_by),
-        Column("Estorno", lambda p: f"Estornado: {p.reversal_reason}" if p.reversed else "",
+        Column(_tr("Cobrança (vencimento)"), lambda p: due_of.get(p.charge_id, "")),
+        Column(_tr("Valor"), lambda p: format_brl(p.amount), sort_value=lambda p: p.amount, align_right=True),
+        Column(_tr("Data"), lambda p: format_date(p.paid_on), sort_value=lambda p: p.paid_on),
+        Column(_tr("Origem"), lambda p: _tr(SOURCE_LABELS.get(p.source, p.source))),
+        Column(_tr("Registrado por"), lambda p: p.created_by),
+        Column(_tr("Estorno"), lambda p: f"Estornado: {p.reversal_reason}" if p.reversed else "",
                tooltip=lambda p: p.reversal_reason or ""),
     ]
 
