@@ -272,7 +272,7 @@ def cancel_contract_in(
             uow, contract.id,
             f"Multa rescisória — cancelamento do contrato {contract.number} em {format_date(on_date)} "
             f"({preview.fine.remaining_days} de {preview.fine.loyalty_days} dias de fidelidade restantes)",
-            preview.fine.amount, billing.next_due_date(on_date, contract.due_day), kind=FINE,
+            preview.fine.amount, billing.next_due_date(on_date, contract.due_day), kind=FINE, notify=False,
         )
     before = {"status": contract.status, "access_status": contract.access_status}
     contract.status, contract.cancelled_on = "cancelado", on_date

@@ -363,8 +363,12 @@ def create_one_off_charge_in(
     amount: Decimal,
     due_date: date | None,
     kind: str = ONE_OFF,
+    notify: bool = True,
 ) -> ChargeRow:
-    """One-off (or fine, `kind` = ``multa``) charge inside an open unit of work (no commit)."""
+    """One-off (or fine, `kind` = ``multa``) charge inside an open unit of work (no commit).
+
+    `notify` = False skips the `DEBT_CHANGED` hooks (the cancellation runs them once, at its end).
+    """
     if kind == FINE:
         uow.require(Permission.CONTRACTS_CANCEL)
     else:
@@ -399,7 +403,8 @@ def create_one_off_charge_in(
                "vencimento": due_date},
               summary=f"{label} de {format_brl(charge.amount)} no contrato {contract.number}, "
                       f"vencimento {format_date(due_date)}")
-    hooks.debt_changed(uow, contract)
+    if notify:
+        hooks.debt_changed(uow, contract)
     return row_of(charge, contract.number)
 
 
