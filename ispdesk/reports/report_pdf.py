@@ -46,7 +46,7 @@ def render_report_pdf(
 ) -> bytes:
     """Draw a report; `rows` hold display text (masked, dd/mm/aaaa, R$ 1.234,56)."""
     register_fonts()
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.6, leading=9.4, textColor=INK)
+    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.3, leading=9.0, textColor=INK)
     head = ParagraphStyle("head", parent=cell, fontName=FONT_BOLD, textColor=colors.white)
     styles = [ParagraphStyle(f"c{i}", parent=cell, alignment=_ALIGN[c.align]) for i, c in enumerate(columns)]
     head_styles = [ParagraphStyle(f"h{i}", parent=head, alignment=_ALIGN[c.align]) for i, c in enumerate(columns)]

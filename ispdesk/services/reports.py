@@ -93,20 +93,20 @@ def _company(uow: UnitOfWork) -> str:
     return str(parameters_service.load(uow.session)["empresa_razao_social"])
 
 
-CONTRACT_COLUMNS = (
-    ReportColumn("numero", "Contrato", 0.8, "right"),
-    ReportColumn("cliente_codigo", "Código", 0.8, "right"),
-    ReportColumn("cliente", "Cliente", 3.0),
-    ReportColumn("cpf_cnpj", "CPF/CNPJ", 1.7),
-    ReportColumn("cidade", "Cidade", 1.5),
-    ReportColumn("plano", "Oferta", 1.3),
-    ReportColumn("valor", "Valor", 1.1, "right"),
-    ReportColumn("vencimento", "Venc.", 0.6, "center"),
-    ReportColumn("situacao", "Situação", 1.1),
-    ReportColumn("acesso", "Acesso", 1.1),
-    ReportColumn("ativacao", "Ativação", 1.0, "center"),
-    ReportColumn("fim_fidelidade", "Fim fidelidade", 1.1, "center"),
-    ReportColumn("cancelamento", "Cancelamento", 1.1, "center"),
+CONTRACT_COLUMNS = (  # widths in centimetres (A4 landscape holds about 25)
+    ReportColumn("numero", "Contrato", 1.6, "right"),
+    ReportColumn("cliente_codigo", "Código", 1.4, "right"),
+    ReportColumn("cliente", "Cliente", 3.3),
+    ReportColumn("cpf_cnpj", "CPF/CNPJ", 2.7),
+    ReportColumn("cidade", "Cidade", 1.9),
+    ReportColumn("plano", "Oferta", 1.9),
+    ReportColumn("valor", "Valor", 2.1, "right"),
+    ReportColumn("vencimento", "Venc.", 1.2, "center"),
+    ReportColumn("situacao", "Situação", 2.0),
+    ReportColumn("acesso", "Acesso", 1.8),
+    ReportColumn("ativacao", "Ativação", 1.9, "center"),
+    ReportColumn("fim_fidelidade", "Fim da fidelidade", 1.9, "center"),
+    ReportColumn("cancelamento", "Cancelado em", 1.9, "center"),
 )
 
 
@@ -214,18 +214,18 @@ def cancellations_report(uow: UnitOfWork, date_from: date | None = None, date_to
         return report
 
 
-CHARGE_COLUMNS = (
-    ReportColumn("contrato", "Contrato", 0.8, "right"),
-    ReportColumn("cliente", "Cliente", 2.6),
-    ReportColumn("cpf_cnpj", "CPF/CNPJ", 1.6),
-    ReportColumn("tipo", "Tipo", 1.0),
-    ReportColumn("descricao", "Descrição", 2.4),
-    ReportColumn("oferta", "Oferta", 1.1),
-    ReportColumn("vencimento", "Vencimento", 1.0, "center"),
-    ReportColumn("valor", "Valor", 1.0, "right"),
-    ReportColumn("pago", "Pago", 1.0, "right"),
-    ReportColumn("pago_em", "Pago em", 1.0, "center"),
-    ReportColumn("situacao", "Situação", 0.9),
+CHARGE_COLUMNS = (  # widths in centimetres
+    ReportColumn("contrato", "Contrato", 1.6, "right"),
+    ReportColumn("cliente", "Cliente", 3.6),
+    ReportColumn("cpf_cnpj", "CPF/CNPJ", 2.7),
+    ReportColumn("tipo", "Tipo", 2.0),
+    ReportColumn("descricao", "Descrição", 3.8),
+    ReportColumn("oferta", "Oferta", 1.9),
+    ReportColumn("vencimento", "Vencimento", 1.9, "center"),
+    ReportColumn("valor", "Valor", 2.1, "right"),
+    ReportColumn("pago", "Pago", 2.1, "right"),
+    ReportColumn("pago_em", "Pago em", 1.9, "center"),
+    ReportColumn("situacao", "Situação", 1.7),
 )
 
 
