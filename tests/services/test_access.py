@@ -283,3 +283,20 @@ def test_preview_matches_the_run_and_history(uow: Uow, clock: FixedClock) -> Non
     assert info.schedule.rescission == date(2026, 12, 10)
     runs = access.last_runs(uow())
     assert runs[0].run_date == date(2026, 10, 11) and runs[0].counts["bloqueio"] == 1
+
+
+def test_payment_during_a_release_and_reversal(uow: Uow, clock: FixedClock, attendant: Actor, finance: Actor) -> None:
+    from ispdesk.services.payments import record_payment, reverse_payment
+
+    number = blocked_contract(uow, clock)
+    clock.day = date(2026, 10, 12)
+    access.trust_unlock(uow(attendant), number)
+    with uow() as u:
+        charge_id = u.session.scalar(select(Charge.id))
+    paid = record_payment(uow(attendant), charge_id, Decimal("99.90"), date(2026, 10, 12))
+    assert state(uow, number).access_status == "normal" and state(uow, number).access_until is None
+    # the payment bounced: the debt and its notice are back, the next run suspends again
+    clock.day = date(2026, 10, 14)
+    reverse_payment(uow(finance), paid.payment.id, "cheque devolvido")
+    assert state(uow, number).access_status == "normal"
+    assert run(uow, clock, date(2026, 10, 15)).counts["bloqueio"] == 1
