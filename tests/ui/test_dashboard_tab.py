@@ -139,7 +139,7 @@ def test_enter_on_a_focused_card_opens_it(qtbot, tab, hosted):
     assert contracts.filters == [ContractFilter(statuses=("ativo",), access_statuses=("bloqueado",), as_of=AS_OF)]
 
 
-def test_end_to_end_with_the_real_contracts_tab(qtbot, db_url, admin_user):
+def test_end_to_end_with_the_real_contracts_tab(qtbot, db_url, admin_user, data):
     """Main window → Painel → click a card → the contracts tab lists with the filter applied."""
     from ispdesk.app import create_main_window
 
@@ -152,10 +152,15 @@ def test_end_to_end_with_the_real_contracts_tab(qtbot, db_url, admin_user):
     contracts = window.find_tab("contractsTab")
     if contracts is None or not hasattr(contracts, "apply_filter"):
         pytest.skip("a aba de contratos (apply_filter) ainda não está instalada")
+    window.show_tab("dashboardTab")
     with qtbot.waitSignal(dashboard.card_activated) as signal:
-        qtbot.mouseClick(dashboard.cards["contratos_ativos"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dashboard.cards["bloqueados"], Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is contracts
-    assert signal.args[1].statuses == ("ativo",)
+    assert signal.args[1] == ContractFilter(statuses=("ativo",), access_statuses=("bloqueado",),
+                                            as_of=dashboard.dashboard.as_of)
+    current = contracts.current_filter()
+    assert current.statuses == ("ativo",) and current.access_statuses == ("bloqueado",)
+    qtbot.waitUntil(lambda: contracts.model.rowCount() == 1, timeout=15000)  # the one blocked contract
     QThreadPool.globalInstance().waitForDone(15000)
 
 
