@@ -11,8 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import delete, select
 
 from ispdesk.db.models import AccessEvent, Branch, CancellationReason, Contract, InclusionReason, PlanChange
 from ispdesk.domain.errors import PermissionDenied
@@ -293,3 +294,72 @@ def test_due_date_in_coming_month(as_of: date, due_day: int):
     # it is the first such date after as_of
     earlier = as_of.replace(day=min(due_day, dash.days_in_month(as_of.year, as_of.month)))
     assert due == earlier or earlier <= as_of
+
+
+# ---------------------------------------------------------------------------------------- property
+
+contract_specs = st.lists(
+    st.fixed_dictionaries({
+        "activated": st.one_of(st.none(), st.dates(date(2025, 6, 1), date(2026, 11, 27))),
+        "cancel_after": st.one_of(st.none(), st.integers(0, 400)),
+        "loyalty": st.one_of(st.none(), st.integers(-40, 120)),
+        "access": st.sampled_from(["normal", "reduzido", "bloqueado", "liberado_confianca"]),
+        "cents": st.integers(1, 50_000),
+        "due_day": st.integers(1, 31),
+        "churn": st.booleans(),
+    }),
+    max_size=12,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=contract_specs)
+def test_kpis_match_a_python_reference(uow, specs):
+    """Random contracts: every KPI equals its definition computed in Python over the same rows."""
+    with uow() as u:
+        s = u.session
+        s.execute(delete(Contract))
+        plan = s.scalar(select(dash.Plan).where(dash.Plan.code == "T-PROP")) or make_plan(s, "T-PROP")
+        reasons = {}
+        for flag in (True, False):
+            code = f"T-PROP-{int(flag)}"
+            reasons[flag] = s.scalar(select(CancellationReason).where(CancellationReason.code == code)) or _reason(
+                s, CancellationReason, code, code, counts_as_churn=flag)
+        customer = make_customer(s)
+        rows = []
+        for spec in specs:
+            activated = spec["activated"]
+            cancelled = None
+            if activated is not None and spec["cancel_after"] is not None:
+                cancelled = activated + timedelta(days=spec["cancel_after"])
+                cancelled = cancelled if cancelled <= AS_OF else None
+            loyalty = None if spec["loyalty"] is None else AS_OF + timedelta(days=spec["loyalty"])
+            status = "pre_contrato" if activated is None else "cancelado" if cancelled else "ativo"
+            make_contract(
+                s, customer, plan, activated_on=activated, status=status, cancelled_on=cancelled,
+                cancellation_reason_id=reasons[spec["churn"]].id if cancelled else None,
+                loyalty_expires_on=loyalty, access_status=spec["access"], value=Decimal(spec["cents"]) / 100,
+                due_day=spec["due_day"],
+            )
+            rows.append((status, activated, cancelled, loyalty, spec))
+        u.commit()
+    d = compute_dashboard(uow(), AS_OF)
+    active = [r for r in rows if r[0] == "ativo"]
+    mrr = sum((Decimal(r[4]["cents"]) for r in active), Decimal(0)) / 100
+    assert d.contratos_ativos == len(active)
+    assert d.mrr == mrr
+    assert d.ticket_medio == (dash.to_cents(mrr / len(active)) if active else Decimal("0.00"))
+    assert d.em_fidelidade == sum(1 for r in active if r[3] and r[3] > AS_OF)
+    for n in (30, 60, 90):
+        expected = sum(1 for r in active if r[3] and AS_OF < r[3] <= AS_OF + timedelta(days=n))
+        assert getattr(d, f"expirando_{n}") == expected
+    assert d.reduzidos == sum(1 for r in active if r[4]["access"] == "reduzido")
+    assert d.bloqueados == sum(1 for r in active if r[4]["access"] == "bloqueado")
+    first = AS_OF.replace(day=1)
+    in_month = [r for r in rows if r[2] and first <= r[2] <= AS_OF]
+    assert d.cancelamentos_mes == len(in_month)
+    on_first = sum(1 for r in rows if r[1] and r[1] <= first and (r[2] is None or r[2] >= first))
+    assert d.ativos_inicio_mes == on_first
+    assert d.churn_mes == dash.percent(sum(1 for r in in_month if r[4]["churn"]), on_first)
+    assert sum(r.contracts for r in d.recebimentos_dia) == len(active)
+    assert sum((r.amount for r in d.recebimentos_dia), Decimal(0)) == mrr
