@@ -193,3 +193,26 @@ def test_display_texts_follow_new_rows_after_a_search(qtbot, context, people):
     assert tab.model.index(0, 2).data() == "529.982.247-25"
     assert tab.model.index(0, 0).data(Qt.ItemDataRole.TextAlignmentRole) is not None
     assert tab.model.index(0, 1).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_multidata_gives_the_same_values_as_data(qtbot, context, people):
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    model = CustomerListModel(context)
+    model.search("")
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole]
+    for column in range(model.columnCount()):
+        index = model.index(0, column)
+        for role in roles:
+            cell = QModelRoleData(int(role))
+            model.multiData(index, QModelRoleDataSpan(cell))
+            assert cell.data() == index.data(role), (column, role)
+    assert model.index(0, 0).data(Qt.ItemDataRole.TextAlignmentRole) is not None
+
+
+def test_warm_up_measures_a_warm_search(qtbot, context, people):
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    tab.last_search_s = 9.0
+    tab._warm_up()
+    assert tab.last_search_s < 9.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -26,12 +27,15 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.services import customers as customer_service
-from ispdesk.services.customers import CustomerListRow
+from ispdesk.services.customers import CustomerListRow, search_customers_in
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
 
+log = logging.getLogger(__name__)
 STATUS_LABELS = {"ativo": "Ativo", "inativo": "Inativo"}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Roles the view asks for on every paint that this model never sets (answered without work).
 _UNUSED_ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
@@ -78,21 +82,50 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
         self._texts = {}
         super().set_rows(rows)
 
+    def _texts_of(self, row: int) -> tuple[str, ...] | None:
+        texts = self._texts.get(row)
+        if texts is None:
+            if not 0 <= row < len(self._rows):
+                return None
+            item = self._rows[row]
+            texts = self._texts[row] = tuple(c.display(item) for c in self._columns)
+        return texts
+
     def data(self, index: Any, role: int = _DISPLAY) -> Any:
         """Display texts are computed once per row (the view asks for them on every paint)."""
         if role == _DISPLAY:
-            row = index.row()
-            texts = self._texts.get(row)
-            if texts is None:
-                if not index.isValid() or row >= len(self._rows):
-                    return None
-                item = self._rows[row]
-                texts = self._texts[row] = tuple(c.display(item) for c in self._columns)
+            if not index.isValid():
+                return None
+            texts = self._texts_of(index.row())
             column = index.column()
-            return texts[column] if 0 <= column < len(texts) else None
+            return texts[column] if texts is not None and 0 <= column < len(texts) else None
         if role in _UNUSED_ROLES:
             return None
         return super().data(index, role)
+
+    def multiData(self, index: Any, span: Any) -> None:
+        """Every role the delegate needs for one cell in one call (Qt 6 asks this way when painting)."""
+        texts = self._texts_of(index.row()) if index.isValid() else None
+        column = index.column()
+        if texts is None or not 0 <= column < len(texts):
+            for item in span:
+                item.clearData()
+            return
+        align = _RIGHT if self._columns[column].align_right else None
+        for item in span:
+            role = item.role()
+            if role == _DISPLAY:
+                item.setData(texts[column])
+            elif role == _ALIGN and align is not None:
+                item.setData(align)
+            elif role in _UNUSED_ROLES or role == _ALIGN:
+                item.clearData()
+            else:
+                value = self.data(index, role)
+                if value is None:
+                    item.clearData()
+                else:
+                    item.setData(value)
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
@@ -130,6 +163,9 @@ class CustomersTab(QWidget):
 
     #: Debounce while searches are slow (a remote PostgreSQL, a cold cache).
     SEARCH_DELAY_MS = 150
+    #: Search texts of each query shape (name, code + CPF/CNPJ, + phone, e-mail, alphanumeric CNPJ),
+    #: run once in idle time after the first paint so the first real keystroke finds them compiled.
+    WARM_UP_TEXTS = ("a", "1234", "119876", "a@", "12ab")
     #: A search answered faster than this runs on the next idle turn of the event loop (fast path):
     #: keys already queued (fast typing, paste) still coalesce into one query.
     FAST_SEARCH_S = 0.040
@@ -213,6 +249,20 @@ class CustomersTab(QWidget):
         self.last_search_s = 1.0
         self.run_search()
         self.setFocusProxy(self.search_edit)
+        QTimer.singleShot(300, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Compile each search shape once (a tiny query each); time a warm page for the fast path."""
+        try:
+            with self.context.uow() as uow:
+                for text in self.WARM_UP_TEXTS:
+                    search_customers_in(uow, text, None, 1)
+            # the first (cold) query says little about the next ones: time a warm, full page
+            started = time.perf_counter()
+            customer_service.search_customers(self.context.uow(), self.WARM_UP_TEXTS[0], None, self.model.page_size)
+            self.last_search_s = time.perf_counter() - started
+        except Exception:  # an optimisation only: never bother the user with it
+            log.debug("aquecimento da busca de clientes falhou", exc_info=True)
 
     # --------------------------------------------------------------------------- search
     def _schedule_search(self, _text: str = "") -> None:
