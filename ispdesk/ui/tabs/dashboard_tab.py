@@ -96,6 +96,19 @@ def _share(part: int, d: Dashboard) -> str:
     return _tr("{p} dos ativos").format(p=format_percent(service.percent(part, d.contratos_ativos)))
 
 
+def _expiring_card(days: int) -> CardSpec:
+    def title(_d: Dashboard) -> str:
+        return _tr("Expiram em {n} dias").format(n=days)
+
+    def value(d: Dashboard) -> str:
+        return format_int(getattr(d, f"expirando_{days}"))
+
+    def hint(d: Dashboard) -> str:
+        return _tr("fidelidade até {date}").format(date=format_date(d.as_of + timedelta(days=days)))
+
+    return CardSpec(f"expirando_{days}", title, value, hint)
+
+
 CARDS: tuple[CardSpec, ...] = (
     CardSpec("contratos_ativos", lambda d: _tr("Contratos ativos"), lambda d: format_int(d.contratos_ativos),
              lambda d: _tr("em {date}").format(date=format_date(d.as_of))),
@@ -105,11 +118,7 @@ CARDS: tuple[CardSpec, ...] = (
              lambda d: _tr("MRR ÷ contratos ativos")),
     CardSpec("em_fidelidade", lambda d: _tr("Em fidelidade"), lambda d: format_int(d.em_fidelidade),
              lambda d: _share(d.em_fidelidade, d)),
-    *(CardSpec(f"expirando_{n}", lambda d, n=n: _tr("Expiram em {n} dias").format(n=n),
-               lambda d, n=n: format_int(getattr(d, f"expirando_{n}")),
-               lambda d, n=n: _tr("fidelidade até {date}").format(
-                   date=format_date(d.as_of + timedelta(days=n))))
-      for n in service.EXPIRING_WINDOWS),
+    *(_expiring_card(n) for n in service.EXPIRING_WINDOWS),
     CardSpec("reduzidos", lambda d: _tr("Reduzidos agora"), lambda d: format_int(d.reduzidos),
              lambda d: _share(d.reduzidos, d)),
     CardSpec("bloqueados", lambda d: _tr("Bloqueados agora"), lambda d: format_int(d.bloqueados),
@@ -291,8 +300,8 @@ class DashboardTab(QWidget):
     def _build(self) -> None:
         top = QHBoxLayout()
         self.period_combo = self._combo("dashPeriod", _tr("Período dos gráficos"))
-        for months, label in PERIODS:
-            self.period_combo.addItem(_tr(label), months)
+        for months, text in PERIODS:
+            self.period_combo.addItem(_tr(text), months)
         self.period_combo.setCurrentIndex([m for m, _ in PERIODS].index(DEFAULT_PERIOD_MONTHS))
         self.plan_combo = self._combo("dashPlan", _tr("Plano"))
         self.city_combo = self._combo("dashCity", _tr("Cidade"))
