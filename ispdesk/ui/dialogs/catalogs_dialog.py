@@ -103,8 +103,13 @@ class CatalogPage(QWidget):
         if kind is CatalogKind.CANCELLATION:
             for box in (self.waives_fine, self.frees_period, self.churn):
                 form.addRow("", box)
+        else:
+            for box in (self.waives_fine, self.frees_period, self.churn):
+                box.hide()
         if kind is CatalogKind.PAYMENT_TERM:
             form.addRow(self.tr("Período"), self.months)
+        else:
+            self.months.hide()
         form.addRow("", self.active)
         self.new_button = QPushButton(self.tr("&Novo"), self)
         self.new_button.setObjectName(f"catalogNew_{k}")
