@@ -456,55 +456,29 @@ def _letter(n: int) -> str:
     return out
 
 
+_INLINE = re.compile("(" + VALUE_START + "[^" + VALUE_END + "]*" + VALUE_END + r"|\*\*)")
+
+
 def plain_text(text: str) -> str:
     """Inline text without value markers and bold marks (for previews and tests)."""
-    return _strip_bold(text).replace(VALUE_START, "").replace(VALUE_END, "")
-
-
-def _strip_bold(text: str) -> str:
-    out: list[str] = []
-    inside_value = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == VALUE_START:
-            inside_value = True
-        elif ch == VALUE_END:
-            inside_value = False
-        if not inside_value and text.startswith("**", i):
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return "".join(run for run, _bold in inline_segments(text))
 
 
 def inline_segments(text: str) -> list[tuple[str, bool]]:
     """Split inline text into (text, bold) runs; ``**`` toggles bold only outside values."""
     runs: list[tuple[str, bool]] = []
     bold = False
-    inside_value = False
     buf: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == VALUE_START:
-            inside_value = True
-            i += 1
-            continue
-        if ch == VALUE_END:
-            inside_value = False
-            i += 1
-            continue
-        if not inside_value and text.startswith("**", i):
+    for piece in _INLINE.split(text):
+        if piece == "**":
             if buf:
                 runs.append(("".join(buf), bold))
                 buf = []
             bold = not bold
-            i += 2
-            continue
-        buf.append(ch)
-        i += 1
+        elif piece.startswith(VALUE_START):
+            buf.append(piece[1:-1])
+        elif piece:
+            buf.append(piece)
     if buf:
         runs.append(("".join(buf), bold))
     return runs

@@ -226,9 +226,25 @@ def signature_flowables(signatories: Sequence[Signatory], witnesses: int) -> lis
 # Page decoration
 
 @lru_cache(maxsize=8)
-def image_reader(png: bytes) -> ImageReader:
-    """A cached reportlab image of PNG bytes (decoded once per logo)."""
-    return ImageReader(io.BytesIO(png))
+def image_reader(png: bytes, max_px: int = 200) -> ImageReader:
+    """A cached reportlab image of a logo: flattened on white and at most `max_px` wide.
+
+    Printed at about 1 cm, 200 px is more than 400 dpi; flattening removes the alpha mask, so each
+    document embeds one small image instead of an image and its mask (faster, smaller PDFs).
+    """
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((max_px, max_px))
+    return ImageReader(image)
 
 
 class _NumberedCanvas(Canvas):
@@ -276,8 +292,7 @@ def _draw_header(canvas: Canvas, doc: ContractPdf) -> None:
     logo = image_reader(doc.logo_png or default_logo_png())
     size = 1.15 * cm
     top = PAGE_H - 1.2 * cm
-    canvas.drawImage(logo, MARGIN_X, top - size, width=size, height=size, mask="auto",
-                     preserveAspectRatio=True, anchor="sw")
+    canvas.drawImage(logo, MARGIN_X, top - size, width=size, height=size, preserveAspectRatio=True, anchor="sw")
     text_x = MARGIN_X + size + 0.35 * cm
     canvas.setFillColor(ACCENT)
     canvas.setFont(FONT_BOLD, 10.5)

@@ -84,8 +84,7 @@ def render_report_pdf(
         canvas.saveState()
         size = 0.8 * cm
         top = PAGE[1] - 0.9 * cm
-        canvas.drawImage(image_reader(default_logo_png()), MARGIN_X, top - size, width=size, height=size,
-                         mask="auto")
+        canvas.drawImage(image_reader(default_logo_png()), MARGIN_X, top - size, width=size, height=size)
         canvas.setFont(FONT_BOLD, 9.5)
         canvas.setFillColor(ACCENT)
         canvas.drawString(MARGIN_X + size + 0.3 * cm, top - 0.5 * cm, company_name)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,7 +38,7 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.money_words import money_in_words, money_with_words
 from ispdesk.domain.permissions import Permission
-from ispdesk.domain.template_engine import CATALOGUE, Value, compile_template, parse_blocks
+from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_template, parse_blocks
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.contracts import activate_contract_in
@@ -269,9 +270,14 @@ def _document_row(doc: ContractDocument, template: ContractTemplate) -> Document
                        doc.sha256, verification_code(doc.sha256), doc.generated_at, doc.generated_by)
 
 
+@lru_cache(maxsize=16)
+def _compiled(body: str) -> Template:
+    return compile_template(body)
+
+
 def build_pdf(data: DocumentData, template: ContractTemplate) -> tuple[bytes, str]:
     """Fill `template` with `data` and draw it; return the PDF and its content hash (sha256 hex)."""
-    rendered = compile_template(template.body).render(data.context)
+    rendered = _compiled(template.body).render(data.context)
     digest = content_hash(template.code, str(template.version_number), str(data.contract_number), rendered,
                           *(f"{s.role}|{s.name}|{s.document}" for s in data.signatories))
     reference = f"Contrato nº {data.contract_number} · Modelo {template.code} v{template.version_number}"
