@@ -46,7 +46,7 @@ from ispdesk.db.models import (
     PlanChange,
 )
 from ispdesk.domain.dates import add_months, days_in_month
-from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.services.uow import UnitOfWork
@@ -625,10 +625,17 @@ def compute_dashboard(uow: UnitOfWork, as_of: date | None = None, filters: Dashb
 
     Raises:
         PermissionDenied: the actor may not view the dashboard.
+        ValidationError: the period starts after it ends.
     """
     uow.require(Permission.DASHBOARD_VIEW)
+    f = filters or DashboardFilters()
+    if f.period_start and f.period_end and f.period_start > f.period_end:
+        raise ValidationError({"period_start": (
+            f"O período começa em {f.period_start:%d/%m/%Y}, depois do fim ({f.period_end:%d/%m/%Y}). "
+            "Informe uma data inicial anterior à final."
+        )})
     with uow:
-        return compute_dashboard_in(uow.session, as_of or uow.today, filters)
+        return compute_dashboard_in(uow.session, as_of or uow.today, f)
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,9 @@ def test_bad_date_exits_2(db_url, capsys):
         main(["--db", db_url, "report", "dashboard", "--date", "31/02/2026"])
     assert exc.value.code == 2
     assert "Data inválida" in capsys.readouterr().err
+
+
+def test_period_backwards_is_refused(db_url, capsys):
+    code = main(["--db", db_url, "report", "dashboard", "--de", "01/11/2026", "--ate", "01/10/2026"])
+    assert code == 2
+    assert "Informe uma data inicial anterior à final" in capsys.readouterr().err

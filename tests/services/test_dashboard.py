@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from ispdesk.db.models import AccessEvent, Branch, CancellationReason, Contract, InclusionReason, PlanChange
-from ispdesk.domain.errors import PermissionDenied
+from ispdesk.domain.errors import PermissionDenied, ValidationError
 from ispdesk.domain.permissions import Role
 from ispdesk.services import dashboard as dash
 from ispdesk.services.dashboard import DashboardFilters, compute_dashboard, dashboard_to_dict
@@ -269,6 +269,13 @@ def test_chart_csv(uow, data, tmp_path: Path):
     for name in dash.CHARTS:
         header, rows = dash.chart_table(d, name)
         assert header and all(len(r) == len(header) for r in rows)
+
+
+def test_period_must_start_before_it_ends(uow):
+    f = DashboardFilters(period_start=date(2026, 11, 1), period_end=date(2026, 10, 1))
+    with pytest.raises(ValidationError) as exc:
+        compute_dashboard(uow(), AS_OF, f)
+    assert "01/11/2026" in str(exc.value.errors["period_start"])
 
 
 def test_permission_required(factory):
