@@ -100,15 +100,15 @@ def generate_demo_contracts(
         cancellation = [i for c, i in s.execute(select(CancellationReason.code, CancellationReason.id))
                         if c != "INADIMPLENCIA"]
         rescission = s.scalar(select(CancellationReason.id).where(CancellationReason.code == "INADIMPLENCIA"))
-        terms = list(s.scalars(select(PaymentTerm.id).where(PaymentTerm.code == "MENSAL"))) or [None]
-        billing = list(s.scalars(select(BillingType.id))) or [None]
+        terms: list[Any] = list(s.scalars(select(PaymentTerm.id).where(PaymentTerm.code == "MENSAL"))) or [None]
+        billing: list[Any] = list(s.scalars(select(BillingType.id))) or [None]
         branch = s.scalar(select(Branch.id).order_by(Branch.code).limit(1))
         today = uow.today
         now = uow.now
         first = uow.next_numbers("contract_number", contracts)
         reasons = [inclusion.get(c) for c in ("NOVO", "NOVO", "NOVO", "NOVO", "MIGRACAO", "TITULARIDADE",
                                                "MUDANCA_ENDERECO")]
-        table = Contract.__table__
+        table: Any = Contract.__table__
         done = 0
         while done < contracts:
             if cancelled is not None and cancelled():

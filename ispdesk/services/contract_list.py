@@ -55,7 +55,7 @@ def _by_name(plan: SearchPlan) -> bool:
     return plan.name_prefix is not None and plan.document_prefix is None and plan.code is None
 
 
-def _text_ids(plan: SearchPlan) -> Select[Any] | None:
+def _text_ids(plan: SearchPlan) -> Any:
     """Contract ids matching a digits / document search, as a UNION of index lookups."""
     parts: list[Select[Any]] = []
     if plan.code is not None:
@@ -266,7 +266,7 @@ def list_contracts_in(
             key = (BY_EXPIRATION, cols[19], number)
         else:
             key = (BY_NUMBER, number)
-        rows.append(ContractListRow(*cols, key=key))
+        rows.append(ContractListRow(*cols, key=key))  # type: ignore[misc]
     return rows
 
 
@@ -303,7 +303,7 @@ def count_contracts_in(uow: UnitOfWork, f: ContractFilter, limit: int | None = N
     mode = list_mode(f)
     conds = filter_conditions(uow, f, driver=mode if mode != BY_NUMBER else None)
     needs_customer = bool(f.city) or _by_name(plan)
-    stmt = select(literal_column("1").label("one")).select_from(Contract)
+    stmt: Select[Any] = select(literal_column("1").label("one")).select_from(Contract)
     if needs_customer:
         stmt = stmt.join(Customer, Customer.id == Contract.customer_id)
     if _by_name(plan):

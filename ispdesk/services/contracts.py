@@ -714,7 +714,7 @@ def update_contract_in(
     for name, value in changes.items():
         label = EDITABLE[name]
         if contract.status == "ativo" and name in _WIZARD_FIELDS:
-            current = {"plan_code": None, "value": contract.value, "due_day": contract.due_day}[name]
+            current: Any = {"plan_code": None, "value": contract.value, "due_day": contract.due_day}[name]
             if name == "plan_code":
                 plan_now = uow.session.get(Plan, contract.plan_id)
                 current = plan_now.code if plan_now else None

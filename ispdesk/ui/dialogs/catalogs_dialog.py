@@ -45,7 +45,8 @@ def _yes(flag: bool) -> str:
 
 def catalog_columns(kind: CatalogKind) -> list[Column[CatalogEntry]]:
     """Columns for one catalogue."""
-    cols = [Column(_tr("Código"), lambda e: e.code), Column(_tr("Descrição"), lambda e: e.description)]
+    cols: list[Column[CatalogEntry]] = [Column(_tr("Código"), lambda e: e.code),
+                                        Column(_tr("Descrição"), lambda e: e.description)]
     if kind is CatalogKind.CANCELLATION:
         cols += [Column(_tr("Isenta multa"), lambda e: _yes(e.waives_fine)),
                  Column(_tr("Libera período"), lambda e: _yes(e.frees_period)),

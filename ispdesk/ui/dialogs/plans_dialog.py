@@ -152,10 +152,10 @@ class PlansDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
         self.reload()
         if not self.can_manage:
-            for w in (self.code, self.name, self.adjustment_rule, self.price, self.loyalty_benefit):
-                w.setReadOnly(True)
-            for w in (self.download, self.upload, self.loyalty_months, self.active):
-                w.setEnabled(False)
+            for line in (self.code, self.name, self.adjustment_rule, self.price, self.loyalty_benefit):
+                line.setReadOnly(True)
+            for control in (self.download, self.upload, self.loyalty_months, self.active):
+                control.setEnabled(False)
 
     def reload(self, select_code: str | None = None) -> None:
         """Read the plans again."""
