@@ -129,11 +129,17 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+#: Spaces that must not break a line: "R$ 99,90", "nº 5123".
+_KEEP_TOGETHER = (("R$ ", "R$\u00a0"), ("nº ", "nº\u00a0"), ("Nº ", "Nº\u00a0"))
+
+
 def inline_xml(text: str, upper: bool = False) -> str:
-    """Template inline text → reportlab paragraph markup (escaped; ``**`` → bold)."""
+    """Template inline text → reportlab paragraph markup (escaped; ``**`` → bold; no break after R$ or nº)."""
     parts = []
     for run, bold in inline_segments(text):
         value = escape(run.upper() if upper else run)
+        for plain, joined in _KEEP_TOGETHER:
+            value = value.replace(plain, joined)
         parts.append(f"<b>{value}</b>" if bold else value)
     return "".join(parts)
 
@@ -234,7 +240,7 @@ def image_reader(png: bytes, max_px: int = 200) -> ImageReader:
     """
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png))
+    image: Image.Image = Image.open(io.BytesIO(png))
     image.load()
     if image.mode in ("RGBA", "LA", "P"):
         rgba = image.convert("RGBA")
