@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -60,12 +60,14 @@ class RowImporter(ABC, Generic[T]):
         what: plural noun for messages, e.g. ``clientes``.
         entity: audit entity of the summary row, e.g. ``customer``.
         columns: every column the importer understands (normalised names).
+        aliases: other header names (normalised) accepted for a column, e.g. ``{"e_mail": "email"}``.
         permission: checked before anything is read.
     """
 
     what: str = "registros"
     entity: str = "import"
     columns: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = {}
     permission: Permission | None = None
 
     def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
@@ -182,6 +184,18 @@ def _check_columns(table: CsvTable, importer: RowImporter[T], required: Sequence
             if norm not in known and norm != REASON_COLUMN and raw.strip()]
 
 
+def _apply_aliases(table: CsvTable, importer: RowImporter[T]) -> CsvTable:
+    """Rename alias columns to the importer's names (never over a column the file already has)."""
+    if not importer.aliases:
+        return table
+    present = set(table.header)
+    header = tuple(
+        importer.aliases[h] if h in importer.aliases and importer.aliases[h] not in present else h
+        for h in table.header
+    )
+    return replace(table, header=header)
+
+
 def write_rejects(path: str | Path, table: CsvTable, rejected: Sequence[RejectedRow]) -> None:
     """The rejected rows verbatim (source delimiter, original cells/order) + ``motivo``, UTF-8 with BOM.
 
@@ -228,7 +242,7 @@ def run_import(
     if importer.permission is not None:
         uow.require(importer.permission)
     source = str(path)
-    table = read_csv(path)
+    table = _apply_aliases(read_csv(path), importer)
     report = ImportReport(source=Path(source).name, what=importer.what, total=len(table.rows))
     with uow:
         report.unknown_columns = _check_columns(table, importer, importer.required_columns(uow), source)

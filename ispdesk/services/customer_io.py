@@ -46,6 +46,21 @@ EXPORT_COLUMNS: tuple[str, ...] = ("codigo", "status", *(c for c in IMPORT_COLUM
 #: Also understood on import (an export read back): ``codigo`` is ignored (new codes are assigned).
 _EXTRA_KNOWN = ("codigo", "status", "email_secundario")
 
+#: Header names other systems and spreadsheets use, accepted for the import columns.
+CUSTOMER_ALIASES: dict[str, str] = {
+    "razao_social": "nome", "nome_razao_social": "nome", "nome_completo": "nome", "cliente": "nome",
+    "cpf": "cpf_cnpj", "cnpj": "cpf_cnpj", "documento": "cpf_cnpj", "cnpj_cpf": "cpf_cnpj",
+    "tipo": "tipo_pessoa", "pessoa": "tipo_pessoa", "rg": "rg_ie", "ie": "rg_ie", "inscricao_estadual": "rg_ie",
+    "nascimento": "data_nascimento", "data_de_nascimento": "data_nascimento", "dt_nascimento": "data_nascimento",
+    "e_mail": "email", "email_principal": "email", "e_mail_principal": "email",
+    "telefone_celular": "celular", "fone_celular": "celular", "whatsapp": "celular",
+    "fone": "telefone", "telefone_fixo": "telefone", "fone_fixo": "telefone",
+    "logradouro": "endereco", "rua": "endereco", "endereco_logradouro": "endereco", "numero_endereco": "numero",
+    "no": "numero", "n": "numero", "municipio": "cidade", "estado": "uf",
+    "login_hotsite": "hotsite_login", "login": "hotsite_login", "senha_hotsite": "hotsite_senha",
+    "senha": "hotsite_senha", "obs": "observacao", "observacoes": "observacao", "situacao": "status",
+}
+
 _CHUNK = 500
 _INSERT_BATCH = 2000
 
@@ -84,6 +99,7 @@ class CustomerImporter(RowImporter[_Item]):
     what = "clientes"
     entity = "customer"
     columns = IMPORT_COLUMNS + _EXTRA_KNOWN
+    aliases = CUSTOMER_ALIASES
     permission = Permission.CUSTOMERS_IMPORT
 
     def __init__(self) -> None:

@@ -145,6 +145,17 @@ def test_missing_required_column_imports_nothing(uow, tmp_path: Path, header: li
     assert count(uow) == 0 and not (tmp_path / "rej.csv").exists()
 
 
+def test_common_header_names_from_other_systems(uow, tmp_path: Path) -> None:
+    header = ["Razão Social", "CPF", "Celular", "E-mail", "Data de Nascimento", "Estado", "Obs"]
+    row = ["Ana Lúcia", "529.982.247-25", "11987654321", "ana@example.com", "02/03/1985", "SP", "via alias"]
+    report = import_customers(uow(), write(tmp_path / "alias.csv", [row], header=header))
+    assert report.exit_code == 0 and report.unknown_columns == [], report.summary
+    ana = cs.get_customer(uow(), cs.search_customers(uow(), "ana")[0].id)
+    assert (ana.name, ana.document, ana.email, ana.state, ana.notes) == (
+        "Ana Lúcia", "52998224725", "ana@example.com", "SP", "via alias")
+    assert ana.birth_date.isoformat() == "1985-03-02"
+
+
 def test_cpf_column_optional_when_the_parameter_says_so(uow, tmp_path: Path) -> None:
     params_service.update(uow(), {"cpf_cnpj_obrigatorio": False})
     path = write(tmp_path / "x.csv", [["Sem Documento", "11987654321", "s@d.com"]], header=["nome", "celular", "email"])
