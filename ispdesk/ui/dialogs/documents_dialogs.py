@@ -96,20 +96,15 @@ class DocumentsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.print_button = QPushButton(self.tr("Imprimir contrato…"), self)
-        self.print_button.setObjectName("documentsPrintButton")
-        self.print_button.clicked.connect(self._print)
-        self.term_button = QPushButton(self.tr("Imprimir termo de fidelidade…"), self)
-        self.term_button.setObjectName("documentsPrintTermButton")
-        self.term_button.clicked.connect(self._print_term)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.term_button)
-        buttons.addStretch(1)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        hint = QLabel(self.tr("Para gerar um novo documento use “Imprimir contrato” ou “Imprimir termo de "
+                              "fidelidade”; o código de verificação impresso no rodapé identifica cada linha."), self)
+        hint.setWordWrap(True)
+        hint.setObjectName("documentsHint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(hint)
         self.reload()
 
     def reload(self) -> None:
@@ -125,19 +120,8 @@ class DocumentsPanel(QWidget):
                          "pre_contrato" else self.tr("Sem registro de envio para assinatura."))
         self.status_label.setText(" ".join(parts))
         self.model.set_rows(documents.list_documents(self.context.uow(), self.contract_id))
-
-    def _print(self) -> None:
-        from ispdesk.ui.areas.documents import print_contract
-
-        print_contract(self, self.context, self.contract_id)
-        self.reload()
-
-    def _print_term(self) -> None:
-        from ispdesk.ui.areas.documents import print_contract
-
-        print_contract(self, self.context, self.contract_id, documents.LOYALTY_TERM_TEMPLATE)
-        self.reload()
-
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
 class GenerateBatchDialog(QDialog):
     """Options of "Gerar contratos": folder, template and whether they go out for signature."""
