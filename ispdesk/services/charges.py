@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, String, and_, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from ispdesk.db.models import Charge, Contract, Plan, SuspensionPeriod
@@ -199,17 +199,19 @@ def generate_unchecked_in(
     base = (
         select(raw_id, type_coerce(Contract.value, BigInteger), Contract.due_day,
                type_coerce(Contract.billing_base_date, String), type_coerce(Contract.activated_on, String),
-               Plan.code, type_coerce(_last_end_subquery(), String).label("last_end"))
+               Plan.code, type_coerce(_last_end_subquery(), String).label("last_end"), Contract.status)
         .join(Plan, Plan.id == Contract.plan_id)
-        .where(Contract.status == "ativo", or_(Contract.billing_base_date.is_not(None),
-                                               Contract.activated_on.is_not(None)))
     )
+    # The status is checked in Python on purpose: with a status filter in SQL, SQLite prefers the
+    # status index over the primary key for the batch's ``id IN (…)`` and scans every contract.
     if contract_ids is not None:
         base = base.where(Contract.id.in_(list(contract_ids)))
     total_contracts = 0
     if progress is not None:
-        total_contracts = session.scalar(
-            select(func.count()).select_from(base.with_only_columns(Contract.id).subquery())) or 0
+        counted = select(func.count()).select_from(Contract).where(Contract.status == "ativo")
+        if contract_ids is not None:
+            counted = counted.where(Contract.id.in_(list(contract_ids)))
+        total_contracts = session.scalar(counted) or 0
     writer = _ChargeWriter(uow)
     connection = session.connection()  # Core results: no ORM row machinery per contract
     created = touched = done = total_cents = 0
@@ -227,11 +229,15 @@ def generate_unchecked_in(
         batch = connection.execute(base.where(raw_id.in_(chunk))).all()
         suspended = _raw_suspensions(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
-        for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end in batch:
+        for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end, status in batch:
+            if status != "ativo":
+                continue
             if last_end is not None:
                 start = _as_date(last_end) + billing.ONE_DAY
-            else:
+            elif base_date or activated_on:
                 start = _as_date(base_date or activated_on)
+            else:
+                continue
             periods = suspended.get(contract_id)
             before = len(rows)
             while True:
@@ -259,7 +265,7 @@ def generate_unchecked_in(
         if rows:
             writer.insert(rows)
             created += len(rows)
-        done += len(chunk)
+        done += sum(1 for r in batch if r[-1] == "ativo")
         if progress is not None and not progress(done, total_contracts):
             raise BusinessRuleError("Geração de cobranças cancelada pelo usuário; nada foi gravado.")
     total = to_cents(Decimal(total_cents) / 100)
