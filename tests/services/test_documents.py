@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -171,3 +173,21 @@ def test_customer_without_optional_data_prints_nao_informado(uow):
     assert "telefone(s) não informado" in flat
     assert "não possui prazo de permanência" in flat
     assert "CNPJ 11.444.777/0001-61" in flat
+
+
+_LATIN = "abcdefghijklmnopqrstuvwxyzáàâãéêíóôõúüçñÁÀÂÃÉÊÍÓÔÕÚÜÇÑ'-"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=_LATIN, min_size=2, max_size=12), min_size=2, max_size=4).map(" ".join))
+def test_any_accented_name_survives_into_the_pdf(name):
+    from ispdesk.domain.template_engine import compile_template, parse_blocks, sample_context
+    from ispdesk.reports.contract_pdf import ContractPdf, Signatory, render_contract_pdf
+
+    ctx = dict(sample_context(), **{"cliente.nome": name})
+    blocks = tuple(parse_blocks(compile_template("# Teste\n\nCliente: {{ cliente.nome }}.").render(ctx)))
+    pdf = render_contract_pdf(ContractPdf("t", blocks, "Empresa", "CNPJ", None, "ref", "0000-0000-0000-0000",
+                                          (Signatory("ASSINANTE", name, "CPF 529.982.247-25"),)))
+    text = squash(pdf_text(pdf)[0])
+    assert f"Cliente: {squash(name)}." in text
+    assert text.count(squash(name)) >= 2  # body and signature line

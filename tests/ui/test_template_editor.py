@@ -98,3 +98,20 @@ def test_closing_with_unsaved_text_asks(editor, qtbot):
     editor.reject()
     assert asked and "não foi salvo" in asked[0]
     assert editor.isVisible()
+
+
+def test_new_template_from_the_editor(editor, uow, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("aditivo_ip_fixo", True))
+    editor.new_button.click()
+    assert editor.current_code() == "aditivo_ip_fixo"
+    assert "versão 1" in editor.version_label.text()
+    editor.name_edit.setText("Aditivo de IP fixo")
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("termo"))
+    editor.body.setPlainText("# Aditivo de IP fixo\n\n## Do objeto\n\n+ IP fixo para {{ cliente.nome }}.")
+    assert editor.save() is True
+    assert editor.current_code() == "aditivo_ip_fixo"
+    with uow() as u:
+        row = u.session.scalars(select(ContractTemplate).where(ContractTemplate.code == "aditivo_ip_fixo")).one()
+        assert (row.version_number, row.kind, row.name) == (1, "termo", "Aditivo de IP fixo")
