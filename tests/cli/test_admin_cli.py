@@ -80,6 +80,10 @@ def test_users_add_refusals(db_url, monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("123\n"))
     assert run(db_url, "users", "add", "ana", "--role", "atendimento") == 2
     assert "pelo menos 6" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("segredo1\nsegredo2\n"))
+    assert run(db_url, "users", "add", "ana", "--role", "atendimento") == 0
+    assert run(db_url, "users", "add", "ana", "--role", "financeiro") == 2
+    assert "Já existe um usuário" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         run(db_url, "users", "add", "ana", "--role", "chefe")
     assert info.value.code == 2
