@@ -30,6 +30,7 @@ import argparse
 import math
 import random
 import shutil
+import sqlite3
 import sys
 import time
 import tracemalloc
@@ -241,6 +242,9 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=1_000_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-suspension"))
     parser.add_argument("--keep", action="store_true", help="reuse a database built before with the same size")
+    parser.add_argument("--scenario", choices=("daily", "first"), default="daily",
+                        help="daily: a normal day; first: the first run ever (no notice yet: every overdue "
+                             "contract gets its notice)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the routine's peak Python heap (slower; for the memory check)")
     args = parser.parse_args()
@@ -258,6 +262,11 @@ def main() -> None:
             Path(str(work) + suffix).unlink(missing_ok=True)
         shutil.copyfile(path, work)
         copies.append(work)
+        if args.scenario == "first":
+            with sqlite3.connect(work) as db:
+                db.executescript(
+                    "DELETE FROM notices; DELETE FROM suspension_periods; DELETE FROM access_events;"
+                    " UPDATE contracts SET access_status = 'normal', access_until = NULL;")
 
     factory = UnitOfWorkFactory.from_url(f"sqlite:///{copies[0]}", FixedClock(ON))
     with factory.engine.connect() as conn:
