@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
@@ -83,6 +84,6 @@ def render_text(d: Dashboard) -> str:
     lines += [
         f"  {format_date(r.day)}: {format_brl(r.amount)} ({r.contracts} contratos)" for r in d.recebimentos_dia
     ] or ["  nenhum"]
-    total = sum((r.amount for r in d.recebimentos_dia), start=d.mrr * 0)
+    total = sum((r.amount for r in d.recebimentos_dia), start=Decimal("0.00"))
     lines.append(f"  Total: {format_brl(total)}")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -200,7 +201,7 @@ def changes_chart(d: Dashboard) -> QChart:
 def receipts_chart(d: Dashboard) -> QChart:
     """Expected fees per due date of the coming month (bars, R$)."""
     amounts = [float(r.amount) for r in d.recebimentos_dia]  # display only; values stay Decimal elsewhere
-    total = sum((r.amount for r in d.recebimentos_dia), start=d.mrr * 0)
+    total = sum((r.amount for r in d.recebimentos_dia), start=Decimal("0.00"))
     chart = _category_chart(
         _tr("Recebimentos previstos por vencimento — total {total}").format(total=format_brl(total)),
         [day_label(r.day) for r in d.recebimentos_dia],
