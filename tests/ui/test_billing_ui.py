@@ -143,3 +143,34 @@ def test_generate_dialog_runs_in_background(qtbot, context, uow, clock) -> None:
     assert "2 cobrança(s) gerada(s)" in dialog.error_label.text()
     with uow() as u:
         assert len(list(u.session.scalars(select(Charge).where(Charge.contract_id == c.id)))) == 2
+
+
+def test_contract_form_shows_charges_panel_and_billing_actions(qtbot, factory, attendant, uow, clock) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QPushButton, QTabWidget
+
+    from ispdesk.ui.areas.billing_panel import ChargesPanel
+    from ispdesk.ui.dialogs.contract_form import ContractForm
+
+    load_all()
+    clock.day = date(2026, 4, 20)
+    c = arrange(uow, _scenario)
+    context = AppContext(factory=factory, actor=attendant, events=DataEvents())
+    form = ContractForm(context, c.id)
+    qtbot.addWidget(form)
+    panel = form.findChild(ChargesPanel, "chargesPanel")
+    assert panel is not None and panel.charges_model.rowCount() == 4
+    buttons = {name: form.findChild(QPushButton, name) for name in (
+        "cancelContractAction", "oneOffChargeAction", "recordPaymentAction", "reversePaymentAction",
+        "negativateAction")}
+    assert all(buttons.values())
+    # an attendant may cancel and record payments, not create charges, reverse or negativar
+    assert buttons["cancelContractAction"].isEnabled() and buttons["recordPaymentAction"].isEnabled()
+    assert not buttons["oneOffChargeAction"].isEnabled() and not buttons["reversePaymentAction"].isEnabled()
+    assert not buttons["negativateAction"].isEnabled()
+    if SHOTS:
+        tabs = form.findChild(QTabWidget)
+        if tabs is not None:
+            tabs.setCurrentWidget(panel)
+        form.resize(1000, 700)
+        form.show()
+        form.grab().save(os.path.join(SHOTS, "contract_form_charges.png"))
