@@ -31,11 +31,13 @@ class RecordPaymentDialog(BillingFormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(context, "recordPaymentDialog", "Registrar pagamento", "Registrar pagamento", parent)
         self.setWindowTitle(self.tr("Registrar pagamento"))
+        self.setMinimumWidth(680)
         self.contract_id = contract_id
         self.open_charges = [r for r in charge_service.list_charges(context.uow(), contract_id) if r.status == "aberta"]
         self.open_charges.sort(key=lambda r: r.due_date)
         self.charge_combo = QComboBox(self)
         self.charge_combo.setObjectName("paymentChargeCombo")
+        self.charge_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for row in self.open_charges:
             self.charge_combo.addItem(charge_label(row), row.id)
         self.amount_edit = MoneyEdit(self, allow_empty=True)
@@ -100,6 +102,7 @@ class ReversePaymentDialog(BillingFormDialog):
         self.payments = [p for p in payment_service.list_payments(context.uow(), contract_id) if not p.reversed]
         self.payment_combo = QComboBox(self)
         self.payment_combo.setObjectName("reversePaymentCombo")
+        self.payment_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for p in self.payments:
             charge = charges.get(p.charge_id)
             due = format_date(charge.due_date) if charge else "?"
