@@ -556,18 +556,18 @@ __all__ = [
 
 #: CSV header (public names) and PDF titles of the plan-change report.
 REPORT_COLUMNS = (
-    ("data", "Data", 0.9, "left"),
+    ("data", "Data", 1.15, "left"),
     ("tipo", "Tipo", 0.5, "center"),
-    ("contrato", "Contrato", 0.8, "right"),
-    ("cliente", "Cliente", 2.6, "left"),
+    ("contrato", "Contrato", 1.0, "right"),
+    ("cliente", "Cliente", 2.2, "left"),
     ("plano_anterior", "Plano anterior", 1.1, "left"),
     ("plano_novo", "Plano novo", 1.1, "left"),
     ("valor_anterior", "Valor anterior", 1.0, "right"),
     ("valor_novo", "Valor novo", 1.0, "right"),
     ("vencimento_anterior", "Venc. ant.", 0.6, "right"),
     ("vencimento_novo", "Venc. novo", 0.6, "right"),
-    ("proporcional", "Proporcional", 1.0, "right"),
-    ("fidelidade", "Fidelidade", 0.8, "left"),
+    ("proporcional", "Proporcional", 1.3, "right"),
+    ("fidelidade", "Fidelidade", 1.1, "left"),
     ("usuario", "Usuário", 1.0, "left"),
 )
 
@@ -628,3 +628,10 @@ def export_plan_changes(uow: UnitOfWork, f: PlanChangeFilter | None, path: str |
     from ispdesk.services.reports import write_report
 
     return write_report(build_report(uow, f), path, fmt)
+
+
+def plan_change_actors(uow: UnitOfWork) -> list[str]:
+    """Logins that made plan changes (the tab's user filter)."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        return list(uow.session.scalars(select(PlanChange.actor).distinct().order_by(PlanChange.actor)))
