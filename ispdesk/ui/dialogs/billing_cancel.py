@@ -71,8 +71,8 @@ class CancelContractDialog(QDialog):
                 flags.append(self.tr("isenta a multa"))
             if entry.frees_period:
                 flags.append(self.tr("libera o período"))
-            label = entry.label + (f" ({', '.join(flags)})" if flags else "")
-            self.reason_combo.addItem(label, entry.code)
+            text = entry.label + (f" ({', '.join(flags)})" if flags else "")
+            self.reason_combo.addItem(text, entry.code)
         self.date_edit = DateEdit(self)
         self.date_edit.setObjectName("cancelDateEdit")
         self.date_edit.line.setObjectName("cancelDateLine")
@@ -88,13 +88,12 @@ class CancelContractDialog(QDialog):
         self.note_edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         form = QFormLayout()
-        form.addRow(self.tr("&Motivo:"), self.reason_combo)
-        form.addRow(self.tr("&Data:"), self.date_field)
-        form.addRow(self.tr("&Observação:"), self.note_edit)
-        for field, label_widget in ((self.reason_combo, 0), (self.date_edit, 1), (self.note_edit, 2)):
-            item = form.itemAt(label_widget, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setBuddy(field)
+        for text, buddy, shown in ((self.tr("&Motivo:"), self.reason_combo, self.reason_combo),
+                                   (self.tr("&Data:"), self.date_edit.line, self.date_field),
+                                   (self.tr("&Observação:"), self.note_edit, self.note_edit)):
+            caption = QLabel(text, self)
+            caption.setBuddy(buddy)
+            form.addRow(caption, shown)
 
         self.breakdown = QGroupBox(self.tr("Cálculo da multa rescisória"), self)
         self.breakdown.setObjectName("fineBreakdownBox")
