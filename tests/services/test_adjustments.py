@@ -259,3 +259,21 @@ def test_sql_ids_are_valid_uuid7(uow: UoW, contracts: dict[str, int]) -> None:
         ids = list(u.session.scalars(select(ContractAdjustment.id)))
     assert all(i.version == 7 for i in ids) and len(set(ids)) == 7
     assert max(ids) < uuid7()
+
+
+def test_charge_generation_runs_the_hook_first(uow: UoW, contracts: dict[str, int], clock) -> None:  # type: ignore[no-untyped-def]
+    from ispdesk.db.models import Charge
+    from ispdesk.services import charges
+
+    adj.apply_adjustment(uow(), adj.AdjustmentParams(percent=Decimal("5")))  # effective 27/12/2026
+    clock.day = date(2027, 1, 5)
+    charges.generate_charges(uow(), date(2027, 1, 10))
+    with uow() as u:
+        c = u.session.scalars(select(Contract).where(Contract.number == contracts["b"])).one()
+        assert c.value == Decimal("105.11")
+        last = u.session.scalars(select(Charge).where(Charge.contract_id == c.id)
+                                 .order_by(Charge.due_date.desc())).first()
+        assert last is not None and (last.due_date, last.amount) == (date(2027, 1, 10), Decimal("105.11"))
+    # a charge was issued at the new value: the batch can no longer be undone
+    with pytest.raises(BusinessRuleError, match="já há mensalidade emitida com o novo valor"):
+        adj.undo_adjustment(uow(), 1)
