@@ -202,5 +202,8 @@ def test_finance_can_open_but_not_save(qtbot, factory, finance, uow):
     from PySide6.QtWidgets import QDialogButtonBox
 
     assert not form.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+    assert form.ui.nameEdit.isReadOnly() and form.ui.birthDateEdit.line.isReadOnly()
+    assert not form.ui.statusCombo.isEnabled()
+    assert "somente consulta" in form.ui.headerLabel.text()
     assert form.save() is False
     assert "não tem permissão" in form.ui.warningLabel.text()

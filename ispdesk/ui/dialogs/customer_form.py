@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -121,6 +122,8 @@ class CustomerForm(QDialog):
             self._wrap(key, widget)
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Gravar"))
         self.ui.buttonBox.accepted.connect(self.save)
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.activated.connect(self.save)
         self.ui.buttonBox.rejected.connect(self.reject)
         self.ui.warningLabel.setStyleSheet(WARNING_STYLE)
         self.ui.warningLabel.hide()
@@ -199,6 +202,19 @@ class CustomerForm(QDialog):
         self._show_errors({}, [])
         can_edit = self.context.can(Permission.CUSTOMERS_EDIT)
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(can_edit)
+        if not can_edit:
+            self._make_read_only()
+
+    def _make_read_only(self) -> None:
+        """Users who may only view customers see the record without editable fields."""
+        for box in self._boxes.values():
+            field = box.field.line if isinstance(box.field, DateEdit) else box.field
+            if isinstance(field, QLineEdit | QPlainTextEdit):
+                field.setReadOnly(True)
+            else:
+                field.setEnabled(False)
+        self.ui.birthDateEdit.button.setEnabled(False)
+        self.ui.headerLabel.setText(self.ui.headerLabel.text() + " · " + self.tr("somente consulta"))
 
     def fill(self, draft: CustomerDraft) -> None:
         """Put `draft` in the fields (no validation is triggered)."""
@@ -384,7 +400,7 @@ class CustomerForm(QDialog):
         self.ui.reloadButton.hide()
 
     def keyPressEvent(self, event: Any) -> None:
-        """Enter in a one-line field moves on instead of saving by accident; Ctrl+Enter saves."""
+        """Enter in a one-line field moves on instead of saving by accident; Ctrl+Enter (or Ctrl+S) saves."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.save()
