@@ -118,9 +118,10 @@ def test_a_second_run_for_the_same_date_changes_nothing(
     step = ladder.next_step(state, params, on)
     if step.rescind:
         return  # the contract is cancelled: the routine no longer looks at it
+    # blocked days are counted from the valid notice: a notice recorded today has 0 days behind it
     after = LadderState(
         step.to_status or status, v, on if step.notice else last_notice,
-        None if step.to_status else until, no_block, exempt, blocked,
+        None if step.to_status else until, no_block, exempt, 0 if step.notice else blocked,
     )
     assert ladder.next_step(after, params, on).empty
 
