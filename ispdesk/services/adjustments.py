@@ -20,6 +20,7 @@ applying a batch is a handful of ``INSERT … SELECT`` / ``UPDATE`` statements i
 from __future__ import annotations
 
 import json
+import typing
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Table,
     and_,
     case,
     cast,
@@ -208,7 +210,7 @@ def _reason_expr(effective_on: date) -> ColumnElement[str | None]:
 def _matching_cities(uow: UnitOfWork, city: str) -> list[str]:
     wanted = fold(city).strip()
     cities = uow.session.scalars(select(Customer.city).where(Customer.city.is_not(None)).distinct())
-    return [c for c in cities if fold(c).strip() == wanted]
+    return [c for c in cities if c is not None and fold(c).strip() == wanted]
 
 
 def _where(uow: UnitOfWork, p: AdjustmentParams) -> list[ColumnElement[bool]]:
@@ -360,7 +362,7 @@ def apply_adjustment_in(
     # PostgreSQL: rows may change between statements, so everything derives from the batch's rows.
     locked = session.get_bind().dialect.name == "sqlite"
     reason = _reason_expr(effective)
-    ca = ContractAdjustment.__table__
+    ca = typing.cast(Table, ContractAdjustment.__table__)
     selected = and_(ca.c.batch_id == batch.id, ca.c.skipped_reason.is_(None))
     step(1, "Selecionando os contratos…")
     if locked:
@@ -374,18 +376,23 @@ def apply_adjustment_in(
                Contract.id, _cents(Contract.value), _new_cents(n, d), reason).where(*where)))
 
     step(2, "Gravando o histórico de valores…")
-    cvc = ContractValueChange.__table__
+    cvc = typing.cast(Table, ContractValueChange.__table__)
+    constants = (literal(SOURCE), literal(batch.id, ContractValueChange.batch_id.type), literal(applied_now),
+                 literal(uow.now, ContractValueChange.created_at.type), literal(uow.actor.login))
+    history_ids = _ids_expr(uow, uuid7().hex[:20], func.row_number().over())
+    eff = literal(effective, ContractValueChange.effective_on.type)
+    if locked:  # the same rows, read sequentially from contracts (nothing changed them meanwhile)
+        history = select(history_ids, Contract.id, eff, _cents(Contract.value), _new_cents(n, d), *constants
+                         ).where(*where, reason.is_(None))
+    else:
+        history = select(history_ids, ca.c.contract_id, eff, _cents(ca.c.old_value), _cents(ca.c.new_value),
+                         *constants).where(selected)
     session.execute(insert(cvc).from_select(
         ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id", "applied",
-         "created_at", "created_by"],
-        select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), ca.c.contract_id,
-               literal(effective, ContractValueChange.effective_on.type), _cents(ca.c.old_value),
-               _cents(ca.c.new_value), literal(SOURCE), ca.c.batch_id, literal(applied_now),
-               literal(uow.now, ContractValueChange.created_at.type), literal(uow.actor.login))
-        .where(selected)))
+         "created_at", "created_by"], history))
 
     step(3, "Atualizando os contratos…")
-    contracts = Contract.__table__
+    contracts = typing.cast(Table, Contract.__table__)
     values: dict[str, Any] = {
         "last_adjusted_on": effective, "version": contracts.c.version + 1,
         "updated_at": uow.now, "updated_by": uow.actor.login}
@@ -468,7 +475,7 @@ def apply_scheduled_values_in(uow: UnitOfWork, until: date, audit: bool = True) 
     latest = (select(ContractValueChange.new_value).where(pending, ContractValueChange.contract_id == Contract.id)
               .order_by(ContractValueChange.effective_on.desc(), ContractValueChange.id.desc()).limit(1)
               .scalar_subquery())
-    contracts = Contract.__table__
+    contracts = typing.cast(Table, Contract.__table__)
     session.execute(
         update(contracts)
         .where(contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending)))
@@ -534,8 +541,8 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
         raise BusinessRuleError(
             f"O reajuste nº {batch_number} não pode ser desfeito: o contrato {later[0]} teve outra alteração de "
             "valor depois dele. Desfaça ou corrija essa alteração primeiro.")
-    contracts = Contract.__table__
-    cvc = ContractValueChange.__table__
+    contracts = typing.cast(Table, Contract.__table__)
+    cvc = typing.cast(Table, ContractValueChange.__table__)
     # values back where the adjustment was in force
     session.execute(
         update(contracts)
@@ -554,9 +561,9 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
         .values(last_adjusted_on=previous, version=contracts.c.version + 1, updated_at=uow.now,
                 updated_by=uow.actor.login),
         execution_options={"synchronize_session": False})
-    reverted = session.execute(
+    reverted = getattr(session.execute(
         update(ContractValueChange).where(mine).values(undone_at=uow.now),
-        execution_options={"synchronize_session": False}).rowcount
+        execution_options={"synchronize_session": False}), "rowcount", 0)
     batch.status = "desfeito"
     batch.undone_at = uow.now
     batch.undone_by = uow.actor.login

@@ -431,12 +431,12 @@ def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeR
         contract.loyalty_expires_on = d.loyalty_expires_on
     contract.updated_at = uow.now
     contract.updated_by = uow.actor.login
-    cancelled_pending = session.execute(
+    cancelled_pending = getattr(session.execute(
         update(ContractValueChange)
         .where(ContractValueChange.contract_id == contract.id, ContractValueChange.applied.is_(False),
                ContractValueChange.undone_at.is_(None))
         .values(undone_at=uow.now)
-    ).rowcount
+    ), "rowcount", 0)
     if d.new_value != d.old_value:
         session.add(ContractValueChange(
             contract_id=contract.id, effective_on=d.on_date, old_value=d.old_value, new_value=d.new_value,
@@ -455,7 +455,7 @@ def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeR
     session.flush()
     after = {"plano": d.new_plan_code, "valor": d.new_value, "dia_vencimento": d.new_due_day,
              "tipo_cobranca": d.new_billing_type, "fidelidade_ate": contract.loyalty_expires_on}
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    changes: dict[str, Any] = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     changes["tipo"] = d.change_type
     changes["proporcional"] = d.prorata.difference
     if cancelled_pending:
@@ -517,7 +517,7 @@ def list_plan_changes_in(uow: UnitOfWork, f: PlanChangeFilter) -> PlanChangeRepo
         PlanChange.charge_id, PlanChange.note,
     ).select_from(PlanChange)), f, old_plan, new_plan).order_by(PlanChange.changed_on.desc(), PlanChange.at.desc(),
                                                                  PlanChange.id.desc())
-    rows = [PlanChangeRow(*r[:16], note=r[16] or "") for r in uow.session.execute(stmt)]
+    rows = [PlanChangeRow(*r[:16], r[16] or "") for r in uow.session.execute(stmt)]  # type: ignore[misc,call-arg]
     agg = _filtered(joins(select(
         PlanChange.change_type, func.count(), func.sum(PlanChange.old_value), func.sum(PlanChange.new_value),
     ).select_from(PlanChange)), f, old_plan, new_plan).group_by(PlanChange.change_type)

@@ -85,8 +85,8 @@ def test_simulate_apply_export_and_undo(qtbot, qtmodeltester, context, uow, numb
     dialog.simulate()
     worker = dialog.apply(ask=False)
     assert worker is not None
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15000)
-    assert dialog.result is not None and dialog.result.batch_number == 1
+    qtbot.waitUntil(lambda: dialog.applied is not None, timeout=15000)
+    assert dialog.applied is not None and dialog.applied.batch_number == 1
     assert "Lote nº 1 gravado." in dialog.summary.text() and "01/12/2026 (agendado)" in dialog.summary.text()
     assert dialog.batches_model.rowCount() == 1
     if SHOTS:
@@ -120,7 +120,7 @@ def test_apply_now_changes_values_and_filters_by_city(qtbot, context, uow, numbe
     sim = dialog.simulate()
     assert sim is not None and [line.contract_number for line in sim.lines] == [numbers[1]]
     dialog.apply(ask=False)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15000)
+    qtbot.waitUntil(lambda: dialog.applied is not None, timeout=15000)
     assert "já estão em vigor" in dialog.summary.text()
     assert values(uow)[numbers[1]] == Decimal("142.89")
     assert values(uow)[numbers[0]] == Decimal("99.90")

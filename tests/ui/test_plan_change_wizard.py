@@ -107,7 +107,7 @@ def test_walk_forward_and_back_then_cancel_writes_nothing(qtbot, qtmodeltester, 
     shot(wizard, "wizard_4_confirmar.png")
     assert counts(uow) == (0, 0, 0)  # nothing written while walking
     wizard.reject()
-    assert wizard.result is None
+    assert wizard.written is None
     assert counts(uow) == (0, 0, 0)
     with uow() as u:
         assert u.session.get(Contract, contract_id).value == Decimal("99.90")  # type: ignore[union-attr]
@@ -141,7 +141,7 @@ def test_finish_writes_once(qtbot, context, uow, contract_id) -> None:  # noqa: 
     changed: list[str] = []
     context.events.changed.connect(changed.append)
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert wizard.result is not None and wizard.result.change_type == "UP"
+    assert wizard.written is not None and wizard.written.change_type == "UP"
     assert counts(uow) == (1, 1, 1)
     assert "plan_change" in changed
     with uow() as u:

@@ -102,7 +102,7 @@ class AdjustmentDialog(QDialog):
 
     Attributes:
         simulation: the last simulation shown (None until "Simular").
-        result: the last applied batch (None until applied).
+        applied: the last applied batch (None until applied).
         worker: the running apply worker (tests wait on it).
     """
 
@@ -112,7 +112,7 @@ class AdjustmentDialog(QDialog):
         self.setWindowTitle(self.tr("Reajuste anual"))
         self.context = context
         self.simulation: AdjustmentSimulation | None = None
-        self.result: AdjustmentSimulation | None = None
+        self.applied: AdjustmentSimulation | None = None
         self.worker: Worker | None = None
         self._simulated_params: AdjustmentParams | None = None
         today = context.factory.clock.today()
@@ -341,8 +341,8 @@ class AdjustmentDialog(QDialog):
         self.summary.setText("<br>".join(lines))
         self.affected_model.set_rows(sim.lines)
         self.skipped_model.set_rows(sim.skipped)
-        for index in range(2):
-            table = self.results.widget(index)
+        for tab in range(2):
+            table = self.results.widget(tab)
             if isinstance(table, QTableView):
                 table.resizeColumnsToContents()
         self.results.setTabText(0, self.tr("A reajustar ({n})").format(n=sim.count))
@@ -378,7 +378,7 @@ class AdjustmentDialog(QDialog):
 
     def _applied(self, result: AdjustmentSimulation) -> None:
         self.worker = None
-        self.result = result
+        self.applied = result
         self.simulate_button.setEnabled(True)
         self.show_simulation(result, applied=True)
         self.reload_batches()
@@ -404,7 +404,7 @@ class AdjustmentDialog(QDialog):
     def export_notices(self, path: str | None = None) -> int:
         """Export the customers to notify of the selected (or just applied) batch."""
         batch = self.selected_batch()
-        number = batch.number if batch else (self.result.batch_number if self.result else None)
+        number = batch.number if batch else (self.applied.batch_number if self.applied else None)
         if number is None:
             self.results.setCurrentWidget(self.batches_table)
             self.summary.setText(self.tr("Para exportar os avisos, aplique um reajuste ou selecione um lote em "

@@ -427,7 +427,7 @@ class PlanChangeWizard(QWizard):
         context: the app context (database, user, data events).
         contract: the picked contract row (after page 1).
         draft: the current preview (after page 2).
-        result: the written change (after `accept()`).
+        written: the written change (after `accept()`).
     """
 
     def __init__(self, context: AppContext, contract_id: uuid.UUID | None = None,
@@ -446,7 +446,7 @@ class PlanChangeWizard(QWizard):
         self.choice: dict[str, Any] = {}
         self.loyalty: tuple[str, Any] = ("manter", None)
         self.draft: PlanChangeDraft | None = None
-        self.result: plan_changes.PlanChangeRow | None = None
+        self.written: plan_changes.PlanChangeRow | None = None
         self.contract_page = ContractPage(self)
         self.change_page = ChangePage(self)
         self.review_page = ReviewPage(self)
@@ -470,7 +470,7 @@ class PlanChangeWizard(QWizard):
         if self.draft is None:
             return
         try:
-            self.result = plan_changes.apply_plan_change(self.context.uow(), self.draft)
+            self.written = plan_changes.apply_plan_change(self.context.uow(), self.draft)
         except BusinessRuleError as exc:
             QMessageBox.warning(self, self.tr("Alteração de plano"), exc.message)
             return
