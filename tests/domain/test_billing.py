@@ -126,3 +126,21 @@ def test_cycles_tile_the_calendar(start: date, due_day: int, span: int) -> None:
         assert c.start == expected
         expected = c.end + timedelta(days=1)
         assert c.due == expected
+
+
+@given(st.lists(st.sampled_from(["paga", "aberta", "cancelada"]), max_size=24))
+def test_paid_until_is_end_of_unbroken_paid_run(statuses: list[str]) -> None:
+    cycles = cycles_due_until(date(2026, 1, 10), 10, date(2028, 12, 31))[: len(statuses)]
+    charges = [ChargeState(c.start, c.end, s) for c, s in zip(cycles, statuses, strict=False)]
+    result = paid_until(reversed(charges))
+    expected = None
+    for charge in charges:
+        if charge.status == "cancelada":
+            continue
+        if charge.status != "paga":
+            break
+        expected = charge.period_end
+    assert result == expected
+    if result is not None:
+        before = [c for c in charges if c.period_end <= result]
+        assert all(c.status in ("paga", "cancelada") for c in before)
