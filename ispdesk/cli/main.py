@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ispdesk import __version__
 from ispdesk.cli.context import EXIT_ERROR, CliContext, err
@@ -31,7 +32,7 @@ GROUPS: dict[str, str] = {
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # noqa: D102 - Portuguese usage errors, exit 2
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - Portuguese usage errors, exit 2
         self.print_usage(sys.stderr)
         err(f"erro: {message}")
         raise SystemExit(EXIT_ERROR)

@@ -37,7 +37,7 @@ def _selfcheck(args: argparse.Namespace, ctx: CliContext) -> int:
     window = create_main_window(url, "selfcheck")
     window.show()
     app.processEvents()
-    tabs = [window.tabs.widget(i).objectName() for i in range(window.tabs.count())]
+    tabs = [w.objectName() for i in range(window.tabs.count()) if (w := window.tabs.widget(i)) is not None]
     window.close()
     window.context.factory.dispose()
     out(f"Banco: ok ({url})")

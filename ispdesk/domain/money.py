@@ -23,7 +23,7 @@ def format_number(value: Decimal) -> str:
     q = to_cents(value)
     sign = "-" if q < 0 else ""
     integer, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

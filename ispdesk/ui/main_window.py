@@ -63,14 +63,15 @@ class MainWindow(QMainWindow):
         parent: QMenu | None = None
         for depth, title in enumerate(path):
             holder = bar if parent is None else parent
-            found = None
+            found: QMenu | None = None
             for action in holder.actions():
-                if action.menu() is not None and action.text().replace("&", "") == title:
-                    found = action.menu()
+                submenu = action.menu()
+                if isinstance(submenu, QMenu) and action.text().replace("&", "") == title:
+                    found = submenu
             if found is None:
                 found = holder.addMenu(title)
                 found.setObjectName("menu_" + "_".join(path[: depth + 1]))
-            parent = found  # type: ignore[assignment]
+            parent = found
         assert parent is not None
         return parent
 
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self._menu(("Ajuda",)).addAction(about)
         for action in self.menuBar().actions():
             menu = action.menu()
-            if menu is not None and not menu.actions():
+            if isinstance(menu, QMenu) and not menu.actions():
                 action.setVisible(False)
 
     def _about(self) -> None:
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
         """The tab widget with `object_name`, or None."""
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
-            if widget.objectName() == object_name:
+            if widget is not None and widget.objectName() == object_name:
                 return widget
         return None
 

@@ -11,7 +11,9 @@ from ispdesk.ui.registry import MENU_ACTIONS, MenuActionSpec
 def _open(window: QWidget) -> None:
     from ispdesk.ui.dialogs.database_dialog import DatabaseDialog
 
-    dialog = DatabaseDialog(window, str(window.context.factory.engine.url.render_as_string(hide_password=False)))
+    context = getattr(window, "context", None)
+    url = context.factory.engine.url.render_as_string(hide_password=False) if context is not None else None
+    dialog = DatabaseDialog(window, url)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         QMessageBox.information(window, dialog.tr("Banco de dados"),
                                 dialog.tr("A nova escolha vale a partir da próxima vez que o ispdesk for aberto."))
