@@ -50,8 +50,9 @@ def report(parent: QWidget, title: str, done: list[str], refused: list[str]) -> 
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("accessResult")
     if len(lines) > 1:
-        box.setInformativeText("\n".join(lines[:15]) + ("\n…" if len(lines) > 15 else ""))
-        box.setDetailedText("\n".join(lines))
+        bullets = [f"• {line}" for line in lines]
+        box.setInformativeText("\n".join(bullets[:15]) + ("\n…" if len(bullets) > 15 else ""))
+        box.setDetailedText("\n".join(bullets))
     box.exec()
 
 
