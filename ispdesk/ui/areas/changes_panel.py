@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
@@ -52,7 +52,7 @@ class ValueHistoryPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.empty = QLabel(tr("Nenhuma alteração de valor registrada."), self)
         self.empty.setObjectName("valueHistoryEmpty")
         layout = QVBoxLayout(self)
@@ -69,4 +69,5 @@ class ValueHistoryPanel(QWidget):
         """Read the history again."""
         rows = adjustments.value_history(self.context.uow(), self.contract_id)
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
         self.empty.setVisible(not rows)
