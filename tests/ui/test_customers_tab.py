@@ -1,11 +1,11 @@
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QModelIndex, Qt
 
 from ispdesk.services import customers as cs
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.tabs.customers_tab import CustomerListModel, CustomersTab
 from tests.factories import make_customer
+from tests.ui.modal import NextModal
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -127,36 +127,33 @@ def test_keyboard_down_goes_to_table_and_enter_opens_the_form(qtbot, context, pe
     tab = CustomersTab(context)
     qtbot.addWidget(tab)
     type_search(qtbot, tab, "joão")
+    def look(form):
+        opened.append(form.ui.nameEdit.text())
+        form.reject()
+
     opened = []
-
-    def close_form():
-        form = QApplication.activeModalWidget()
-        opened.append(form.objectName() if form else None)
-        if form is not None:
-            opened.append(form.ui.nameEdit.text())
-            form.reject()
-
     qtbot.keyClick(tab.search_edit, Qt.Key.Key_Down)
     assert tab.selected_id() == people["João da Silva"]
-    QTimer.singleShot(0, close_form)
+    driver = NextModal(look)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
-    assert opened == ["customerForm", "João da Silva"]
+    assert driver.check() == "customerForm"
+    assert opened == ["João da Silva"]
 
 
 def test_new_customer_from_the_tab_is_selected_after_saving(qtbot, context, people):
     tab = CustomersTab(context)
     qtbot.addWidget(tab)
 
-    def fill_and_save():
-        form = QApplication.activeModalWidget()
+    def fill_and_save(form):
         form.ui.documentEdit.set_value("16899535009")
         form.ui.nameEdit.setText("Zélia Nova")
         form.ui.emailEdit.setText("zelia@exemplo.com.br")
         form.ui.mobileEdit.set_value("11912345678")
-        form.save()
+        assert form.save() is True
 
-    QTimer.singleShot(0, fill_and_save)
+    driver = NextModal(fill_and_save)
     assert tab.new_customer() is True
+    assert driver.check() == "customerForm"
     assert tab.model.row_at(tab.table.currentIndex().row()).name == "Zélia Nova"
 
 

@@ -1,12 +1,11 @@
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from ispdesk.db.models import Customer
 from ispdesk.domain.permissions import Role
 from ispdesk.services import users
 from ispdesk.ui.dialogs.login import FirstAdminDialog, LoginDialog, obtain_actor
+from tests.ui.modal import NextModal
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -77,30 +76,29 @@ def test_first_admin_with_demo_data_runs_in_the_background(qtbot, factory):
 
 
 def test_obtain_actor_asks_for_first_admin_on_an_empty_database(qtbot, factory):
-    def fill():
-        modal = QApplication.activeModalWidget()
-        assert modal.objectName() == "firstAdminDialog"
+    def fill(modal):
         modal.password_edit.setText("segredo1")
         modal.confirm_edit.setText("segredo1")
         modal.accept()
 
-    QTimer.singleShot(0, fill)
+    driver = NextModal(fill)
     actor = obtain_actor(factory)
+    assert driver.check() == "firstAdminDialog"
     assert actor is not None and actor.login == "admin"
 
 
 def test_obtain_actor_logs_in_or_returns_none_on_cancel(qtbot, factory, admin_user):
-    def fill():
-        modal = QApplication.activeModalWidget()
-        assert modal.objectName() == "loginDialog"
+    def fill(modal):
         modal.login_edit.setText("admin")
         modal.password_edit.setText("segredo123")
         modal.accept()
 
-    QTimer.singleShot(0, fill)
+    driver = NextModal(fill)
     assert obtain_actor(factory).login == "admin"
-    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    assert driver.check() == "loginDialog"
+    driver = NextModal(lambda modal: modal.reject())
     assert obtain_actor(factory) is None
+    assert driver.check() == "loginDialog"
 
 
 def test_demo_data_is_not_offered_when_customers_exist(qtbot, factory, uow):

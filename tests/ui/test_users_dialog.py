@@ -1,6 +1,4 @@
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Role
@@ -8,6 +6,7 @@ from ispdesk.services import users
 from ispdesk.services.uow import Actor
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.dialogs.users_dialog import UserEditDialog, UserListModel, UsersDialog
+from tests.ui.modal import NextModal
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -28,22 +27,6 @@ def logins(d):
     return [d.model.row_at(i).login for i in range(d.model.rowCount())]
 
 
-def in_modal(action):
-    """Run `action(modal)` on the next modal dialog that opens."""
-    done = []
-
-    def run():
-        modal = QApplication.activeModalWidget()
-        if modal is None:
-            QTimer.singleShot(10, run)
-            return
-        done.append(modal.objectName())
-        action(modal)
-
-    QTimer.singleShot(0, run)
-    return done
-
-
 def test_model_passes_qt_model_tester(qtmodeltester, context):
     model = UserListModel()
     model.set_rows(users.list_users(context.uow()))
@@ -61,9 +44,9 @@ def test_add_user_through_the_dialog_then_log_in(qtbot, dialog, factory):
         modal.confirm_edit.setText("senha123")
         modal.save()
 
-    opened = in_modal(fill)
+    driver = NextModal(fill)
     assert dialog.add_user() is True
-    assert opened == ["userEditDialog"]
+    assert driver.check() == "userEditDialog"
     assert logins(dialog) == ["admin", "carla"]
     assert dialog.selected().login == "carla"
     actor = users.authenticate(factory, "carla", "senha123")
@@ -117,8 +100,9 @@ def test_reset_password(qtbot, dialog, factory):
         modal.confirm_edit.setText("nova-senha")
         modal.save()
 
-    in_modal(fill)
+    driver = NextModal(fill)
     assert dialog.reset_selected() is True
+    assert driver.check() == "userEditDialog"
     assert users.authenticate(factory, "admin", "nova-senha").login == "admin"
 
 
