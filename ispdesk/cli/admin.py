@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ispdesk.cli._argparse_pt import portuguese_argparse as _portuguese_argparse
 from ispdesk.cli.context import EXIT_OK, CliContext, out
 from ispdesk.db import migrate
 from ispdesk.db.engine import make_engine
@@ -22,33 +23,6 @@ from ispdesk.services import parameters as params_service
 from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import ensure_reference_data
 from ispdesk.services.uow import UnitOfWorkFactory
-
-_ARGPARSE_PT = {
-    "usage: ": "uso: ",
-    "positional arguments": "argumentos",
-    "options": "opções",
-    "optional arguments": "opções",
-    "show this help message and exit": "mostra esta ajuda e sai",
-    "show program's version number and exit": "mostra a versão do programa e sai",
-    "the following arguments are required: %s": "faltam os argumentos obrigatórios: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "opção inválida: %(value)r (escolha entre %(choices)s)",
-    "unrecognized arguments: %s": "argumentos não reconhecidos: %s",
-    "expected one argument": "esperava um valor",
-    "expected at most one argument": "esperava no máximo um valor",
-    "expected at least one argument": "esperava pelo menos um valor",
-    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
-    "invalid %(type)s value: %(value)r": "valor inválido (%(type)s): %(value)r",
-    "one of the arguments %s is required": "um dos argumentos %s é obrigatório",
-    "not allowed with argument %s": "não pode ser usado junto com %s",
-    "ambiguous option: %(option)s could match %(matches)s": "opção ambígua: %(option)s pode ser %(matches)s",
-}
-
-
-def _portuguese_argparse(message: str) -> str:
-    return _ARGPARSE_PT.get(message, message)
-
-
-argparse._ = _portuguese_argparse  # type: ignore[attr-defined]  # argparse looks its messages up here
 
 
 def _yes_no(text: str) -> bool:

@@ -6,12 +6,14 @@ Every module of `ispdesk.cli` with a ``register(top, groups)`` function adds its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from ispdesk import __version__
+from ispdesk.cli import _argparse_pt  # noqa: F401  (Portuguese argparse messages, before any parser)
 from ispdesk.cli.context import EXIT_ERROR, CliContext, err
 from ispdesk.discovery import area_modules
 from ispdesk.domain.errors import BusinessRuleError
@@ -56,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):  # stdout without a file descriptor
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; with no command, open the GUI."""
     for stream in (sys.stdout, sys.stderr):
@@ -76,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("interrompido.")
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        _silence_stdout()
+        return 0
     except Exception:
         logging.getLogger("ispdesk").exception("erro inesperado")
         err("erro inesperado (bug); detalhes acima. Informe o suporte.")
