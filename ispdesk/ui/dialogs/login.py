@@ -30,7 +30,11 @@ ERROR_STYLE = "color: #b00020;"
 
 
 def _demo_allowed(factory: UnitOfWorkFactory) -> bool:
-    """Demo data is offered only on a database without customers."""
+    """Demo data is offered only on a database without customers, where Faker is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("faker") is None:  # e.g. a frozen build without it
+        return False
     try:
         from ispdesk.services.demo import demo_is_allowed
     except ImportError:  # pragma: no cover - demo generator not installed
