@@ -207,3 +207,19 @@ def test_finance_can_open_but_not_save(qtbot, factory, finance, uow):
     assert "somente consulta" in form.ui.headerLabel.text()
     assert form.save() is False
     assert "não tem permissão" in form.ui.warningLabel.text()
+
+
+def test_designer_form_compiles_on_the_fly_in_a_fresh_checkout(tmp_path, monkeypatch):
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from ispdesk.ui.forms import loader
+
+    source = Path(loader.__file__).resolve().parents[3] / "ui" / "customer_form.ui"
+    shutil.copy(source, tmp_path / "probe_form.ui")
+    monkeypatch.setattr(loader, "_UI_DIR", tmp_path)
+    monkeypatch.delitem(sys.modules, "ispdesk.ui.forms.ui_probe_form", raising=False)
+    form_class = loader.load_form("probe_form", "Ui_CustomerForm")
+    assert form_class.__name__ == "Ui_CustomerForm" and hasattr(form_class, "setupUi")
+    sys.modules.pop("ispdesk.ui.forms.ui_probe_form", None)
