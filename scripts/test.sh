@@ -12,6 +12,7 @@ ISPDESK_TEST_PG_URL=$(./scripts/pg.sh start)
 export ISPDESK_TEST_PG_URL
 trap './scripts/pg.sh stop' EXIT
 .venv/bin/ruff check ispdesk tests bench
+.venv/bin/mypy ispdesk
 # two workers (CI has 2 cores); ISPDESK_TEST_WORKERS=0 runs in one process
 workers=${ISPDESK_TEST_WORKERS:-2}
 if [ "$workers" = 0 ]; then
