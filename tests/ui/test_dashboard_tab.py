@@ -219,3 +219,57 @@ def test_empty_database_renders(qtbot, factory):
     tab = open_tab(qtbot, context)
     assert value(tab, "contratos_ativos") == "0" and value(tab, "churn_mes") == "0,00 %"
     QThreadPool.globalInstance().waitForDone(15000)
+
+
+def test_end_to_end_upgrades_card_opens_the_plan_changes_tab_filtered(qtbot, db_url, admin_user, uow):
+    """Main window → Painel → click "Upgrades do mês" → the plan-changes tab lists UP/SC/UV of the month."""
+    from datetime import UTC, datetime, timedelta
+
+    from ispdesk.app import create_main_window
+    from ispdesk.db.models import PlanChange
+    from ispdesk.services.plan_changes import PlanChangeFilter
+
+    today = date.today()
+    first = today.replace(day=1)
+    at = datetime.now(UTC)
+    with uow() as u:
+        s = u.session
+        plan = make_plan(s, "T-UP", "99.90")
+        names = {"UP": "Ana Upgrade", "SC": "Bruno Servico", "UV": "Carla Valor", "DW": "Davi Downgrade",
+                 "AV": "Eva Vencimento", "old": "Fabio Antigo"}
+        for code, name in names.items():
+            contract = make_contract(s, make_customer(s, name), plan, activated_on=date(2025, 1, 1))
+            day, change_type = (first - timedelta(days=1), "UP") if code == "old" else (first, code)
+            s.add(PlanChange(contract_id=contract.id, changed_on=day, at=at, actor="teste", change_type=change_type,
+                             old_plan_id=plan.id, new_plan_id=plan.id, old_value=contract.value,
+                             new_value=contract.value, old_due_day=contract.due_day,
+                             new_due_day=contract.due_day))
+        u.commit()
+
+    window = create_main_window(db_url, admin_user)
+    qtbot.addWidget(window)
+    dashboard = window.find_tab("dashboardTab")
+    changes = window.find_tab("planChangesTab")
+    assert dashboard is not None and changes is not None
+    qtbot.waitUntil(lambda: dashboard.dashboard is not None, timeout=15000)
+    QThreadPool.globalInstance().waitForDone(15000)
+    d = dashboard.dashboard
+    assert d.month_start == first  # (the test does not run across midnight at a month's end)
+    assert value(dashboard, "upgrades_mes") == "3"
+    window.show_tab("dashboardTab")
+    with qtbot.waitSignal(dashboard.card_activated) as signal:
+        qtbot.mouseClick(dashboard.findChild(QWidget, "card_upgrades_mes"), Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is changes
+    assert signal.args == ["upgrades_mes", PlanChangeFilter(date_from=d.month_start, date_to=d.month_end,
+                                                            types=("UP", "SC", "UV"))]
+    current = changes.current_filter()
+    assert (current.date_from, current.date_to) == (d.month_start, d.month_end)
+    assert set(current.types) == {"UP", "SC", "UV"}
+    assert changes.date_from.text() == d.month_start.strftime("%d/%m/%Y")
+    assert sorted(r.customer_name for r in changes.model.rows()) == ["Ana Upgrade", "Bruno Servico", "Carla Valor"]
+
+    with qtbot.waitSignal(dashboard.card_activated):
+        qtbot.keyClick(dashboard.cards["downgrades_mes"], Qt.Key.Key_Return)
+    assert set(changes.current_filter().types) == {"DW", "DV"}
+    assert [r.customer_name for r in changes.model.rows()] == ["Davi Downgrade"]
+    QThreadPool.globalInstance().waitForDone(15000)

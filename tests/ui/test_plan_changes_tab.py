@@ -113,3 +113,16 @@ def test_value_history_panel(qtbot, qtmodeltester, context, changes) -> None:  #
     assert panel.model.rowCount() == 1
     assert [panel.model.data(panel.model.index(0, c)) for c in (1, 3, 4, 5)] == [
         "Alteração de plano", "R$ 99,90", "R$ 129,90", "em vigor"]
+
+
+def test_apply_filter_sets_the_widgets_and_reloads(qtbot, context, changes) -> None:  # noqa: ANN001
+    tab = PlanChangesTab(context)
+    qtbot.addWidget(tab)
+    flt = pc.PlanChangeFilter(date_from=date(2026, 11, 21), date_to=date(2026, 11, 30), types=("DV", "AV"),
+                              plan_to="F100")
+    tab.apply_filter(flt)
+    assert tab.current_filter() == flt
+    assert tab.type_combo.currentText() == "Tipos: DV, AV"
+    assert [r.customer_name for r in tab.model.rows()] == ["Pedro Lima"]
+    tab.apply_filter(pc.PlanChangeFilter())  # everything again: widgets cleared
+    assert tab.current_filter() == pc.PlanChangeFilter() and tab.model.rowCount() == 3

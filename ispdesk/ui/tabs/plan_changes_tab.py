@@ -179,6 +179,26 @@ class PlanChangesTab(QWidget):
             plan_from=self.plan_from.currentData(), plan_to=self.plan_to.currentData(),
             actor=self.user_combo.currentData())
 
+    def apply_filter(self, flt: PlanChangeFilter) -> None:
+        """Show the changes `flt` selects: sets the filter widgets (period, types, plans, user), then reloads.
+
+        Used by the dashboard's "Upgrades do mês" / "Downgrades do mês" cards. A type set that no
+        entry of the type list offers is added to the list (so the widgets always describe the filter).
+        ``contract_number`` has no widget here and is not applied.
+        """
+        self.date_from.set_value(flt.date_from)
+        self.date_to.set_value(flt.date_to)
+        key = ",".join(flt.types)
+        index = self.type_combo.findData(key)
+        if index < 0:
+            self.type_combo.addItem(self.tr("Tipos: {codes}").format(codes=", ".join(flt.types)), key)
+            index = self.type_combo.count() - 1
+        self.type_combo.setCurrentIndex(index)
+        for combo, wanted in ((self.plan_from, flt.plan_from), (self.plan_to, flt.plan_to),
+                              (self.user_combo, flt.actor)):
+            combo.setCurrentIndex(max(combo.findData(wanted), 0) if wanted is not None else 0)
+        self.reload()
+
     def reload(self) -> None:
         """List the changes the filter selects and show the totals."""
         try:
