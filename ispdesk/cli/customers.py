@@ -33,10 +33,14 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="formato (padrão: csv)")
     p.set_defaults(func=_export_customers)
 
-    p = top.add_parser("demo", help="gera dados de demonstração (clientes realistas)",
-                       description="Gera clientes fictícios realistas: nomes com acentos, CPF/CNPJ válidos, "
-                                   "DDDs e CEPs reais.")
+    p = top.add_parser("demo", help="gera dados de demonstração (clientes, contratos e histórico)",
+                       description="Gera um provedor fictício realista: clientes (nomes com acentos, CPF/CNPJ "
+                                   "válidos, DDDs e CEPs reais) e contratos dos últimos 18 meses com cobranças, "
+                                   "pagamentos, inadimplentes avisados/reduzidos/bloqueados pela rotina de "
+                                   "bloqueio, cancelamentos com motivo e mudanças de plano.")
     p.add_argument("--customers", type=int, default=1000, metavar="N", help="quantos clientes (padrão: 1000)")
+    p.add_argument("--contracts", type=int, default=None, metavar="N",
+                   help="quantos contratos, para os clientes ativos (padrão: 80%% de --customers; 0 = só clientes)")
     p.add_argument("--seed", type=int, default=None, help="semente para gerar sempre os mesmos dados")
     p.set_defaults(func=_demo)
 
@@ -70,15 +74,24 @@ def _export_customers(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    from ispdesk.services.demo import generate_demo
+    from ispdesk.services.demo_history import generate_full_demo
 
-    if args.customers < 0:
-        err("erro: --customers deve ser zero ou mais.")
-        return 2
+    for option, value in (("--customers", args.customers), ("--contracts", args.contracts)):
+        if value is not None and value < 0:
+            err(f"erro: {option} deve ser zero ou mais.")
+            return 2
     progress, finish = _progress_printer()
     try:
-        created = generate_demo(ctx.factory(), args.customers, progress=progress, actor=ctx.actor, seed=args.seed)
+        result = generate_full_demo(ctx.factory(), args.customers, args.contracts, progress=progress,
+                                    actor=ctx.actor, seed=args.seed)
     finally:
         finish()
-    out(f"{created} cliente(s) de demonstração gerado(s).")
+    out(f"{result.customers} cliente(s) de demonstração gerado(s).")
+    h = result.history
+    if h.contracts:
+        ladder = h.ladder
+        out(f"{h.contracts} contrato(s) de demonstração gerado(s): {h.payments} pagamento(s), "
+            f"{h.cancellations} cancelamento(s), {h.plan_changes} mudança(s) de plano; rotina de bloqueio: "
+            f"{ladder.get('aviso', 0)} aviso(s), {ladder.get('reducao', 0)} redução(ões), "
+            f"{ladder.get('bloqueio', 0)} bloqueio(s).")
     return EXIT_OK

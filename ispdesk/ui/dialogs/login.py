@@ -122,7 +122,8 @@ class FirstAdminDialog(QDialog):
 
     Attributes:
         actor: the new administrator after `accept()`, else None.
-        demo_result: what `generate_demo` returned, when demo data was loaded.
+        demo_result: how many demo customers were loaded (`generate_full_demo`'s ``customers``).
+        demo_history: the contracts part (`DemoHistoryResult`), when demo data was loaded.
     """
 
     def __init__(self, factory: UnitOfWorkFactory, parent: QWidget | None = None) -> None:
@@ -130,6 +131,7 @@ class FirstAdminDialog(QDialog):
         self.factory = factory
         self.actor: Actor | None = None
         self.demo_result: Any = None
+        self.demo_history: Any = None
         self.demo_error = ""
         self.setObjectName("firstAdminDialog")
         self.setWindowTitle(self.tr("ispdesk — Primeiro acesso"))
@@ -162,7 +164,7 @@ class FirstAdminDialog(QDialog):
             widget.setAccessibleName(label)
 
         demo_box = QGroupBox(self.tr("Dados de demonstração"), self)
-        self.demo_check = QCheckBox(self.tr("Carregar clientes de demonstração para conhecer o sistema"), demo_box)
+        self.demo_check = QCheckBox(self.tr("Carregar dados de demonstração para conhecer o sistema"), demo_box)
         self.demo_check.setObjectName("demoCheck")
         self.demo_spin = QSpinBox(demo_box)
         self.demo_spin.setObjectName("demoCustomersSpin")
@@ -180,8 +182,11 @@ class FirstAdminDialog(QDialog):
         demo_layout = QVBoxLayout(demo_box)
         demo_layout.addWidget(self.demo_check)
         demo_layout.addLayout(row)
-        note = QLabel(self.tr("Use só num banco de testes: os dados são fictícios."), demo_box)
+        note = QLabel(self.tr("Clientes e, para 80 % deles, contratos dos últimos 18 meses com cobranças, "
+                              "pagamentos, inadimplentes, cancelamentos e mudanças de plano. "
+                              "Use só num banco de testes: os dados são fictícios."), demo_box)
         note.setStyleSheet("color: palette(mid);")
+        note.setWordWrap(True)
         demo_layout.addWidget(note)
         demo_box.setVisible(_demo_allowed(factory))
 
@@ -243,7 +248,7 @@ class FirstAdminDialog(QDialog):
             super().accept()
 
     def _load_demo(self, customers: int) -> None:
-        from ispdesk.services.demo import generate_demo
+        from ispdesk.services.demo_history import generate_full_demo
 
         for widget in (self.buttons, self.demo_check, self.demo_spin):
             widget.setEnabled(False)
@@ -251,18 +256,24 @@ class FirstAdminDialog(QDialog):
         actor = self.actor
 
         def job(progress: Progress) -> Any:
-            def report(done: int, total: int = customers, *_: Any) -> None:
-                progress.report(done, total, self.tr("Gerando clientes de demonstração: {done} de {total}")
-                                .format(done=f"{done:,}".replace(",", "."), total=f"{total:,}".replace(",", ".")))
+            def report(done: int, total: int = customers, text: str = "") -> None:
+                progress.report(done, total, self.tr("{step}: {done} de {total}").format(
+                    step=text or self.tr("Gerando clientes de demonstração"),
+                    done=f"{done:,}".replace(",", "."), total=f"{total:,}".replace(",", ".")))
 
-            return generate_demo(factory, customers, progress=report, cancelled=lambda: progress.cancelled,
-                                 actor=actor)
+            return generate_full_demo(factory, customers, progress=report, cancelled=lambda: progress.cancelled,
+                                      actor=actor)
 
         def done(result: Any) -> None:
-            self.demo_result = result
-            if not result:
+            self.demo_result = result.customers
+            self.demo_history = result.history
+            if not result.customers:
                 QMessageBox.information(self, self.tr("Dados de demonstração"),
                                         self.tr("Geração cancelada: nenhum cliente de demonstração foi gravado."))
+            elif not result.history.contracts:
+                QMessageBox.information(self, self.tr("Dados de demonstração"),
+                                        self.tr("Geração cancelada: {n} clientes de demonstração gravados, sem "
+                                                "contratos.").format(n=result.customers))
             self._finish()
 
         def failed(message: str) -> None:
