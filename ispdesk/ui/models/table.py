@@ -2,6 +2,10 @@
 
 Columns are declared once with a translatable header, a display function and a sort value with
 native types (dates sort as dates, money as Decimal).
+
+Painting: Qt 6's item delegates ask for every role of a cell in one ``multiData`` call; the models
+answer it in one Python call (display text, alignment, tooltip; every other role cleared) instead of
+one ``data`` call per role, and compute each row's display texts once (cached until the rows change).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
 
 R = TypeVar("R")
 K = TypeVar("K")
@@ -19,6 +23,12 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_SORT = int(SORT_ROLE)
+_ROW = int(ROW_ROLE)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)
@@ -33,18 +43,24 @@ class Column(Generic[R]):
 
 
 class RowsTableModel(QAbstractTableModel, Generic[R]):
-    """Rows set at once with `set_rows()`; small and medium lists."""
+    """Rows set at once with `set_rows()`; small and medium lists.
+
+    Row objects are treated as immutable: each row's display texts are computed once and cached
+    until `set_rows()` or a sort. A subclass that overrides `data` is still honoured by `multiData`.
+    """
 
     def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[R] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     # --- API -------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[R]) -> None:
         """Replace every row."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = {}
         self.endResetModel()
 
     def row_at(self, row: int) -> R:
@@ -71,22 +87,59 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
             return section + 1
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
-            return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == SORT_ROLE:
-            return (column.sort_value or column.display)(row)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
+    def _texts_of(self, row: int) -> tuple[str, ...]:
+        texts = self._texts.get(row)
+        if texts is None:
+            item = self._rows[row]
+            texts = self._texts[row] = tuple(c.display(item) for c in self._columns)
+        return texts
+
+    def _value(self, row: int, column: int, role: int) -> Any:
+        """The value of one cell for `role` (row and column valid): the one rule `data` and `multiData` share."""
+        if role == _DISPLAY:
+            return self._texts_of(row)[column]
+        if role == _ALIGN:
+            return _RIGHT if self._columns[column].align_right else None
+        if role == _TOOLTIP:
+            tooltip = self._columns[column].tooltip
+            return tooltip(self._rows[row]) if tooltip is not None else None
+        if role == _SORT:
+            spec = self._columns[column]
+            return (spec.sort_value or spec.display)(self._rows[row])
+        if role == _ROW:
+            return self._rows[row]
         return None
+
+    def _valid(self, index: _Index) -> bool:
+        return (index.isValid() and 0 <= index.row() < len(self._rows)
+                and 0 <= index.column() < len(self._columns))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        return self._value(index.row(), index.column(), int(role))
+
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803 - Qt's name
+        """Every role the delegate asks for one cell, in one call (Qt 6 paints this way)."""
+        if not self._valid(index):
+            for item in roleDataSpan:
+                item.clearData()
+            return
+        if type(self).data is not RowsTableModel.data:  # a subclass answers some roles itself
+            for item in roleDataSpan:
+                value = self.data(index, item.role())
+                if value is None:
+                    item.clearData()
+                else:
+                    item.setData(value)
+            return
+        row, column = index.row(), index.column()
+        for item in roleDataSpan:
+            value = self._value(row, column, item.role())
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
@@ -99,7 +152,14 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
             return (value is None, value if value is not None else 0)
 
         self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=safe, reverse=order == Qt.SortOrder.DescendingOrder)
+        order_of = sorted(range(len(self._rows)), key=lambda i: safe(self._rows[i]),
+                          reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = [self._rows[i] for i in order_of]
+        self._texts = {}
+        new_row = {old: new for new, old in enumerate(order_of)}
+        persistent = self.persistentIndexList()  # selections and current items follow their rows
+        self.changePersistentIndexList(
+            persistent, [self.index(new_row[p.row()], p.column()) for p in persistent])
         self.layoutChanged.emit()
 
 

@@ -33,15 +33,6 @@ from ispdesk.ui.models.table import Column, PagedTableModel
 
 log = logging.getLogger(__name__)
 STATUS_LABELS = {"ativo": "Ativo", "inativo": "Inativo"}
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-#: Roles the view asks for on every paint that this model never sets (answered without work).
-_UNUSED_ROLES = frozenset(int(r) for r in (
-    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
-    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.SizeHintRole,
-    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.StatusTipRole, Qt.ItemDataRole.WhatsThisRole,
-))
 
 
 def _tr(text: str) -> str:
@@ -74,58 +65,7 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
     def __init__(self, context: AppContext, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
         self.context = context
         self.search_text = ""
-        self._texts: dict[int, tuple[str, ...]] = {}
         super().__init__(customer_columns(), self._fetch, lambda r: r.key, page_size, parent)
-
-    def set_rows(self, rows: Sequence[CustomerListRow]) -> None:
-        """Replace every row (and forget the cached display texts)."""
-        self._texts = {}
-        super().set_rows(rows)
-
-    def _texts_of(self, row: int) -> tuple[str, ...] | None:
-        texts = self._texts.get(row)
-        if texts is None:
-            if not 0 <= row < len(self._rows):
-                return None
-            item = self._rows[row]
-            texts = self._texts[row] = tuple(c.display(item) for c in self._columns)
-        return texts
-
-    def data(self, index: Any, role: int = _DISPLAY) -> Any:
-        """Display texts are computed once per row (the view asks for them on every paint)."""
-        if role == _DISPLAY:
-            if not index.isValid():
-                return None
-            texts = self._texts_of(index.row())
-            column = index.column()
-            return texts[column] if texts is not None and 0 <= column < len(texts) else None
-        if role in _UNUSED_ROLES:
-            return None
-        return super().data(index, role)
-
-    def multiData(self, index: Any, span: Any) -> None:
-        """Every role the delegate needs for one cell in one call (Qt 6 asks this way when painting)."""
-        texts = self._texts_of(index.row()) if index.isValid() else None
-        column = index.column()
-        if texts is None or not 0 <= column < len(texts):
-            for item in span:
-                item.clearData()
-            return
-        align = _RIGHT if self._columns[column].align_right else None
-        for item in span:
-            role = item.role()
-            if role == _DISPLAY:
-                item.setData(texts[column])
-            elif role == _ALIGN and align is not None:
-                item.setData(align)
-            elif role in _UNUSED_ROLES or role == _ALIGN:
-                item.clearData()
-            else:
-                value = self.data(index, role)
-                if value is None:
-                    item.clearData()
-                else:
-                    item.setData(value)
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
