@@ -14,6 +14,14 @@ Convention (post-paid, documented in the README):
   ``"mes"`` (the number of days of the full cycle the period belongs to, 28–31). A full cycle with
   no day left out is always exactly the monthly value. Days of total suspension inside the period
   are not billed (RGC 765).
+- **Value changes inside a cycle** (plan change, reajuste): the cycle is split into value segments
+  (each day at the value in force on it). Each segment's billed days (its days minus its suspended
+  days) are weighted by its value and everything is divided by the *same* divisor the unsplit cycle
+  would use — the full cycle's length when the whole cycle is billed, else ``max(divisor, billed
+  days)`` (the cap "never above the monthly value" generalised) — and the exact sum is rounded
+  half-up to centavos **once**, at the charge amount: ``round(Σ valueᵢ × billedᵢ / D)``. Segments are
+  never rounded on their own, so the total never drifts; with one segment it is exactly
+  `cycle_amount`, and the amount always lies between the cycle at the lowest and at the highest value.
 """
 
 from __future__ import annotations
@@ -150,6 +158,79 @@ def cycle_amount(
     if cycle.is_full and off == 0:
         return to_cents(value)
     return prorate(value, cycle.days - off, divisor_days(divisor, cycle))
+
+
+def cycle_divisor(cycle: Cycle, divisor: str, billed_days: int, suspended_days: int) -> int:
+    """The divisor ``D`` of a cycle's amount (see the module docstring).
+
+    The full cycle's length when the whole cycle is billed (a full cycle is exactly the monthly
+    value); otherwise ``max(divisor, billed_days)`` so the amount never exceeds the monthly value.
+    """
+    if cycle.is_full and suspended_days == 0:
+        return cycle.full_days
+    return max(divisor_days(divisor, cycle), billed_days)
+
+
+def value_segments(
+    cycle: Cycle, value: Decimal, changes: Sequence[tuple[date, Decimal, Decimal]]
+) -> list[tuple[date, date, Decimal]]:
+    """Split `cycle` into ``(start, end, value)`` segments of constant monthly value.
+
+    Args:
+        cycle: the period to split.
+        value: the value in force after the last change (the contract's current value).
+        changes: ``(effective_on, old_value, new_value)`` in effect order; a change is in force from
+            its `effective_on` on. Changes outside the period only decide the value at its start.
+    """
+    ordered = sorted(changes, key=lambda c: c[0])
+    inside = [c for c in ordered if cycle.start < c[0] <= cycle.end]
+    before = [c for c in ordered if c[0] <= cycle.start]
+    after = [c for c in ordered if c[0] > cycle.end]
+    if before:
+        current = before[-1][2]
+    elif inside:
+        current = inside[0][1]
+    elif after:
+        current = after[0][1]
+    else:
+        current = value
+    segments: list[tuple[date, date, Decimal]] = []
+    start = cycle.start
+    for effective_on, _old, new in inside:
+        if effective_on > start:
+            segments.append((start, effective_on - ONE_DAY, current))
+            start = effective_on
+        current = new
+    segments.append((start, cycle.end, current))
+    return segments
+
+
+def segmented_amount(
+    cycle: Cycle,
+    segments: Sequence[tuple[date, date, Decimal]],
+    divisor: str,
+    suspended: Sequence[tuple[date, date | None]] = (),
+) -> Decimal:
+    """The amount of `cycle` when its monthly value changes inside it (rounded once; see the module docstring).
+
+    Args:
+        cycle: the period charged.
+        segments: ``(start, end, value)`` covering the period without gaps (`value_segments`).
+        divisor: the parameter ``divisor_proporcional``.
+        suspended: suspension periods; their days are left out of the segment they fall in.
+    """
+    weighted = Decimal(0)
+    billed = off = 0
+    for start, end, value in segments:
+        days = (end - start).days + 1
+        seg_off = overlap_days(start, end, suspended) if suspended else 0
+        off += seg_off
+        billed += days - seg_off
+        if value > 0:
+            weighted += value * (days - seg_off)
+    if billed <= 0 or weighted <= 0:
+        return ZERO
+    return to_cents(weighted / cycle_divisor(cycle, divisor, billed, off))
 
 
 def last_period(start: date, cancelled_on: date, due_day: int) -> Cycle | None:

@@ -19,10 +19,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, func, select, type_coerce
+from sqlalchemy import BigInteger, String, and_, func, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
-from ispdesk.db.models import Charge, Contract, Plan, SuspensionPeriod
+from ispdesk.db.models import Charge, Contract, ContractValueChange, Plan, SuspensionPeriod
 from ispdesk.domain import billing
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
@@ -189,7 +189,9 @@ def generate_unchecked_in(
     Streams the contracts in keyset batches of `BATCH` ids, reading the active ones with the end of their last recurring
     charge (one correlated lookup on the unique index), computes the cycles in Python — a full
     aligned cycle without suspension is just the monthly value; anything else goes through
-    `billing.cycle_amount` — and inserts each batch with one DB-API ``executemany``.
+    `billing.cycle_amount` — and inserts each batch with one DB-API ``executemany``. Contracts whose
+    value changes after their last charge (one `ContractValueChange` range query per batch) are
+    split into value segments (`billing.value_segments` / `billing.segmented_amount`).
     """
     if run_hooks:
         hooks.before_charges(uow, until)
@@ -229,6 +231,7 @@ def generate_unchecked_in(
         last_id = chunk[-1]
         batch = connection.execute(base.where(raw_id.in_(chunk))).all()
         suspended = _raw_suspensions(uow, chunk[0], last_id) if batch else {}
+        changed = _raw_value_changes(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
         for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end, status in batch:
             if status != "ativo":
@@ -240,6 +243,9 @@ def generate_unchecked_in(
             else:
                 continue
             periods = suspended.get(contract_id)
+            changes = changed.get(contract_id)
+            if changes is not None:
+                changes = [c for c in changes if c[0] > start] or None
             before = len(rows)
             while True:
                 # due date of the cycle starting on `start` (due_day ≤ 28, so every month has it)
@@ -251,9 +257,15 @@ def generate_unchecked_in(
                     due = date(start.year, start.month + 1, due_day)
                 if due > until:
                     break
-                if periods is None and start.day == due_day:  # full cycle, nothing to leave out
+                if changes is None and periods is None and start.day == due_day:  # full cycle, nothing to leave out
                     cents = value_cents
                     rows.append(writer.row(contract_id, plan_code, start, due - billing.ONE_DAY, due, cents, False))
+                elif changes is not None:  # the value changes at some point after `start`: split by value
+                    cycle = billing.cycle_at(start, due_day)
+                    segments = billing.value_segments(cycle, Decimal(value_cents) / 100, changes)
+                    amount = billing.segmented_amount(cycle, segments, divisor, periods or ())
+                    cents = int(amount * 100)
+                    rows.append(writer.row(contract_id, plan_code, start, cycle.end, due, cents, not cycle.is_full))
                 else:
                     cycle = billing.cycle_at(start, due_day)
                     amount = billing.cycle_amount(Decimal(value_cents) / 100, cycle, divisor, periods or ())
@@ -289,6 +301,36 @@ def _raw_suspensions(uow: UnitOfWork, low: Any, high: Any) -> dict[Any, list[tup
     query = select(raw, SuspensionPeriod.start_date, SuspensionPeriod.end_date).where(raw >= low, raw <= high)
     for contract_id, start, end in uow.session.connection().execute(query):
         result[contract_id].append((start, end))
+    return result
+
+
+def _raw_value_changes(uow: UnitOfWork, low: Any, high: Any) -> dict[Any, list[tuple[date, Decimal, Decimal]]]:
+    """Value changes in force after the last recurring charge of contracts with raw ids in [low, high].
+
+    One range query per batch on ``(contract_id, effective_on)``; only applied, not undone changes
+    whose `effective_on` falls after the end of the contract's last recurring charge (changes inside
+    cycles already charged are the plan-change service's one-off difference). Keyed by the raw id,
+    ``(effective_on, old_value, new_value)`` in effect order.
+    """
+    cvc = ContractValueChange
+    raw = type_coerce(cvc.contract_id, String)
+    last_end = (
+        select(Charge.period_end)
+        .where(Charge.contract_id == cvc.contract_id, Charge.kind == RECURRING)
+        .order_by(Charge.period_start.desc())
+        .limit(1)
+        .correlate(cvc)
+        .scalar_subquery()
+    )
+    query = (
+        select(raw, cvc.effective_on, cvc.old_value, cvc.new_value)
+        .where(raw >= low, raw <= high, cvc.applied.is_(True), cvc.undone_at.is_(None),
+               or_(last_end.is_(None), cvc.effective_on > last_end))
+        .order_by(raw, cvc.effective_on, cvc.created_at)
+    )
+    result: dict[Any, list[tuple[date, Decimal, Decimal]]] = defaultdict(list)
+    for contract_id, effective_on, old_value, new_value in uow.session.connection().execute(query):
+        result[contract_id].append((_as_date(effective_on), Decimal(old_value), Decimal(new_value)))
     return result
 
 

@@ -5,12 +5,14 @@ The wizard and ``ispdesk contracts change-plan`` both call `preview_plan_change`
 hold at the moment of writing, and refuses when the contract changed since the preview.
 
 Pro-rata difference (billing convention of `ispdesk.domain.billing`, post-paid cycles): the days
-from the change date to the end of the current cycle are at the new value. When the current cycle's
-recurring charge was **already issued** (at the old value) a positive difference becomes a one-off
-charge due on the cycle's due date (if the actor may create charges; otherwise it is recorded on the
-change for the finance team); when the cycle was **not issued yet** the next recurring charge is
-generated at the value in force, so nothing extra is issued; a negative difference (credit) is
-recorded on the change. ``PlanChange.note`` says which case happened.
+from the change date to the end of the current cycle are at the new value. It is the cycle split by
+value (`billing.segmented_amount`, rounded once) minus the cycle at the old value, so a cycle charged
+before the change plus the difference is exactly what generation charges for a cycle with the change.
+When the current cycle's recurring charge was **already issued** (at the old value) a positive
+difference becomes a one-off charge due on the cycle's due date (if the actor may create charges;
+otherwise it is recorded on the change for the finance team); when the cycle was **not issued yet**
+the next recurring charge is generated split by value, so nothing extra is issued; a negative
+difference (credit) is recorded on the change. ``PlanChange.note`` says which case happened.
 """
 
 from __future__ import annotations
@@ -24,7 +26,17 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from ispdesk.db.models import BillingType, Charge, Contract, ContractValueChange, Customer, Plan, PlanChange
+from ispdesk.db.models import (
+    BillingType,
+    Charge,
+    Contract,
+    ContractValueChange,
+    Customer,
+    Plan,
+    PlanChange,
+    SuspensionPeriod,
+)
+from ispdesk.domain import billing
 from ispdesk.domain.billing import cycle_containing
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound
@@ -37,7 +49,6 @@ from ispdesk.domain.plan_change import (
     PlanSide,
     ProRata,
     classify,
-    prorata_difference,
 )
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
@@ -297,7 +308,7 @@ def preview_plan_change_in(
                  new_bt.code if new_bt else None),
     )
     divisor = str(params_service.load(session)["divisor_proporcional"])
-    prorata = prorata_difference(contract.value, value, on_date, contract.due_day, divisor)
+    prorata = _segmented_prorata(uow, contract, value, on_date, divisor)
     action, text = _prorata_action(uow, contract, prorata, on_date)
     warnings: list[str] = []
     months, benefit, expires = contract.loyalty_months, contract.loyalty_benefit, contract.loyalty_expires_on
@@ -344,6 +355,41 @@ def preview_plan_change_in(
         loyalty=loyalty, loyalty_months=months, loyalty_benefit=benefit, loyalty_expires_on=expires,
         old_loyalty_expires_on=contract.loyalty_expires_on, warnings=tuple(warnings),
     )
+
+
+def _segmented_prorata(uow: UnitOfWork, contract: Contract, new_value: Decimal, on_date: date,
+                       divisor: str) -> ProRata:
+    """The pro-rata difference, consistent with generation: segmented cycle minus the cycle at the old value.
+
+    The period is the recurring charge covering `on_date` when there is one (what was charged), else
+    the full cycle containing it. ``difference`` = `billing.segmented_amount` (old value before
+    `on_date`, new from it on, rounded once) − `billing.cycle_amount` at the old value, both with the
+    contract's suspended days left out, so *charge already issued + difference = what generation
+    would have charged for the cycle with the change*. `old_amount` is the changed days at the old
+    value (shown to the user); `new_amount` = `old_amount` + difference.
+    """
+    session = uow.session
+    old_value = contract.value
+    cycle = cycle_containing(on_date, contract.due_day)
+    covering = session.execute(
+        select(Charge.period_start, Charge.period_end).where(
+            Charge.contract_id == contract.id, Charge.kind == "mensalidade", Charge.status != "cancelada",
+            Charge.period_start <= on_date, Charge.period_end >= on_date, Charge.period_end >= cycle.start)
+        .order_by(Charge.period_start.desc()).limit(1)).first()
+    period = cycle
+    if covering is not None:
+        period = billing.cycle_at(covering[0], contract.due_day)._replace(end=covering[1])
+    suspended = [(s, e) for s, e in session.execute(
+        select(SuspensionPeriod.start_date, SuspensionPeriod.end_date).where(
+            SuspensionPeriod.contract_id == contract.id))]
+    before = billing.cycle_amount(old_value, period, divisor, suspended)
+    segments = billing.value_segments(period, new_value, [(on_date, old_value, new_value)])
+    after = billing.segmented_amount(period, segments, divisor, suspended)
+    days = max(0, (period.end - on_date).days + 1)
+    div = billing.divisor_days(divisor, period)
+    old_amount = billing.prorate(old_value, days, div)
+    return ProRata(start=on_date, end=period.end, days=days, divisor=div, old_amount=old_amount,
+                   new_amount=old_amount + (after - before))
 
 
 def _current_cycle_charged(uow: UnitOfWork, contract: Contract, on_date: date) -> bool:

@@ -12,12 +12,15 @@ from ispdesk.domain.billing import (
     ChargeState,
     cycle_amount,
     cycle_at,
+    cycle_containing,
     cycles_due_until,
     last_period,
     next_due_date,
     overlap_days,
     paid_until,
     prorate,
+    segmented_amount,
+    value_segments,
 )
 
 V = Decimal("99.90")
@@ -144,3 +147,89 @@ def test_paid_until_is_end_of_unbroken_paid_run(statuses: list[str]) -> None:
     if result is not None:
         before = [c for c in charges if c.period_end <= result]
         assert all(c.status in ("paga", "cancelada") for c in before)
+
+
+# ------------------------------------------------------------------ value changes inside a cycle
+
+money = st.integers(min_value=0, max_value=500_000).map(lambda c: Decimal(c) / 100)
+_days = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31))
+_due_days = st.integers(min_value=1, max_value=28)
+#: partial cycles (starting on any day) and full cycles
+cycles = st.one_of(st.builds(cycle_at, _days, _due_days), st.builds(cycle_containing, _days, _due_days))
+divisors = st.sampled_from(["30", "mes"])
+
+
+@st.composite
+def suspensions(draw: st.DrawFn, cycle: object) -> list[tuple[date, date | None]]:
+    assert isinstance(cycle, tuple)
+    result: list[tuple[date, date | None]] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=2))):
+        start = cycle[0] + timedelta(days=draw(st.integers(min_value=-5, max_value=35)))
+        end = None if draw(st.booleans()) and not result else start + timedelta(days=draw(st.integers(0, 12)))
+        result.append((start, end))
+    return result
+
+
+@st.composite
+def changed_cycle(draw: st.DrawFn) -> tuple:
+    cycle = draw(cycles)
+    cuts = sorted(set(draw(st.lists(st.integers(min_value=1, max_value=cycle.days - 1), max_size=3)))
+                  ) if cycle.days > 1 else []
+    values = [draw(money) for _ in range(len(cuts) + 1)]
+    changes = [(cycle.start + timedelta(days=cut), values[i], values[i + 1]) for i, cut in enumerate(cuts)]
+    return cycle, values, changes, draw(suspensions(cycle)), draw(divisors)
+
+
+@given(cycles, money, divisors, st.data())
+def test_one_segment_is_exactly_the_unsplit_amount(cycle, value, divisor, data) -> None:  # noqa: ANN001
+    suspended = data.draw(suspensions(cycle))
+    segments = value_segments(cycle, value, [])
+    assert segments == [(cycle.start, cycle.end, value)]
+    assert segmented_amount(cycle, segments, divisor, suspended) == cycle_amount(value, cycle, divisor, suspended)
+
+
+@given(changed_cycle())
+def test_segmented_amount_lies_between_the_lowest_and_highest_value(case: tuple) -> None:
+    cycle, values, changes, suspended, divisor = case
+    segments = value_segments(cycle, values[-1], changes)
+    assert segments[0][0] == cycle.start and segments[-1][1] == cycle.end
+    assert all(b[0] == a[1] + timedelta(days=1) for a, b in zip(segments, segments[1:], strict=False))
+    amount = segmented_amount(cycle, segments, divisor, suspended)
+    assert amount == amount.quantize(Decimal("0.01"))
+    low = cycle_amount(min(values), cycle, divisor, suspended)
+    high = cycle_amount(max(values), cycle, divisor, suspended)
+    assert low <= amount <= high
+
+
+@given(changed_cycle())
+def test_splitting_at_an_unchanged_value_changes_nothing(case: tuple) -> None:
+    cycle, values, changes, suspended, divisor = case
+    same = [(on, values[0], values[0]) for on, _old, _new in changes]
+    segments = value_segments(cycle, values[0], same)
+    assert segmented_amount(cycle, segments, divisor, suspended) == cycle_amount(
+        values[0], cycle, divisor, suspended)
+
+
+def test_change_mid_cycle_is_rounded_once() -> None:
+    cycle = cycle_at(date(2026, 12, 10), 10)  # 31 days, full
+    segments = value_segments(cycle, Decimal("129.90"), [(date(2026, 12, 20), Decimal("99.90"), Decimal("129.90"))])
+    assert segments == [(date(2026, 12, 10), date(2026, 12, 19), Decimal("99.90")),
+                        (date(2026, 12, 20), date(2027, 1, 9), Decimal("129.90"))]
+    # (99.90 × 10 + 129.90 × 21) / 31 = 120.2225… → 120.22 (segments alone: 32.23 + 88.00 = 120.23)
+    assert segmented_amount(cycle, segments, "30") == Decimal("120.22")
+    assert segmented_amount(cycle, segments, "mes") == Decimal("120.22")
+
+
+def test_changes_outside_the_cycle_decide_its_value() -> None:
+    cycle = cycle_at(date(2026, 12, 10), 10)
+    later = [(date(2027, 2, 1), Decimal("80.00"), Decimal("90.00"))]
+    assert value_segments(cycle, Decimal("90.00"), later) == [(cycle.start, cycle.end, Decimal("80.00"))]
+    earlier = [(date(2026, 12, 10), Decimal("70.00"), Decimal("80.00")), *later]
+    assert value_segments(cycle, Decimal("90.00"), earlier) == [(cycle.start, cycle.end, Decimal("80.00"))]
+
+
+def test_partial_cycle_with_change_never_exceeds_the_higher_value() -> None:
+    cycle = cycle_at(date(2026, 1, 11), 10)  # 30 of 31 days, divisor 30 → the monthly value at most
+    segments = value_segments(cycle, Decimal("100.00"), [(date(2026, 1, 20), Decimal("50.00"), Decimal("100.00"))])
+    # (50 × 9 + 100 × 21) / max(30, 30) = 85.00
+    assert segmented_amount(cycle, segments, "30") == Decimal("85.00")
