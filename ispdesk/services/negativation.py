@@ -86,13 +86,15 @@ def negativate_in(uow: UnitOfWork, contract_id: uuid.UUID, protocol: str, reason
         errors["protocolo"] = "O protocolo tem mais de 60 caracteres; confira o número."
     if not reason:
         errors["motivo"] = "Informe o motivo da negativação (por exemplo, “débito após rescisão”)."
+    elif len(reason) > 200:
+        errors["motivo"] = f"O motivo tem {len(reason)} caracteres; resuma-o em até 200."
     if errors:
         raise ValidationError(errors)
     contract = uow.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; atualize a lista e tente de novo.")
     debt = check_negativation_in(uow, contract)
-    listing = Negativation(id=uuid7(), contract_id=contract.id, protocol=protocol, reason=reason[:200],
+    listing = Negativation(id=uuid7(), contract_id=contract.id, protocol=protocol, reason=reason,
                            amount=debt, listed_on=uow.today, created_at=uow.now, created_by=uow.actor.login)
     uow.session.add(listing)
     contract.status, contract.negativated_on = "negativado", uow.today

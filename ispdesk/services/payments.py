@@ -151,6 +151,8 @@ def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> P
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"motivo": "Informe o motivo do estorno (por exemplo, “cheque devolvido”)."})
+    if len(reason) > 200:
+        raise ValidationError({"motivo": f"O motivo tem {len(reason)} caracteres; resuma-o em até 200."})
     payment = uow.session.get(Payment, payment_id)
     if payment is None:
         raise NotFound("Pagamento não encontrado; atualize a lista e tente de novo.")
@@ -163,7 +165,7 @@ def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> P
     assert contract is not None
     if charge.status == CANCELLED:
         raise BusinessRuleError("A cobrança deste pagamento foi cancelada; o estorno não se aplica.")
-    payment.reversed_at, payment.reversed_by, payment.reversal_reason = uow.now, uow.actor.login, reason[:200]
+    payment.reversed_at, payment.reversed_by, payment.reversal_reason = uow.now, uow.actor.login, reason
     before = (charge.status, charge.paid_amount)
     charge.paid_amount = max(ZERO, to_cents(charge.paid_amount - payment.amount))
     if charge.paid_amount < charge.amount:

@@ -49,8 +49,14 @@ def _row(u: User) -> UserRow:
     return UserRow(u.id, u.login, u.name, Role(u.role), u.active, u.last_login_at, u.version)
 
 
-def _validate(login: str, password: str | None, role: str) -> dict[str, str]:
+#: Longest user name (the ``users.name`` column).
+MAX_NAME = 120
+
+
+def _validate(login: str, password: str | None, role: str, name: str | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    if name is not None and len(name.strip()) > MAX_NAME:
+        errors["name"] = f"O nome tem {len(name.strip())} caracteres; use no máximo {MAX_NAME}."
     if not login or not login.strip() or len(login) > 60 or " " in login.strip():
         errors["login"] = "Informe um login sem espaços, com até 60 caracteres."
     if password is not None and len(password) < MIN_PASSWORD:
@@ -118,7 +124,7 @@ def list_users(uow: UnitOfWork) -> list[UserRow]:
 def add_user(uow: UnitOfWork, login: str, password: str, role: str, name: str = "") -> UserRow:
     """Create a user (administrators only); login unique."""
     uow.require(Permission.USERS_MANAGE)
-    errors = _validate(login, password, role)
+    errors = _validate(login, password, role, name)
     if errors:
         raise ValidationError(errors)
     with uow:
@@ -145,7 +151,7 @@ def update_user(
 ) -> UserRow:
     """Change a user's role, name, active flag or password (administrators only, audited)."""
     uow.require(Permission.USERS_MANAGE)
-    errors = _validate(login, password, role or Role.ATENDIMENTO.value)
+    errors = _validate(login, password, role or Role.ATENDIMENTO.value, name)
     if errors:
         raise ValidationError(errors)
     with uow:
@@ -158,6 +164,8 @@ def update_user(
                 raise BusinessRuleError("Este é o último administrador ativo; crie outro antes de mudar o perfil.")
             diff["role"] = [user.role, role]
             user.role = role
+        if name is not None:
+            name = name.strip() or user.login  # like `add_user`: a blank name shows the login
         if name is not None and name != user.name:
             diff["name"] = [user.name, name]
             user.name = name

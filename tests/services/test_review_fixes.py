@@ -1,0 +1,61 @@
+"""Rules the dialogs enforced that the services now enforce too (review fixes), on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from ispdesk.db.models import Negativation, Payment, User
+from ispdesk.domain.errors import ValidationError
+from ispdesk.services import cancellation, negativation, payments, users
+from tests.factories import make_charge, make_contract
+from tests.services.billing_helpers import arrange
+
+
+def _one_charge(s):  # noqa: ANN001, ANN202
+    contract = make_contract(s, activated_on=date(2026, 1, 10), loyalty_months=0)
+    charge = make_charge(s, contract, date(2026, 2, 10), period_start=date(2026, 1, 10), period_end=date(2026, 2, 9))
+    return contract, charge
+
+
+def test_negativation_reason_too_long_is_refused_not_cut(uow, clock, finance) -> None:  # noqa: ANN001
+    contract, _charge = arrange(uow, _one_charge)
+    clock.day = date(2026, 2, 10)
+    cancellation.cancel_contract(uow(), contract.id, "PEDIDO", "pedido", date(2026, 2, 10))
+    with pytest.raises(ValidationError) as info:
+        negativation.negativate(uow(finance), contract.id, "SPC-1", "x" * 201)
+    assert "até 200" in info.value.errors["motivo"]
+    reason = "d" * 200
+    negativation.negativate(uow(finance), contract.id, "SPC-1", reason)
+    with uow() as u:
+        assert u.session.scalar(select(Negativation.reason)) == reason
+
+
+def test_reversal_reason_too_long_is_refused_not_cut(uow, finance) -> None:  # noqa: ANN001
+    _contract, charge = arrange(uow, _one_charge)
+    paid = payments.record_payment(uow(), charge.id, Decimal("10.00"), date(2026, 2, 10)).payment
+    with pytest.raises(ValidationError) as info:
+        payments.reverse_payment(uow(finance), paid.id, "cheque devolvido " * 20)
+    assert "até 200" in info.value.errors["motivo"]
+    with uow() as u:
+        assert u.session.get(Payment, paid.id).reversed_at is None
+    payments.reverse_payment(uow(finance), paid.id, "c" * 200)
+    with uow() as u:
+        assert u.session.get(Payment, paid.id).reversal_reason == "c" * 200
+
+
+def test_user_name_blank_shows_the_login_and_too_long_is_refused(uow) -> None:  # noqa: ANN001
+    users.add_user(uow(), "carla", "segredo123", "financeiro", "Carla Dias")
+    assert users.update_user(uow(), "carla", name="  Carla Souza ").name == "Carla Souza"
+    assert users.update_user(uow(), "carla", name="   ").name == "carla"
+    with pytest.raises(ValidationError) as info:
+        users.update_user(uow(), "carla", name="n" * 121)
+    assert "no máximo 120" in info.value.errors["name"]
+    with pytest.raises(ValidationError):
+        users.add_user(uow(), "bia", "segredo123", "financeiro", "n" * 121)
+    with uow() as u:
+        assert u.session.scalar(select(User.name).where(User.login == "carla")) == "carla"
+        assert u.session.scalar(select(User.id).where(User.login == "bia")) is None
