@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -267,6 +268,11 @@ def test_end_to_end_upgrades_card_opens_the_plan_changes_tab_filtered(qtbot, db_
     assert set(current.types) == {"UP", "SC", "UV"}
     assert changes.date_from.text() == d.month_start.strftime("%d/%m/%Y")
     assert sorted(r.customer_name for r in changes.model.rows()) == ["Ana Upgrade", "Bruno Servico", "Carla Valor"]
+    shots = os.environ.get("ISPDESK_SHOTS_DIR", "")
+    if shots:
+        window.resize(1400, 700)
+        window.show()
+        window.grab().save(os.path.join(shots, "dashboard_upgrades_click_through.png"))
 
     with qtbot.waitSignal(dashboard.card_activated):
         qtbot.keyClick(dashboard.cards["downgrades_mes"], Qt.Key.Key_Return)
