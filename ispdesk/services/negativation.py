@@ -16,6 +16,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.services.charges import open_debt_in
+from ispdesk.services.contracts import STATUS_LABELS
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -67,7 +68,8 @@ def check_negativation_in(uow: UnitOfWork, contract: Contract) -> Decimal:
             f"O contrato {contract.number} já foi negativado em {format_date(contract.negativated_on)}.")
     if contract.status != "cancelado":
         raise BusinessRuleError(
-            f"O contrato {contract.number} está {contract.status}: a negativação só é permitida após a rescisão "
+            f"O contrato {contract.number} está {STATUS_LABELS.get(contract.status, contract.status).lower()}: "
+            "a negativação só é permitida após a rescisão "
             "(Anatel, RGC 765). Cancele ou rescinda o contrato antes.")
     debt = open_debt_in(uow, contract.id)
     if debt <= 0:

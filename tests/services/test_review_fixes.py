@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ispdesk.db.models import Negativation, Payment, User
-from ispdesk.domain.errors import ValidationError
+from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.services import cancellation, negativation, payments, users
 from tests.factories import make_charge, make_contract
 from tests.services.billing_helpers import arrange
@@ -59,3 +59,9 @@ def test_user_name_blank_shows_the_login_and_too_long_is_refused(uow) -> None:  
     with uow() as u:
         assert u.session.scalar(select(User.name).where(User.login == "carla")) == "carla"
         assert u.session.scalar(select(User.id).where(User.login == "bia")) is None
+
+
+def test_negativation_refusal_names_the_status_in_words(uow, finance) -> None:  # noqa: ANN001
+    contract = arrange(uow, lambda s: make_contract(s, activated_on=None))
+    with pytest.raises(BusinessRuleError, match="está pré-contrato: a negativação só é permitida após a rescisão"):
+        negativation.negativate(uow(finance), contract.id, "SPC-1", "débito")
