@@ -131,6 +131,8 @@ def save_template_in(uow: UnitOfWork, code: str, body: str, name: str | None = N
     kind = kind or (previous.kind if previous else "")
     if not name:
         raise ValidationError({"nome": "Informe o nome do modelo, por exemplo “Contrato padrão”."})
+    if len(name) > 120:
+        raise ValidationError({"nome": f"O nome do modelo tem {len(name)} caracteres; use no máximo 120."})
     if kind not in KIND_LABELS:
         raise ValidationError({"tipo": "Tipo do modelo: escolha “contrato” ou “termo”."})
     if previous is not None and previous.body == body and previous.name == name and previous.kind == kind:

@@ -65,3 +65,13 @@ def test_negativation_refusal_names_the_status_in_words(uow, finance) -> None:  
     contract = arrange(uow, lambda s: make_contract(s, activated_on=None))
     with pytest.raises(BusinessRuleError, match="está pré-contrato: a negativação só é permitida após a rescisão"):
         negativation.negativate(uow(finance), contract.id, "SPC-1", "débito")
+
+
+def test_template_name_too_long_is_refused_on_every_database(uow) -> None:  # noqa: ANN001
+    from ispdesk.services import templates
+
+    body = "# Aditivo\n\n## Da velocidade\n\n+ Nova: {{ plano.velocidades }}."
+    with pytest.raises(ValidationError) as info:
+        templates.save_template(uow(), "aditivo_longo", body, name="A" * 121, kind="termo")
+    assert "no máximo 120" in info.value.errors["nome"]
+    assert templates.save_template(uow(), "aditivo_longo", body, name="A" * 120, kind="termo").version_number == 1
