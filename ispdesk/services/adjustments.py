@@ -238,6 +238,11 @@ def _where(uow: UnitOfWork, p: AdjustmentParams) -> list[ColumnElement[bool]]:
 
 def _resolve(uow: UnitOfWork, p: AdjustmentParams, enforce_notice: bool) -> tuple[date, date, int, int, bool]:
     rules.validate_percent(p.percent)
+    index = (p.index_name or "").strip()
+    if len(index) > 30:  # adjustment_batches.index_name
+        raise BusinessRuleError(
+            f"O nome do índice tem {len(index)} caracteres; use no máximo 30 (por exemplo, IPCA ou IGP-M).",
+            field="indice")
     decided = p.decided_on or uow.today
     notice_days = int(params_service.load(uow.session)["reajuste_aviso_dias"])
     effective = p.effective_on or rules.default_effective_date(decided, notice_days)

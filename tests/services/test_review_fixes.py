@@ -75,3 +75,21 @@ def test_template_name_too_long_is_refused_on_every_database(uow) -> None:  # no
         templates.save_template(uow(), "aditivo_longo", body, name="A" * 121, kind="termo")
     assert "no máximo 120" in info.value.errors["nome"]
     assert templates.save_template(uow(), "aditivo_longo", body, name="A" * 120, kind="termo").version_number == 1
+
+
+def test_adjustment_index_name_too_long_is_refused_before_anything_is_written(uow) -> None:  # noqa: ANN001
+    from ispdesk.db.models import AdjustmentBatch
+    from ispdesk.services import adjustments
+
+    arrange(uow, lambda s: make_contract(s, activated_on=date(2025, 3, 1)))
+    params = adjustments.AdjustmentParams(percent=Decimal("4.5"), index_name="Í" * 31,
+                                          effective_on=date(2026, 11, 27), customers_notified=True)
+    for run in (adjustments.simulate_adjustment, adjustments.apply_adjustment):
+        with pytest.raises(BusinessRuleError, match="no máximo 30") as info:
+            run(uow(), params)
+        assert info.value.field == "indice"
+    with uow() as u:
+        assert u.session.scalar(select(AdjustmentBatch.id)) is None
+    ok = adjustments.AdjustmentParams(percent=Decimal("4.5"), index_name="I" * 30,
+                                      effective_on=date(2026, 11, 27), customers_notified=True)
+    assert adjustments.apply_adjustment(uow(), ok).count == 1
