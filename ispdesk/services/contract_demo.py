@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -90,6 +90,13 @@ def generate_demo_contracts(
         if done:
             uow.commit()
     return done
+
+
+def _created(activated: date | None, now: datetime) -> datetime:
+    """A demo contract with history was entered on its activation day (pré-contratos: now)."""
+    if activated is None or activated >= now.date():
+        return now
+    return datetime.combine(activated, time(13, 0), tzinfo=UTC)
 
 
 def generate_demo_contracts_in(
@@ -179,7 +186,8 @@ def generate_demo_contracts_in(
                 "cancellation_origin": "sistema" if status == "negativado" else ("atendente" if cancelled_on
                                                                                  else None),
                 "negativated_on": cancelled_on if status == "negativado" else None,
-                "created_at": now, "created_by": who.login, "version": 1,
+                "created_at": _created(activated, now) if fresh_months else now, "created_by": who.login,
+                "version": 1,
             })
         s.execute(insert(table), rows)
         done += size

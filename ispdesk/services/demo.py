@@ -80,7 +80,6 @@ _CONNECTORS = ("da", "de", "dos", "das", "do")
 _COMPLEMENTS = ("Apto 101", "Apto 202", "Apto 34", "Casa 2", "Fundos", "Bloco B", "Sala 5", "Lote 7")
 _COMPANY_KINDS = ("Comércio", "Serviços", "Mercearia", "Padaria", "Oficina", "Farmácia", "Restaurante",
                   "Transportes", "Construções", "Informática", "Clínica", "Papelaria", "Auto Peças")
-_COMPANY_SUFFIXES = ("Ltda", "ME", "EIRELI", "S/A", "Ltda ME")
 
 
 _CPF_W1 = (10, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -132,7 +131,8 @@ class _Pools:
         self.districts = ["Centro", "Jardim América", "Vila Nova", "São José", "Boa Vista", "Santa Cruz",
                           "Jardim das Flores", "Vila Operária", "Industrial", "Santo Antônio"]
         self.districts += list({fake.bairro() for _ in range(1500)})
-        self.companies = [c for c in {fake.company() for _ in range(800)} if len(c) < 120]
+        # Faker's names already end with a suffix (S/A, Ltda., - ME…); skip those starting with "da"/"dos"
+        self.companies = sorted(c for c in {fake.company() for _ in range(800)} if len(c) < 120 and c[0].isupper())
         self.cities = CITIES
         self.city_weights = [c[5] for c in CITIES]
         pair: Callable[[str], tuple[str, str]] = lambda text: (text, fold(text))  # noqa: E731
@@ -140,7 +140,7 @@ class _Pools:
         self.male_pairs = [pair(n) for n in self.male]
         self.last_pairs = [pair(n) for n in self.last]
         self.connector_pairs = [pair(n) for n in _CONNECTORS]
-        self.company_pairs = [pair(f"{c} {x}") for c in self.companies for x in _COMPANY_SUFFIXES]
+        self.company_pairs = [pair(c) for c in self.companies]
         self.company_pairs += [pair(f"{k} {n} {x}") for k in _COMPANY_KINDS for n in self.last for x in ("Ltda", "ME")]
 
 
@@ -199,7 +199,7 @@ class _Generator:
             parts = [first]
             if rnd() < 0.35:
                 parts.append(_pick(rnd, pools.last_pairs))
-            if rnd() < 0.4:
+            if rnd() < 0.4 and not last[0][0].islower():  # no "da" before "da Rocha"
                 parts.append(_pick(rnd, pools.connector_pairs))
             parts.append(last)
             name = " ".join(p[0] for p in parts)

@@ -12,8 +12,9 @@ Everything goes through the real services, in the order it would have happened:
    overdue charges. Payments are written set-based (one insert, one update) — the same effect as
    `payments.record_payment_in` for a full payment — and `paid_until` is recomputed from the charges
    with `billing.paid_until`, exactly as the payment service does;
-6. the non-payment routine (`access.run_suspension`) for each of the last `LADDER_DAYS` days, which
-   sends the notices and reduces, blocks (and, past the rescission day, rescinds) the late payers.
+6. the non-payment routine (`access.run_suspension`) for each of the `LADDER_DAYS` days before
+   today, which sends the notices and reduces and blocks the late payers. Today's run is left to the
+   user: the Bloqueios view shows what it would do.
 
 Steps 1–5 are one transaction (cancel = nothing written). Each run of step 6 commits on its own,
 as the routine always does; a cancel there stops after a complete day.
@@ -42,13 +43,16 @@ ProgressFn = Callable[[int, int, str], None]
 
 #: How far back the contracts' activations go.
 MONTHS = 18
-#: How many recent days the non-payment routine is run for.
-LADDER_DAYS = 40
+#: How many days (up to yesterday) the non-payment routine is run for.
+LADDER_DAYS = 75
 #: Share of active contracts cancelled at some past date / changing plan at some past date.
 CANCEL_SHARE = 0.12
 CHANGE_SHARE = 0.10
 #: Share of the remaining active contracts left with overdue charges.
-LATE_SHARE = 0.12
+LATE_SHARE = 0.08
+#: How far behind a late payer is (days since the oldest unpaid due date, weight): noticed or reduced,
+#: blocked, long blocked (the rescission comes only after `dias_rescisao` days of block).
+_LATE_DEPTH = ((25, 5), (45, 3), (75, 2))
 
 #: Cancellation reasons (code, weight) and the customer's words for the note.
 _REASONS = (("PEDIDO", 4), ("MUDANCA_ENDERECO", 2), ("CONCORRENCIA", 3), ("DESCUMPRIMENTO", 1))
@@ -218,7 +222,8 @@ def _plan_changes(uow: UnitOfWork, rng: random.Random, ids: list[uuid.UUID], tod
             [p for p in plans if p.id != contract.plan_id]
         if not others:
             continue
-        target = others[0] if rng.random() < 0.6 else rng.choice(others)
+        neighbour = others[0] if up else others[-1]
+        target = neighbour if rng.random() < 0.7 else rng.choice(others)
         draft = preview_plan_change_in(uow, cid, target.code, on_date=on)
         apply_plan_change_in(uow, draft)
         done += 1
@@ -268,16 +273,16 @@ def _payments(uow: UnitOfWork, rng: random.Random, today: date) -> tuple[int, in
                             Charge.period_start)
                      .where(Charge.status == "aberta").order_by(Charge.contract_id, Charge.due_date)).all()
     contracts = {r.contract_id for r in rows}
-    late = {c for c in contracts if rng.random() < LATE_SHARE}
+    late = {c: rng.choices([d for d, _ in _LATE_DEPTH], [w for _, w in _LATE_DEPTH])[0]
+            for c in sorted(contracts) if rng.random() < LATE_SHARE}
     payments: list[dict[str, Any]] = []
     paid: list[dict[str, Any]] = []
     for r in rows:
         overdue = (today - r.due_date).days
         if r.due_date > today:
             continue  # not due yet
-        # a late payer owes its charges of the last ~2 months (beyond the rescission day only rarely)
-        if r.contract_id in late and overdue <= (75 if rng.random() < 0.1 else 55):
-            continue
+        if overdue <= late.get(r.contract_id, -1):
+            continue  # a late payer owes its charges of the last `depth` days
         if overdue < 3 and rng.random() < 0.5:
             continue  # due in the last days: half of them not paid yet (not overdue enough to matter)
         low = max(r.period_start or r.due_date, r.due_date - timedelta(days=6))
@@ -319,7 +324,7 @@ def _refresh_paid_until(uow: UnitOfWork, contract_ids: set[uuid.UUID]) -> None:
 
 def _run_ladder(factory: UnitOfWorkFactory, who: Actor, today: date,
                 step: Callable[[int, str], bool]) -> dict[str, int]:
-    """Run the non-payment routine for each of the last `LADDER_DAYS` days (skipping days already run)."""
+    """Run the non-payment routine for the `LADDER_DAYS` days before today (skipping days already run)."""
     from ispdesk.db.models import SuspensionRun
     from ispdesk.services.access import run_suspension
 
@@ -327,7 +332,7 @@ def _run_ladder(factory: UnitOfWorkFactory, who: Actor, today: date,
         last = uow.session.scalar(select(SuspensionRun.run_date).where(SuspensionRun.finished_at.is_not(None))
                                   .order_by(SuspensionRun.run_date.desc()).limit(1))
     totals: dict[str, int] = defaultdict(int)
-    first = today - timedelta(days=LADDER_DAYS - 1)
+    first = today - timedelta(days=LADDER_DAYS)
     for n in range(LADDER_DAYS):
         day = first + timedelta(days=n)
         if last is not None and day <= last:
