@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ispdesk.db.models import CancellationReason, Charge, Contract, Payment, Plan
 from ispdesk.domain import billing
@@ -113,13 +113,14 @@ def generate_demo_history(
     with factory(who) as uow:
         if step(0, "Gerando contratos de demonstração"):
             return result
-        before = uow.session.scalar(select(func.max(Contract.number))) or 0
+        first = uow.peek_sequence("contract_number")
         created = generate_demo_contracts_in(uow, contracts, rng, cancelled=cancelled, fresh_months=MONTHS)
         if not created:
             return result
         today = uow.today
         ids = list(uow.session.scalars(
-            select(Contract.id).where(Contract.status == "ativo", Contract.number > before)
+            select(Contract.id).where(Contract.status == "ativo", Contract.number >= first,
+                                      Contract.number < first + created)
             .order_by(Contract.number)))
         rng.shuffle(ids)
         n_cancel = int(len(ids) * CANCEL_SHARE)
@@ -138,11 +139,12 @@ def generate_demo_history(
             return result
         from ispdesk.services.charges import generate_charges_in
 
-        generate_charges_in(uow, today)
+        for start in range(0, len(ids), 5000):  # only the demo's contracts (the database may have others)
+            generate_charges_in(uow, today, ids[start:start + 5000])
         if step(4, "Registrando pagamentos"):
             uow.rollback()
             return result
-        result.charges, result.payments = _payments(uow, rng, today)
+        result.charges, result.payments = _payments(uow, rng, today, (first, first + created))
         if step(5, "Gravando"):
             uow.rollback()
             return result
@@ -260,10 +262,11 @@ def _last_change(uow: UnitOfWork, contract_id: uuid.UUID) -> date:
     return day or date.min
 
 
-def _payments(uow: UnitOfWork, rng: random.Random, today: date) -> tuple[int, int]:
+def _payments(uow: UnitOfWork, rng: random.Random, today: date, numbers: tuple[int, int]) -> tuple[int, int]:
     """Pay the demo's open charges (set-based), leaving a share of contracts with recent overdue debt.
 
-    Returns (charges seen, payments written). Same writes as a full `record_payment_in`: a `Payment`,
+    Only the charges of contracts numbered in [numbers[0], numbers[1]) (this demo's). Returns (open charges
+    seen, payments written). Same writes as a full `record_payment_in`: a `Payment`,
     the charge paid (amount, date) and the contract's `paid_until` from `billing.paid_until`.
     """
     uow.require(Permission.PAYMENTS_RECORD)
@@ -271,7 +274,9 @@ def _payments(uow: UnitOfWork, rng: random.Random, today: date) -> tuple[int, in
     s.flush()
     rows = s.execute(select(Charge.id, Charge.contract_id, Charge.amount, Charge.paid_amount, Charge.due_date,
                             Charge.period_start)
-                     .where(Charge.status == "aberta").order_by(Charge.contract_id, Charge.due_date)).all()
+                     .join(Contract, Contract.id == Charge.contract_id)
+                     .where(Charge.status == "aberta", Contract.number >= numbers[0], Contract.number < numbers[1])
+                     .order_by(Charge.contract_id, Charge.due_date)).all()
     contracts = {r.contract_id for r in rows}
     late = {c: rng.choices([d for d, _ in _LATE_DEPTH], [w for _, w in _LATE_DEPTH])[0]
             for c in sorted(contracts) if rng.random() < LATE_SHARE}

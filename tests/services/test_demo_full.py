@@ -111,3 +111,22 @@ def test_attendant_may_not_generate_history(factory, admin, attendant) -> None:
     generate_full_demo(factory, 10, contracts=0, actor=admin, seed=3)
     with pytest.raises(PermissionDenied):
         generate_demo_history(factory, 5, actor=attendant, seed=3)
+
+
+def test_demo_leaves_the_other_contracts_alone(factory, admin) -> None:
+    from datetime import date
+
+    from tests.factories import make_charge, make_contract
+
+    with factory(admin) as uow:
+        real = make_contract(uow.session, activated_on=date(2026, 6, 10))
+        owed = make_charge(uow.session, real, date(2026, 7, 10))
+        uow.commit()
+        real_id, owed_id = real.id, owed.id
+    result = generate_full_demo(factory, 40, actor=admin, seed=5)
+    assert result.history.contracts == 32 and result.history.payments > 0
+    with factory(admin) as uow:
+        s = uow.session
+        assert s.get(Charge, owed_id).status == "aberta"
+        assert s.scalar(select(func.count()).select_from(Charge).where(Charge.contract_id == real_id)) == 1
+        assert s.scalar(select(func.count()).select_from(Contract)) == 33
