@@ -7,14 +7,16 @@ Everything goes through the real services, in the order it would have happened:
 2. plan changes on past dates (`plan_changes.preview_plan_change_in` / `apply_plan_change_in`);
 3. cancellations on past dates with their reasons (`cancellation.cancel_contract_in`), which charge
    the last period and the fine;
-4. the recurring charges of the active contracts up to today (`charges.generate_charges_in`);
+4. the recurring charges of the demo's active contracts up to today (`charges.generate_charges_in`;
+   other contracts of the database are not touched by steps 1–5);
 5. payments: most charges paid around their due date, a share of the contracts left with recent
    overdue charges. Payments are written set-based (one insert, one update) — the same effect as
    `payments.record_payment_in` for a full payment — and `paid_until` is recomputed from the charges
    with `billing.paid_until`, exactly as the payment service does;
 6. the non-payment routine (`access.run_suspension`) for each of the `LADDER_DAYS` days before
    today, which sends the notices and reduces and blocks the late payers. Today's run is left to the
-   user: the Bloqueios view shows what it would do.
+   user: the Bloqueios view shows what it would do. The routine covers the whole database, as every
+   day; days already run are skipped.
 
 Steps 1–5 are one transaction (cancel = nothing written). Each run of step 6 commits on its own,
 as the routine always does; a cancel there stops after a complete day.
