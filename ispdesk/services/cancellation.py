@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ispdesk.db.models import AccessEvent, CancellationReason, Charge, Contract, Plan
+from ispdesk.db.models import AccessEvent, CancellationReason, Charge, Contract, ContractValueChange, Plan
 from ispdesk.domain import billing
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
@@ -209,17 +209,40 @@ def preview_in(
             start = billing_start(contract.billing_base_date, contract.activated_on, _last_end(uow, contract))
             if start is not None:
                 for cycle in billing.cycles_due_until(start, contract.due_day, on_date):
-                    pending += billing.cycle_amount(contract.value, cycle, divisor, suspended)
+                    pending += _period_amount(uow, contract, cycle, divisor, suspended)
                     start = cycle.due
                 last = billing.last_period(start, on_date, contract.due_day)
         if last is not None:
-            last_amount = billing.cycle_amount(contract.value, last, divisor, suspended)
+            last_amount = _period_amount(uow, contract, last, divisor, suspended)
     if frees:
         last, last_amount = None, ZERO
     return CancellationPreview(
         contract.number, on_date, reason.code if reason else "", reason.description if reason else "",
         fine_for(contract, on_date, reason), last, last_amount, frees, to_cents(pending),
     )
+
+
+def _period_amount(
+    uow: UnitOfWork,
+    contract: Contract,
+    period: billing.Cycle,
+    divisor: str,
+    suspended: list[tuple[date, date | None]],
+) -> Decimal:
+    """A period's amount with each day at the value in force on it (rounded once), like the charge task."""
+    cvc = ContractValueChange
+    changes = [
+        (effective, old, new)
+        for effective, old, new in uow.session.execute(
+            select(cvc.effective_on, cvc.old_value, cvc.new_value)
+            .where(cvc.contract_id == contract.id, cvc.applied.is_(True), cvc.undone_at.is_(None))
+            .order_by(cvc.effective_on, cvc.created_at)
+        )
+    ]
+    if not changes:
+        return billing.cycle_amount(contract.value, period, divisor, suspended)
+    segments = billing.value_segments(period, contract.value, changes)
+    return billing.segmented_amount(period, segments, divisor, suspended)
 
 
 def cancel_contract(
@@ -323,8 +346,8 @@ def _settle_recurring(
     if covering is not None:
         assert covering.period_start is not None
         period = billing.last_period(covering.period_start, on_date, contract.due_day)
-        amount = ZERO if reason.frees_period or period is None else billing.cycle_amount(
-            contract.value, period, divisor, suspended)
+        amount = ZERO if reason.frees_period or period is None else _period_amount(
+            uow, contract, period, divisor, suspended)
         was_open = covering.status == OPEN
         if was_open:
             new_amount = max(amount, covering.paid_amount)
@@ -346,7 +369,7 @@ def _settle_recurring(
     period = billing.last_period(start, on_date, contract.due_day) if start else None
     if period is None:
         return cancelled, None
-    amount = billing.cycle_amount(contract.value, period, divisor, suspended)
+    amount = _period_amount(uow, contract, period, divisor, suspended)
     plan_code = uow.session.scalar(select(Plan.code).where(Plan.id == contract.plan_id))
     charge = Charge(**charge_values(uow, contract.id, plan_code, period, amount))
     uow.session.add(charge)

@@ -273,7 +273,8 @@ def test_charge_generation_runs_the_hook_first(uow: UoW, contracts: dict[str, in
         assert c.value == Decimal("105.11")
         last = u.session.scalars(select(Charge).where(Charge.contract_id == c.id)
                                  .order_by(Charge.due_date.desc())).first()
-        assert last is not None and (last.due_date, last.amount) == (date(2027, 1, 10), Decimal("105.11"))
+        # cycle 10/12–09/01 split at the effective date: 17 days at 100,10 + 14 days at 105,11, over 31 days
+        assert last is not None and (last.due_date, last.amount) == (date(2027, 1, 10), Decimal("102.36"))
     # a charge was issued at the new value: the batch can no longer be undone
     with pytest.raises(BusinessRuleError, match="já há mensalidade emitida com o novo valor"):
         adj.undo_adjustment(uow(), 1)

@@ -157,3 +157,19 @@ def test_undone_adjustment_is_ignored(uow) -> None:  # noqa: ANN001
     adj.undo_adjustment(uow(), result.batch_number)
     _generate(uow, date(2026, 12, 10), c.id)
     assert _recurring(uow, c.id)[-1] == (date(2026, 11, 10), date(2026, 12, 9), Decimal("100.00"))
+
+
+def test_cancellation_prices_the_last_period_by_value_segments(uow, clock) -> None:  # noqa: ANN001
+    from ispdesk.services import cancellation
+
+    a, _b = _two_contracts(uow)
+    clock.day = date(2026, 12, 20)
+    pc.apply_plan_change(uow(), pc.preview_plan_change(uow(), a.id, "F500"))
+    clock.day = date(2026, 12, 30)
+    preview = cancellation.preview_cancellation(uow(), a.id, "PEDIDO", date(2026, 12, 30))
+    # last period 10/12–29/12 (20 days, divisor 30): 10 days at 99,90 + 10 days at 129,90 = 2298,00 / 30
+    assert preview.last_period is not None
+    assert (preview.last_period.start, preview.last_period.end) == (date(2026, 12, 10), date(2026, 12, 29))
+    assert preview.last_period_amount == Decimal("76.60")
+    cancellation.cancel_contract(uow(), a.id, "PEDIDO", "cliente mudou de cidade", date(2026, 12, 30))
+    assert _recurring(uow, a.id)[-1] == (date(2026, 12, 10), date(2026, 12, 29), Decimal("76.60"))
