@@ -223,6 +223,8 @@ def generate_unchecked_in(
         # keyset over the primary key alone (the planner could otherwise pick the status index and
         # sort every active contract on each batch), then the batch's rows by id
         ids_query = select(raw_id).order_by(raw_id).limit(BATCH)
+        if contract_ids is not None:  # a few contracts (cancellation, demo): never page the whole table
+            ids_query = ids_query.where(Contract.id.in_(list(contract_ids)))
         if last_id is not None:
             ids_query = ids_query.where(raw_id > last_id)
         chunk = list(connection.execute(ids_query).scalars())
