@@ -173,3 +173,27 @@ def test_cancellation_prices_the_last_period_by_value_segments(uow, clock) -> No
     assert preview.last_period_amount == Decimal("76.60")
     cancellation.cancel_contract(uow(), a.id, "PEDIDO", "cliente mudou de cidade", date(2026, 12, 30))
     assert _recurring(uow, a.id)[-1] == (date(2026, 12, 10), date(2026, 12, 29), Decimal("76.60"))
+
+
+def test_generation_for_given_contracts_pages_only_those(uow, clock, monkeypatch) -> None:  # noqa: ANN001
+    """A cancellation generates for one contract: it must not page through the whole table."""
+    from sqlalchemy import event
+
+    a, _b = _two_contracts(uow)
+    monkeypatch.setattr(charges, "BATCH", 1)
+    pages: list[str] = []
+    with uow() as u:
+        engine = u.session.get_bind()
+
+        def count(conn, cursor, statement, params, context, executemany):  # noqa: ANN001, ANN202
+            if "LIMIT" in statement.upper() and "FROM contracts" in statement and "ORDER BY" in statement.upper():
+                pages.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            charges.generate_charges_in(u, date(2027, 1, 10), contract_ids=[a.id], run_hooks=False)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    # ids page with the contract + its batch read + the empty page that ends the loop; walking the
+    # whole table (two contracts, one per page) would be 3 id pages + 2 batch reads
+    assert len(pages) == 3
