@@ -113,7 +113,7 @@ class ContractsTab(QWidget):
     """
 
     SEARCH_DELAY_MS = 250
-    BUTTONS_PER_ROW = 9
+    BUTTONS_PER_ROW = 7
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
