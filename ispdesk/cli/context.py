@@ -9,7 +9,7 @@ from datetime import date
 
 from ispdesk.config import resolve_database_url
 from ispdesk.db import migrate
-from ispdesk.domain.clock import Clock, FixedClock, SystemClock
+from ispdesk.domain.clock import AsOfClock, Clock, SystemClock
 from ispdesk.domain.dates import parse_date
 from ispdesk.services.bootstrap import ensure_reference_data
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
@@ -42,7 +42,7 @@ class CliContext:
 
     def uow(self, on: date | None = None) -> UnitOfWork:
         """A unit of work for the CLI actor, "as of" `on` when given."""
-        clock: Clock = FixedClock(on) if on else SystemClock()
+        clock: Clock = AsOfClock(on) if on else SystemClock()
         return self.factory()(self.actor, clock)
 
     def close(self) -> None:

@@ -40,3 +40,19 @@ class FixedClock:
 
     def today(self) -> date:
         return self.day
+
+
+class AsOfClock:
+    """The business date is fixed ("as of" a day, `--date` on the command line); instants stay real.
+
+    Audit rows keep the true moment of the action while the rules see the chosen business date.
+    """
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.day

@@ -302,7 +302,8 @@ def _payments(uow: UnitOfWork, rng: random.Random, today: date, numbers: tuple[i
         from sqlalchemy import bindparam, insert
 
         s.execute(insert(Payment), payments)
-        s.execute(update(Charge.__table__).where(Charge.__table__.c.id == bindparam("b_id"))
+        table = Charge.__table__
+        s.execute(update(table).where(table.c.id == bindparam("b_id"))  # type: ignore[arg-type]
                   .values(status="paga", paid_amount=bindparam("b_amount"), paid_on=bindparam("b_paid_on")),
                   paid)
     _refresh_paid_until(uow, contracts)

@@ -119,14 +119,14 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
             return None
         return self._value(index.row(), index.column(), int(role))
 
-    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803 - Qt's name
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan) -> None:  # type: ignore[override]  # noqa: N803, E501
         """Every role the delegate asks for one cell, in one call (Qt 6 paints this way)."""
         if not self._valid(index):
-            for item in roleDataSpan:
+            for item in roleDataSpan:  # type: ignore[attr-defined]  # iterable at run time
                 item.clearData()
             return
         if type(self).data is not RowsTableModel.data:  # a subclass answers some roles itself
-            for item in roleDataSpan:
+            for item in roleDataSpan:  # type: ignore[attr-defined]  # iterable at run time
                 value = self.data(index, item.role())
                 if value is None:
                     item.clearData()
@@ -134,7 +134,7 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
                     item.setData(value)
             return
         row, column = index.row(), index.column()
-        for item in roleDataSpan:
+        for item in roleDataSpan:  # type: ignore[attr-defined]  # iterable at run time
             value = self._value(row, column, item.role())
             if value is None:
                 item.clearData()

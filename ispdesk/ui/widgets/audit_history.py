@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -17,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.money import format_number
 from ispdesk.services import audit as audit_service
 from ispdesk.services.audit import AuditRow
 from ispdesk.ui.context import AppContext
@@ -31,7 +35,25 @@ ACTION_LABELS = {
     "activate": "Ativação",
     "renew": "Renovação",
     "import": "Importação",
+    "apply": "Aplicação",
+    "undo": "Desfeito",
+    "block_exemption": "Proteção contra bloqueio",
+    "lift_trust_restriction": "Restrição do desbloqueio liberada",
+    "negativate": "Negativação",
+    "payment": "Pagamento",
+    "reverse_payment": "Estorno de pagamento",
+    "plan_change": "Alteração de plano",
+    "run": "Execução da rotina",
+    "document": "Documento gerado",
+    "sent_for_signature": "Enviado para assinatura",
+    "signed": "Assinado",
+    "trust_unlock": "Desbloqueio de confiança",
+    "release_temporary": "Liberação temporária",
+    "release_manual": "Liberação manual",
 }
+
+_MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _tr(text: str) -> str:
@@ -49,7 +71,17 @@ def _action(row: AuditRow) -> str:
 
 
 def _shown(value: Any) -> str:
-    return "(vazio)" if value is None or value == "" else str(value)
+    """A stored value as people read it: 99.90 → 99,90; 2026-12-10 → 10/12/2026; True → sim."""
+    if value is None or value == "":
+        return "(vazio)"
+    if isinstance(value, bool):
+        return "sim" if value else "não"
+    text = str(value)
+    if _MONEY_TEXT.match(text):
+        return format_number(Decimal(text))
+    if _ISO_DATE.match(text):
+        return format_date(date.fromisoformat(text))
+    return text
 
 
 def describe_changes(row: AuditRow, separator: str = "\n") -> str:
