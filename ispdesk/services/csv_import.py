@@ -262,17 +262,24 @@ def run_import(
         if rejects is not None and report.rejected:
             write_rejects(rejects, table, report.rejected)
             report.rejects_path = str(rejects)
-        if progress is not None:
-            progress(report.total, report.total, f"Gravando {len(accepted)} {importer.what}")
-        if accepted:
-            importer.write(uow, accepted)
-        report.imported = len(accepted)
-        uow.audit(importer.entity, None, "import",
-                  {"arquivo": report.source, "linhas": report.total, "importadas": report.imported,
-                   "rejeitadas": len(report.rejected)},
-                  summary=f"Importação de {importer.what} ({report.source}): {report.imported} importada(s), "
-                          f"{len(report.rejected)} rejeitada(s)")
-        uow.commit()
+        try:
+            if progress is not None:
+                progress(report.total, report.total, f"Gravando {len(accepted)} {importer.what}")
+            if accepted:
+                importer.write(uow, accepted)
+            report.imported = len(accepted)
+            uow.audit(importer.entity, None, "import",
+                      {"arquivo": report.source, "linhas": report.total, "importadas": report.imported,
+                       "rejeitadas": len(report.rejected)},
+                      summary=f"Importação de {importer.what} ({report.source}): {report.imported} importada(s), "
+                              f"{len(report.rejected)} rejeitada(s)")
+            uow.commit()
+        except BaseException:
+            # nothing was imported: a rejects file would describe an import that never happened
+            if report.rejects_path:
+                Path(report.rejects_path).unlink(missing_ok=True)
+                report.rejects_path = None
+            raise
     return report
 
 

@@ -403,7 +403,8 @@ def _current_cycle_charged(uow: UnitOfWork, contract: Contract, on_date: date) -
 
 def _prorata_action(uow: UnitOfWork, contract: Contract, prorata: ProRata, on_date: date) -> tuple[str, str]:
     diff = prorata.difference
-    period = f"{format_date(prorata.start)} a {format_date(prorata.end)} ({prorata.days} dias)"
+    days = f"{prorata.days} dia" if prorata.days == 1 else f"{prorata.days} dias"
+    period = f"{format_date(prorata.start)} a {format_date(prorata.end)} ({days})"
     if diff == 0:
         return PRORATA_NONE, "Sem diferença proporcional."
     if diff < 0:

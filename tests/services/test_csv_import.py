@@ -259,3 +259,20 @@ def test_every_row_is_imported_or_rejected_verbatim(uow, tmp_path: Path, rows: l
         assert all(g[-1] for g in got[1:])
     else:
         assert not rejects.exists()
+
+
+def test_failed_write_leaves_no_rejects_file_and_nothing_imported(uow, tmp_path: Path, monkeypatch) -> None:
+    from ispdesk.services import customer_io
+
+    rows = [GOOD[0], [" Zé ", "123", "(11) 98765-4321", "ze@example.com", "", "XX", "", ""]]
+    path = write(tmp_path / "in.csv", rows)
+    rejects = tmp_path / "rej.csv"
+
+    def broken_write(self, uow, accepted):  # noqa: ANN001, ANN202
+        raise RuntimeError("disco cheio")
+
+    monkeypatch.setattr(customer_io.CustomerImporter, "write", broken_write)
+    with pytest.raises(RuntimeError, match="disco cheio"):
+        import_customers(uow(), path, rejects)
+    assert not rejects.exists()
+    assert count(uow) == 0
