@@ -24,20 +24,17 @@ import shutil
 import sys
 import time
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import peak_rss_mb  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from common import peak_rss_mb, seed_plans_and_customers  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
-from ispdesk.db import migrate  # noqa: E402
-from ispdesk.db.models import Charge, Customer, Plan  # noqa: E402
+from ispdesk.db.models import Charge  # noqa: E402
 from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.domain.ids import uuid7  # noqa: E402
-from ispdesk.services.bootstrap import ensure_reference_data  # noqa: E402
 from ispdesk.services.charges import generate_charges  # noqa: E402
 from ispdesk.services.uow import Actor, UnitOfWorkFactory  # noqa: E402
 
@@ -49,25 +46,9 @@ PLANS = [("F100", "79.90"), ("F300", "99.90"), ("F500", "129.90"), ("F1G", "199.
 
 def build(path: Path, contracts: int) -> None:
     """Create the database: plans, contracts/10 customers, contracts, their November charge."""
-    factory = UnitOfWorkFactory.from_url(f"sqlite:///{path}")
-    migrate.upgrade(factory.engine, backup=False)
-    ensure_reference_data(factory)
+    factory, plan_rows, customer_ids = seed_plans_and_customers(path, PLANS, contracts, NOW)
+    n_customers = len(customer_ids)
     rng = random.Random(11)
-    with factory(Actor.system()) as uow:
-        s = uow.session
-        plans = [Plan(code=c, name=c, price=Decimal(p), download_mbps=100, upload_mbps=50, created_at=NOW,
-                      created_by="bench") for c, p in PLANS]
-        s.add_all(plans)
-        s.flush()
-        plan_rows = [(p.id.hex, p.code, int(Decimal(p.price) * 100)) for p in plans]
-        n_customers = max(1, contracts // 10)
-        customer_ids = [uuid7() for _ in range(n_customers)]
-        for start in range(0, n_customers, 50000):
-            s.execute(insert(Customer), [
-                dict(id=cid, code=start + k + 1, person_type="F", name=f"Cliente {start + k}",
-                     name_folded=f"CLIENTE {start + k}", status="ativo", created_at=NOW, created_by="bench")
-                for k, cid in enumerate(customer_ids[start:start + 50000])])
-        uow.commit()
     raw = factory.engine.raw_connection()
     try:
         cur = raw.cursor()

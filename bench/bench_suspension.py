@@ -35,21 +35,18 @@ import sys
 import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import peak_rss_mb  # noqa: E402
-from sqlalchemy import Connection, insert, select, text  # noqa: E402
+from common import peak_rss_mb, seed_plans_and_customers  # noqa: E402
+from sqlalchemy import Connection, select, text  # noqa: E402
 
-from ispdesk.db import migrate  # noqa: E402
-from ispdesk.db.models import CancellationReason, Customer, Plan  # noqa: E402
+from ispdesk.db.models import CancellationReason  # noqa: E402
 from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.domain.ids import uuid7  # noqa: E402
 from ispdesk.services.access import run_suspension  # noqa: E402
-from ispdesk.services.bootstrap import ensure_reference_data  # noqa: E402
 from ispdesk.services.uow import Actor, UnitOfWorkFactory  # noqa: E402
 
 ON = date(2026, 11, 27)
@@ -69,25 +66,9 @@ def _days_overdue(rng: random.Random) -> int:
 
 def build(path: Path, contracts: int) -> None:
     """Create the database in the state daily runs up to yesterday left."""
-    factory = UnitOfWorkFactory.from_url(f"sqlite:///{path}")
-    migrate.upgrade(factory.engine, backup=False)
-    ensure_reference_data(factory)
+    factory, plan_rows, customer_ids = seed_plans_and_customers(path, PLANS, contracts, NOW)
+    n_customers = len(customer_ids)
     rng = random.Random(7)
-    with factory(Actor.system()) as uow:
-        s = uow.session
-        plans = [Plan(code=c, name=c, price=Decimal(p), download_mbps=100, upload_mbps=50, created_at=NOW,
-                      created_by="bench") for c, p in PLANS]
-        s.add_all(plans)
-        s.flush()
-        plan_rows = [(p.id.hex, p.code, int(Decimal(p.price) * 100)) for p in plans]
-        n_customers = max(1, contracts // 10)
-        customer_ids = [uuid7() for _ in range(n_customers)]
-        for start in range(0, n_customers, 50000):
-            s.execute(insert(Customer), [
-                dict(id=cid, code=start + k + 1, person_type="F", name=f"Cliente {start + k}",
-                     name_folded=f"CLIENTE {start + k}", status="ativo", created_at=NOW, created_by="bench")
-                for k, cid in enumerate(customer_ids[start:start + 50000])])
-        uow.commit()
     now = NOW.isoformat(sep=" ")
     raw = factory.engine.raw_connection()
     try:

@@ -59,3 +59,42 @@ def report(name: str, seconds: float, target: float | None = None, floor: float 
     line = " | ".join(parts)
     print(line, flush=True)
     return line
+
+
+def seed_plans_and_customers(
+    path: Any, plans: list[tuple[str, str]], contracts: int, now: Any
+) -> tuple[Any, list[tuple[str, str, int]], list[Any]]:
+    """A fresh SQLite benchmark base with `plans` and one customer per ten contracts.
+
+    Returns:
+        The unit-of-work factory, ``(plan id hex, code, price in centavos)`` per plan, the customer ids.
+    """
+    from decimal import Decimal
+
+    from sqlalchemy import insert
+
+    from ispdesk.db import migrate
+    from ispdesk.db.models import Customer, Plan
+    from ispdesk.domain.ids import uuid7
+    from ispdesk.services.bootstrap import ensure_reference_data
+    from ispdesk.services.uow import Actor, UnitOfWorkFactory
+
+    factory = UnitOfWorkFactory.from_url(f"sqlite:///{path}")
+    migrate.upgrade(factory.engine, backup=False)
+    ensure_reference_data(factory)
+    with factory(Actor.system()) as uow:
+        s = uow.session
+        rows = [Plan(code=c, name=c, price=Decimal(p), download_mbps=100, upload_mbps=50, created_at=now,
+                     created_by="bench") for c, p in plans]
+        s.add_all(rows)
+        s.flush()
+        plan_rows = [(p.id.hex, p.code, int(Decimal(p.price) * 100)) for p in rows]
+        n_customers = max(1, contracts // 10)
+        customer_ids = [uuid7() for _ in range(n_customers)]
+        for start in range(0, n_customers, 50000):
+            s.execute(insert(Customer), [
+                dict(id=cid, code=start + k + 1, person_type="F", name=f"Cliente {start + k}",
+                     name_folded=f"CLIENTE {start + k}", status="ativo", created_at=now, created_by="bench")
+                for k, cid in enumerate(customer_ids[start:start + 50000])])
+        uow.commit()
+    return factory, plan_rows, customer_ids
