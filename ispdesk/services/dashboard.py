@@ -450,18 +450,19 @@ def convert_acessos_dia(rows: Sequence[Row[Any]], scope: Scope) -> tuple[AccessD
     return tuple(AccessDay(first + timedelta(days=i), *table[i]) for i in range(ACCESS_DAYS))
 
 
-def stmt_cancelamentos_motivo(scope: Scope) -> Select[Any]:
-    """Contracts cancelled in the period per cancellation reason (grouped first, then named)."""
-    per_reason = (
-        select(Contract.cancellation_reason_id.label("reason_id"), func.count().label("n"))
-        .where(
-            Contract.cancelled_on >= scope.period_start,
-            Contract.cancelled_on <= scope.period_end,
-            *scope.contract_conditions(),
-        )
-        .group_by(Contract.cancellation_reason_id)
+def _count_per_reason(scope: Scope, day: Any, reason_id: Any) -> Any:
+    """Contracts whose `day` falls in the period, counted per `reason_id` (a subquery: reason_id, n)."""
+    return (
+        select(reason_id.label("reason_id"), func.count().label("n"))
+        .where(day >= scope.period_start, day <= scope.period_end, *scope.contract_conditions())
+        .group_by(reason_id)
         .subquery()
     )
+
+
+def stmt_cancelamentos_motivo(scope: Scope) -> Select[Any]:
+    """Contracts cancelled in the period per cancellation reason (grouped first, then named)."""
+    per_reason = _count_per_reason(scope, Contract.cancelled_on, Contract.cancellation_reason_id)
     return select(
         CancellationReason.code, CancellationReason.description, CancellationReason.counts_as_churn, per_reason.c.n
     ).select_from(per_reason).outerjoin(CancellationReason, CancellationReason.id == per_reason.c.reason_id)
@@ -538,16 +539,7 @@ def convert_recebimentos_dia(rows: Sequence[Row[Any]], scope: Scope) -> tuple[Re
 
 def stmt_novos_motivo(scope: Scope) -> Select[Any]:
     """Contracts activated in the period per inclusion reason (grouped first, then named)."""
-    per_reason = (
-        select(Contract.inclusion_reason_id.label("reason_id"), func.count().label("n"))
-        .where(
-            Contract.activated_on >= scope.period_start,
-            Contract.activated_on <= scope.period_end,
-            *scope.contract_conditions(),
-        )
-        .group_by(Contract.inclusion_reason_id)
-        .subquery()
-    )
+    per_reason = _count_per_reason(scope, Contract.activated_on, Contract.inclusion_reason_id)
     return select(InclusionReason.code, InclusionReason.description, per_reason.c.n).select_from(
         per_reason
     ).outerjoin(InclusionReason, InclusionReason.id == per_reason.c.reason_id)
