@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+# a loaded 2-core machine builds in up to ~10 minutes; the suite-wide 300 s would kill the worker
+@pytest.mark.timeout(1200)
 @pytest.mark.skipif(shutil.which("objdump") is None and sys.platform.startswith("linux"),
                     reason="PyInstaller precisa do binutils (instalado por scripts/test.sh)")
 def test_frozen_app_builds_and_starts(tmp_path: Path) -> None:

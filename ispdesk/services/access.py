@@ -42,6 +42,7 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.notices import OwedCharge, notice_text, reference_month
 from ispdesk.services.uow import UnitOfWork
@@ -499,6 +500,9 @@ def run_suspension(
                 items = _load_items(session, ids, on, lock=True)
                 writes, _ = _plan_batch(items, on, params, company, uow.now, actor, result, write=True)
                 _flush_writes(session, writes)
+                hooks.access_changed(uow, [
+                    hooks.AccessStatusChange(e["contract_id"], e["from_status"], e["to_status"], e["cause"], on)
+                    for e in writes.events])
                 for item, days in writes.rescind:
                     _rescind(uow, item, days, on, result)
                 session.commit()
@@ -625,6 +629,7 @@ def change_status_in(
                         to_status=to.value, cause=cause.value, actor=uow.actor.login, until=until, note=note)
     uow.session.add(event)
     uow.session.flush()
+    hooks.access_changed(uow, [hooks.AccessStatusChange(contract.id, before, to.value, cause.value, on)])
     return event
 
 

@@ -4,11 +4,16 @@
   contract's open debt (the access-control area restores access at once when the debt is paid).
 - `BEFORE_CHARGES`: called by the charge generation task before it generates charges up to a date
   (the adjustment area applies scheduled value changes whose effective date has come).
+- `ACCESS_CHANGED`: called inside the transaction by the function that writes access status changes
+  (single and bulk path), with every change it wrote; network enforcement (RADIUS) and messages
+  hook here, so a status never changes without its outward effects being recorded with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +21,20 @@ from ispdesk.services.uow import UnitOfWork
 
 DEBT_CHANGED: list[Callable[[UnitOfWork, Any], None]] = []
 BEFORE_CHARGES: list[Callable[[UnitOfWork, date], None]] = []
+
+
+@dataclass(frozen=True)
+class AccessStatusChange:
+    """One access status change just written (``before``/``after`` are `AccessStatus` values)."""
+
+    contract_id: uuid.UUID
+    before: str
+    after: str
+    cause: str
+    on: date
+
+
+ACCESS_CHANGED: list[Callable[[UnitOfWork, Sequence[AccessStatusChange]], None]] = []
 
 
 def debt_changed(uow: UnitOfWork, contract: Any) -> None:
@@ -30,6 +49,15 @@ def before_charges(uow: UnitOfWork, until: date) -> None:
     _load()
     for hook in BEFORE_CHARGES:
         hook(uow, until)
+
+
+def access_changed(uow: UnitOfWork, changes: Sequence[AccessStatusChange]) -> None:
+    """Run every `ACCESS_CHANGED` hook for the changes just written (nothing when empty)."""
+    if not changes:
+        return
+    _load()
+    for hook in ACCESS_CHANGED:
+        hook(uow, changes)
 
 
 _loaded = False
