@@ -16,6 +16,7 @@ from ispdesk.cli.context import EXIT_ERROR, EXIT_OK, CliContext, date_arg, err, 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl, parse_money, parse_percent
 from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import adjustments, plan_changes
 from ispdesk.services.adjustments import AdjustmentParams, AdjustmentSimulation
 
@@ -158,7 +159,7 @@ def _adjust(args: argparse.Namespace, ctx: CliContext) -> int:
     params = AdjustmentParams(
         percent=parse_percent(args.percent), index_name=args.indice, decided_on=args.date,
         effective_on=args.vigencia, customers_notified=args.clientes_notificados,
-        statuses=tuple(args.status or ("ativo",)), plan_code=args.plano, city=args.cidade,
+        statuses=tuple(args.status or (ContractStatus.ATIVO,)), plan_code=args.plano, city=args.cidade,
         activated_from=args.ativados_de, activated_to=args.ativados_ate,
         last_adjusted_before=args.reajustados_antes)
     sim = adjustments.simulate_adjustment(ctx.uow(on=args.date), params)

@@ -13,6 +13,7 @@ from pathlib import Path
 from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
+from ispdesk.domain.statuses import ChargeReportStatus, ContractStatus
 from ispdesk.services import documents, reports
 from ispdesk.services.contracts import get_contract_by_number
 
@@ -47,7 +48,7 @@ def register(top: argparse._SubParsersAction, groups: dict[str, argparse._SubPar
         p.add_argument("--to", dest="date_to", type=date_arg, metavar="DATA", help=f"fim ({period})")
         if kind == "contracts":
             p.add_argument("--status", action="append", metavar="SITUACAO", default=None,
-                           choices=("pre_contrato", "ativo", "cancelado", "negativado"),
+                           choices=ContractStatus.values(),
                            help="situação (repita para mais de uma)")
             p.add_argument("--plano", metavar="CODIGO", help="código da oferta")
             p.add_argument("--cidade", metavar="CIDADE", help="cidade do cliente")
@@ -55,7 +56,7 @@ def register(top: argparse._SubParsersAction, groups: dict[str, argparse._SubPar
             p.add_argument("--busca", metavar="TEXTO", default="", help="nome, CPF/CNPJ, código ou número")
         if kind == "charges":
             p.add_argument("--status", metavar="SITUACAO", default=None,
-                           choices=("aberta", "parcial", "paga", "cancelada"), help="só cobranças nesta situação")
+                           choices=ChargeReportStatus.values(), help="só cobranças nesta situação")
         p.set_defaults(func=_report, kind=kind)
 
 
@@ -66,7 +67,7 @@ def _pdf(args: argparse.Namespace, ctx: CliContext) -> int:
     row = result.document
     out(f"Contrato {contract.number}: {args.output} gerado com o modelo {row.template_code} "
         f"v{row.template_version}; código de verificação {row.verification_code}.")
-    if args.enviar and contract.status == "pre_contrato":
+    if args.enviar and contract.status == ContractStatus.PRE_CONTRATO:
         out("Pré-contrato registrado como enviado para assinatura.")
     return EXIT_OK
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, MetaData, String, Text, Uuid
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, MetaData, String, Text, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -114,3 +115,9 @@ __all__ = [
     "UTCDateTime",
     "UUIDType",
 ]
+
+
+def one_of(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
+    """CHECK that ``column`` holds only a value of ``vocabulary`` (so every stored value has a label)."""
+    values = ", ".join(f"'{member.value}'" for member in vocabulary)
+    return CheckConstraint(f"{column} IN ({values})", name=f"{column}_valido")

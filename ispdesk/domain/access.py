@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.statuses import LabeledEnum
 
 #: RGC 765: suspension no sooner than this many days after the notice.
 NOTICE_TO_SUSPENSION_DAYS = 15
@@ -34,15 +34,15 @@ NOTICE_TO_SUSPENSION_DAYS = 15
 MIN_RESCISSION_DAYS = 60
 
 
-class AccessStatus(StrEnum):
+class AccessStatus(LabeledEnum):
     """A contract's access status (public values, exported and filtered on)."""
 
-    NORMAL = "normal"
-    REDUZIDO = "reduzido"
-    BLOQUEADO = "bloqueado"
-    LIBERADO_CONFIANCA = "liberado_confianca"
-    LIBERADO_TEMPORARIO = "liberado_temporario"
-    LIBERADO_MANUAL = "liberado_manual"
+    NORMAL = ("normal", "Normal")
+    REDUZIDO = ("reduzido", "Reduzido")
+    BLOQUEADO = ("bloqueado", "Bloqueado")
+    LIBERADO_CONFIANCA = ("liberado_confianca", "Desbloqueio de confiança")
+    LIBERADO_TEMPORARIO = ("liberado_temporario", "Liberação temporária")
+    LIBERADO_MANUAL = ("liberado_manual", "Liberação manual")
 
 
 SUSPENDED = frozenset({AccessStatus.REDUZIDO, AccessStatus.BLOQUEADO})
@@ -50,59 +50,34 @@ RELEASED = frozenset(
     {AccessStatus.LIBERADO_CONFIANCA, AccessStatus.LIBERADO_TEMPORARIO, AccessStatus.LIBERADO_MANUAL}
 )
 
-STATUS_LABELS: dict[str, str] = {
-    AccessStatus.NORMAL: "Normal",
-    AccessStatus.REDUZIDO: "Reduzido",
-    AccessStatus.BLOQUEADO: "Bloqueado",
-    AccessStatus.LIBERADO_CONFIANCA: "Desbloqueio de confiança",
-    AccessStatus.LIBERADO_TEMPORARIO: "Liberação temporária",
-    AccessStatus.LIBERADO_MANUAL: "Liberação manual",
-}
-
 _LEVEL = {AccessStatus.NORMAL: 0, AccessStatus.REDUZIDO: 1, AccessStatus.BLOQUEADO: 2}
 
 
-class Cause(StrEnum):
+class Cause(LabeledEnum):
     """Why an access status changed (stored in `AccessEvent.cause`)."""
 
-    REDUCAO = "reducao"
-    BLOQUEIO = "bloqueio"
-    RESCISAO = "rescisao"
-    FIM_LIBERACAO = "fim_liberacao"
-    PAGAMENTO = "pagamento"
-    SEM_DEBITO = "sem_debito"
-    DESBLOQUEIO_CONFIANCA = "desbloqueio_confianca"
-    LIBERACAO_TEMPORARIA = "liberacao_temporaria"
-    LIBERACAO_MANUAL = "liberacao_manual"
-    NAO_BLOQUEAR_ATE = "nao_bloquear_ate"
-    ISENCAO = "isencao"
-    CANCELAMENTO = "cancelamento"
+    REDUCAO = ("reducao", "Redução por inadimplência")
+    BLOQUEIO = ("bloqueio", "Bloqueio por inadimplência")
+    RESCISAO = ("rescisao", "Rescisão por inadimplência")
+    FIM_LIBERACAO = ("fim_liberacao", "Fim da liberação (débito em aberto)")
+    PAGAMENTO = ("pagamento", "Pagamento do débito")
+    SEM_DEBITO = ("sem_debito", "Sem débito vencido")
+    DESBLOQUEIO_CONFIANCA = ("desbloqueio_confianca", "Desbloqueio de confiança")
+    LIBERACAO_TEMPORARIA = ("liberacao_temporaria", "Liberação temporária")
+    LIBERACAO_MANUAL = ("liberacao_manual", "Liberação manual")
+    NAO_BLOQUEAR_ATE = ("nao_bloquear_ate", "Não bloquear até")
+    ISENCAO = ("isencao", "Isento de bloqueio automático")
+    CANCELAMENTO = ("cancelamento", "Contrato cancelado")
 
 
-CAUSE_LABELS: dict[str, str] = {
-    Cause.REDUCAO: "Redução por inadimplência",
-    Cause.BLOQUEIO: "Bloqueio por inadimplência",
-    Cause.RESCISAO: "Rescisão por inadimplência",
-    Cause.FIM_LIBERACAO: "Fim da liberação (débito em aberto)",
-    Cause.PAGAMENTO: "Pagamento do débito",
-    Cause.SEM_DEBITO: "Sem débito vencido",
-    Cause.DESBLOQUEIO_CONFIANCA: "Desbloqueio de confiança",
-    Cause.LIBERACAO_TEMPORARIA: "Liberação temporária",
-    Cause.LIBERACAO_MANUAL: "Liberação manual",
-    Cause.NAO_BLOQUEAR_ATE: "Não bloquear até",
-    Cause.ISENCAO: "Isento de bloqueio automático",
-    Cause.CANCELAMENTO: "Contrato cancelado",
-}
-
-
-def status_label(status: str) -> str:
+def status_label(status: str | None) -> str:
     """Portuguese label of an access status."""
-    return STATUS_LABELS.get(status, status)
+    return AccessStatus.label_of(status)
 
 
-def cause_label(cause: str) -> str:
+def cause_label(cause: str | None) -> str:
     """Portuguese label of a cause."""
-    return CAUSE_LABELS.get(cause, cause)
+    return Cause.label_of(cause)
 
 
 @dataclass(frozen=True)

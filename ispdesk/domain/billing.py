@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ispdesk.domain.money import ZERO, to_cents
+from ispdesk.domain.statuses import ChargeStatus
 
 ONE_DAY = timedelta(days=1)
 DIVISORS = ("30", "mes")
@@ -263,9 +264,9 @@ def paid_until(charges: Iterable[ChargeState]) -> date | None:
     """
     result: date | None = None
     for charge in sorted(charges, key=lambda c: c.period_start):
-        if charge.status == "cancelada":
+        if charge.status == ChargeStatus.CANCELADA:
             continue
-        if charge.status != "paga":
+        if charge.status != ChargeStatus.PAGA:
             break
         result = charge.period_end
     return result

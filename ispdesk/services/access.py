@@ -42,15 +42,16 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeStatus, ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.notices import OwedCharge, notice_text, reference_month
 from ispdesk.services.uow import UnitOfWork
 
 BATCH_SIZE = 2000
-OPEN_CHARGE = "aberta"
-ACTIVE = "ativo"
-CLOSED_CONTRACT = ("cancelado", "negativado")
+OPEN_CHARGE = ChargeStatus.ABERTA
+ACTIVE = ContractStatus.ATIVO
+CLOSED_CONTRACT = (ContractStatus.CANCELADO, ContractStatus.NEGATIVADO)
 RESCISSION_REASON = "INADIMPLENCIA"
 
 #: Counters of a run, in the order they are printed.
@@ -272,16 +273,16 @@ def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
     long_block = exists().where(_SP.c.contract_id == k.c.cid, _SP.c.start_date <= rescission_limit)
     ladder_ids = select(k.c.cid).where(or_(
         and_(k.c.v <= notice_limit, or_(k.c.nd.is_(None), k.c.nd <= k.c.v)),
-        and_(k.c.access_status == "normal", k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= suspend_limit),
-        and_(k.c.access_status == "reduzido", k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= block_limit),
+        and_(k.c.access_status == AccessStatus.NORMAL, k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= suspend_limit),
+        and_(k.c.access_status == AccessStatus.REDUZIDO, k.c.nd > k.c.v, k.c.nd <= notice_floor, k.c.v <= block_limit),
         and_(k.c.access_status.in_([s.value for s in ladder.RELEASED]),
              or_(k.c.access_until.is_(None), k.c.access_until <= on)),
-        and_(k.c.access_status == "bloqueado", long_block),
+        and_(k.c.access_status == AccessStatus.BLOQUEADO, long_block),
     ))
     has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
     not_normal = [s.value for s in AccessStatus if s is not AccessStatus.NORMAL]
     restore_ids = select(_C.c.id).where(_C.c.status == ACTIVE, _C.c.access_status.in_(not_normal), ~has_overdue)
-    closed_ids = select(_C.c.id).where(_C.c.status.in_(CLOSED_CONTRACT), _C.c.access_status != "bloqueado")
+    closed_ids = select(_C.c.id).where(_C.c.status.in_(CLOSED_CONTRACT), _C.c.access_status != AccessStatus.BLOQUEADO)
     return [ladder_ids, restore_ids, closed_ids]
 
 
@@ -386,9 +387,10 @@ def _plan_batch(
                 step = Step(to_status=AccessStatus.BLOQUEADO, cause=Cause.CANCELAMENTO)
                 decided.append((item, step))
                 if write:
-                    w.contracts.append({"cid": item.contract_id, "s": "bloqueado", "u": None, "at": at, "by": actor})
+                    w.contracts.append({"cid": item.contract_id, "s": AccessStatus.BLOQUEADO, "u": None, "at": at,
+                                        "by": actor})
                     w.events.append({"id": uuid7(), "contract_id": item.contract_id, "on_date": on, "at": at,
-                                     "from_status": item.access_status, "to_status": "bloqueado",
+                                     "from_status": item.access_status, "to_status": AccessStatus.BLOQUEADO,
                                      "cause": Cause.CANCELAMENTO.value, "actor": actor, "until": None, "note": None})
             continue
         if item.status != ACTIVE:
@@ -543,7 +545,7 @@ def preview_suspension(uow: UnitOfWork, on_date: date, limit: int = 2000) -> tup
                 rows.append(PreviewRow(
                     item.contract_id, item.number, item.customer_name, item.access_status, item.overdue_since,
                     ladder.valid_notice(item.overdue_since, item.last_notice), _action_label(step),
-                    "cancelado" if step.rescind else to, item.overdue_amount))
+                    ContractStatus.CANCELADO if step.rescind else to, item.overdue_amount))
         return result, rows
 
 

@@ -61,6 +61,7 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ChargeKind, ChargeStatus, ContractStatus, ValueChangeSource
 from ispdesk.domain.text import fold
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
@@ -71,7 +72,7 @@ LIST_LIMIT = 1000
 #: Called with (step done, steps total, text); returning False cancels (nothing is written).
 Progress = Callable[[int, int, str], bool | None]
 
-SOURCE = "reajuste"
+SOURCE = ValueChangeSource.REAJUSTE
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class AdjustmentParams:
     decided_on: date | None = None
     effective_on: date | None = None
     customers_notified: bool = False
-    statuses: tuple[str, ...] = ("ativo",)
+    statuses: tuple[str, ...] = (ContractStatus.ATIVO,)
     plan_code: str | None = None
     city: str | None = None
     activated_from: date | None = None
@@ -357,7 +358,7 @@ def apply_adjustment_in(
     batch = AdjustmentBatch(
         number=number, decided_on=decided, effective_on=effective, percent=params.percent,
         index_name=(params.index_name or None), filters=params.filters_json(),
-        customers_notified=params.customers_notified, status="aplicado", created_at=uow.now,
+        customers_notified=params.customers_notified, status=AdjustmentBatchStatus.APLICADO, created_at=uow.now,
         created_by=uow.actor.login)
     session.add(batch)
     session.flush()
@@ -519,7 +520,7 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
     batch = session.scalar(select(AdjustmentBatch).where(AdjustmentBatch.number == batch_number))
     if batch is None:
         raise NotFound(f"Reajuste nº {batch_number} não encontrado. Confira o número do lote.")
-    if batch.status == "desfeito":
+    if batch.status == AdjustmentBatchStatus.DESFEITO:
         raise BusinessRuleError(
             f"O reajuste nº {batch_number} já foi desfeito em {format_date(batch.undone_at.date())} "
             f"por {batch.undone_by}." if batch.undone_at else f"O reajuste nº {batch_number} já foi desfeito.")
@@ -528,7 +529,7 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
         select(Contract.number, Charge.due_date)
         .join(ContractValueChange, ContractValueChange.contract_id == Charge.contract_id)
         .join(Contract, Contract.id == Charge.contract_id)
-        .where(mine, Charge.kind == "mensalidade", Charge.status != "cancelada",
+        .where(mine, Charge.kind == ChargeKind.MENSALIDADE, Charge.status != ChargeStatus.CANCELADA,
                Charge.period_end >= batch.effective_on, Charge.created_at >= batch.created_at)
         .order_by(Charge.due_date, Contract.number).limit(1)).first()
     if charged is not None:
@@ -569,7 +570,7 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
     reverted = getattr(session.execute(
         update(ContractValueChange).where(mine).values(undone_at=uow.now),
         execution_options={"synchronize_session": False}), "rowcount", 0)
-    batch.status = "desfeito"
+    batch.status = AdjustmentBatchStatus.DESFEITO
     batch.undone_at = uow.now
     batch.undone_by = uow.actor.login
     session.flush()

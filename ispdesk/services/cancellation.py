@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from ispdesk.db.models import AccessEvent, CancellationReason, Charge, Contract, ContractValueChange, Plan
 from ispdesk.domain import billing
+from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.fine import FineBreakdown, termination_fine
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.charges import (
@@ -43,7 +45,7 @@ from ispdesk.services.charges import (
 from ispdesk.services.uow import UnitOfWork
 
 ORIGINS = ("manual", "automatico")
-CANCELLABLE = ("ativo", "pre_contrato")
+CANCELLABLE = (ContractStatus.ATIVO, ContractStatus.PRE_CONTRATO)
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def preview_in(
     pending = ZERO
     last: billing.Cycle | None = None
     last_amount = ZERO
-    if contract.status == "ativo":
+    if contract.status == ContractStatus.ATIVO:
         covering = _covering_charge(uow, contract, on_date)
         if covering is not None:
             assert covering.period_start is not None
@@ -284,7 +286,7 @@ def cancel_contract_in(
     _check_date(contract, on_date, uow.today)
     preview = preview_in(uow, contract, reason, on_date)
     cancelled_count, last_row = 0, None
-    if contract.status == "ativo":
+    if contract.status == ContractStatus.ATIVO:
         # 1. cycles that ended before the cancellation and were not generated yet
         generate_unchecked_in(uow, on_date, [contract.id], run_hooks=False, audit=False)
         # 2. open recurring charges after the cancellation; shrink the one that spans it
@@ -298,21 +300,22 @@ def cancel_contract_in(
             preview.fine.amount, billing.next_due_date(on_date, contract.due_day), kind=FINE, notify=False,
         )
     before = {"status": contract.status, "access_status": contract.access_status}
-    contract.status, contract.cancelled_on = "cancelado", on_date
+    contract.status, contract.cancelled_on = ContractStatus.CANCELADO, on_date
     contract.cancellation_reason_id, contract.cancellation_note = reason.id, note
     contract.cancellation_origin = origin
     contract.updated_at, contract.updated_by = uow.now, uow.actor.login
-    if contract.access_status != "bloqueado":
+    if contract.access_status != AccessStatus.BLOQUEADO:
         uow.session.add(AccessEvent(
             id=uuid7(), contract_id=contract.id, on_date=on_date, at=uow.now, from_status=contract.access_status,
-            to_status="bloqueado", cause="cancelamento", actor=uow.actor.login, note=note[:500]))
-        contract.access_status = "bloqueado"
+            to_status=AccessStatus.BLOQUEADO, cause="cancelamento", actor=uow.actor.login, note=note[:500]))
+        contract.access_status = AccessStatus.BLOQUEADO
     uow.session.flush()
     refresh_paid_until(uow, contract)
     fine = preview.fine
     uow.audit(
         "contract", contract.id, "cancel",
-        {"status": [before["status"], "cancelado"], "access_status": [before["access_status"], "bloqueado"],
+        {"status": [before["status"], ContractStatus.CANCELADO],
+         "access_status": [before["access_status"], AccessStatus.BLOQUEADO],
          "cancelled_on": [None, on_date], "motivo": reason.code, "observacao": note, "origem": origin,
          "multa": {"inicio": fine.start, "fim": fine.end, "dias_fidelidade": fine.loyalty_days,
                    "dias_restantes": fine.remaining_days, "beneficio": fine.benefit, "valor": fine.amount,

@@ -21,6 +21,7 @@ from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, parse_money, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeStatus
 from ispdesk.services.charges import OPEN
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_date, fmt_money, write_export
@@ -71,7 +72,7 @@ class PaymentImporter(RowImporter[PaymentItem]):
             raise BusinessRuleError(f"data_pagamento {format_date(paid_on)} está no futuro.")
         charge = find_charge_in(uow, int(number_text), due)
         if charge.status != OPEN:
-            situation = "já está paga" if charge.status == "paga" else "foi cancelada"
+            situation = "já está paga" if charge.status == ChargeStatus.PAGA else "foi cancelada"
             raise BusinessRuleError(
                 f"a cobrança de {format_date(due)} do contrato {number_text} {situation}; nada a receber.")
         balance = to_cents(charge.amount - charge.paid_amount - self._pending.get(charge.id, Decimal(0)))

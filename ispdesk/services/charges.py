@@ -29,14 +29,15 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
 
-RECURRING, ONE_OFF, FINE = "mensalidade", "avulsa", "multa"
-OPEN, PAID, CANCELLED = "aberta", "paga", "cancelada"
-KINDS = (RECURRING, ONE_OFF, FINE)
-STATUSES = (OPEN, PAID, CANCELLED)
+RECURRING, ONE_OFF, FINE = ChargeKind.MENSALIDADE, ChargeKind.AVULSA, ChargeKind.MULTA
+OPEN, PAID, CANCELLED = ChargeStatus.ABERTA, ChargeStatus.PAGA, ChargeStatus.CANCELADA
+KINDS = ChargeKind.values()
+STATUSES = ChargeStatus.values()
 
 #: Contracts read per batch during generation.
 BATCH = 5000
@@ -211,7 +212,7 @@ def generate_unchecked_in(
         base = base.where(Contract.id.in_(list(contract_ids)))
     total_contracts = 0
     if progress is not None:
-        counted = select(func.count()).select_from(Contract).where(Contract.status == "ativo")
+        counted = select(func.count()).select_from(Contract).where(Contract.status == ContractStatus.ATIVO)
         if contract_ids is not None:
             counted = counted.where(Contract.id.in_(list(contract_ids)))
         total_contracts = session.scalar(counted) or 0
@@ -236,7 +237,7 @@ def generate_unchecked_in(
         changed = _raw_value_changes(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
         for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end, status in batch:
-            if status != "ativo":
+            if status != ContractStatus.ATIVO:
                 continue
             if last_end is not None:
                 start = _as_date(last_end) + billing.ONE_DAY
@@ -280,7 +281,7 @@ def generate_unchecked_in(
         if rows:
             writer.insert(rows)
             created += len(rows)
-        done += sum(1 for r in batch if r[-1] == "ativo")
+        done += sum(1 for r in batch if r[-1] == ContractStatus.ATIVO)
         if progress is not None and not progress(done, total_contracts):
             raise BusinessRuleError("Geração de cobranças cancelada pelo usuário; nada foi gravado.")
     total = to_cents(Decimal(total_cents) / 100)

@@ -35,32 +35,19 @@ from ispdesk.db.models import (
     PaymentTerm,
     Plan,
 )
+from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.loyalty import check_loyalty_months, expiration_for
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, CustomerStatus
 from ispdesk.services import parameters
 from ispdesk.services.catalogs import CatalogKind, resolve_in
 from ispdesk.services.uow import UnitOfWork
 
-#: Contract statuses.
-STATUSES: tuple[str, ...] = ("pre_contrato", "ativo", "cancelado", "negativado")
-STATUS_LABELS: dict[str, str] = {
-    "pre_contrato": "Pré-contrato",
-    "ativo": "Ativo",
-    "cancelado": "Cancelado",
-    "negativado": "Negativado",
-}
-#: Access statuses the access-control area uses (labels for screens; unknown ones show as-is).
-ACCESS_STATUS_LABELS: dict[str, str] = {
-    "normal": "Normal",
-    "reduzido": "Reduzido",
-    "bloqueado": "Bloqueado",
-    "desbloqueio_confianca": "Desbloqueio de confiança",
-    "liberacao_temporaria": "Liberação temporária",
-    "liberacao_manual": "Liberação manual",
-}
+#: Contract statuses (stored values, in display order).
+STATUSES: tuple[str, ...] = ContractStatus.values()
 
 
 @dataclass(frozen=True)
@@ -125,12 +112,12 @@ class ContractRow:
     @property
     def status_label(self) -> str:
         """Portuguese label of the status."""
-        return STATUS_LABELS.get(self.status, self.status)
+        return ContractStatus.label_of(self.status)
 
     @property
     def access_status_label(self) -> str:
         """Portuguese label of the access status."""
-        return ACCESS_STATUS_LABELS.get(self.access_status, self.access_status)
+        return AccessStatus.label_of(self.access_status)
 
     @property
     def loyalty_start(self) -> date | None:
@@ -335,7 +322,7 @@ def _customer_in(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
     customer = uow.session.get(Customer, customer_id)
     if customer is None:
         raise BusinessRuleError("Cliente não encontrado. Escolha o cliente na aba Clientes.", field="cliente")
-    if customer.status != "ativo":
+    if customer.status != CustomerStatus.ATIVO:
         raise BusinessRuleError(
             f"O cliente {customer.code} — {customer.name} está {customer.status}: só cliente ativo pode ter "
             "contrato novo. Reative o cadastro do cliente primeiro.",
@@ -462,7 +449,8 @@ def create_contract_in(uow: UnitOfWork, draft: ContractDraft) -> Contract:
     number = uow.next_numbers("contract_number")
     model = Contract(
         number=number, customer_id=customer.id, plan_id=plan.id, branch_id=branch.id if branch else None,
-        value=value, status="ativo" if draft.activated_on else "pre_contrato", access_status="normal",
+        value=value, status=ContractStatus.ATIVO if draft.activated_on else ContractStatus.PRE_CONTRATO,
+        access_status=AccessStatus.NORMAL,
         activated_on=draft.activated_on, billing_base_date=base, paid_until=None, renewed_on=None,
         loyalty_months=months, loyalty_benefit=benefit,
         loyalty_expires_on=expiration_for(draft.activated_on, None, months), due_day=due_day,
@@ -513,9 +501,9 @@ def activate_contract_in(uow: UnitOfWork, contract: Contract, activated_on: date
     Raises:
         BusinessRuleError: the contract is not a pre-contract, or the date is in the future.
     """
-    if contract.status != "pre_contrato" or contract.activated_on is not None:
+    if contract.status != ContractStatus.PRE_CONTRATO or contract.activated_on is not None:
         raise BusinessRuleError(
-            f"O contrato {contract.number} já está {STATUS_LABELS.get(contract.status, contract.status).lower()}"
+            f"O contrato {contract.number} já está {ContractStatus.label_of(contract.status).lower()}"
             + (f" desde {format_date(contract.activated_on)}" if contract.activated_on else "")
             + ": só um pré-contrato pode ser ativado, e a data de ativação nunca muda.",
             field="data_ativacao",
@@ -523,7 +511,7 @@ def activate_contract_in(uow: UnitOfWork, contract: Contract, activated_on: date
     _check_activation(activated_on, uow.today, None)
     before = {"status": contract.status, "data_ativacao": None, "data_base_financeira": contract.billing_base_date,
               "data_expiracao": contract.loyalty_expires_on}
-    contract.status = "ativo"
+    contract.status = ContractStatus.ATIVO
     contract.activated_on = activated_on
     if contract.billing_base_date is None or contract.billing_base_date < activated_on:
         contract.billing_base_date = activated_on
@@ -570,10 +558,10 @@ def renew_contract_in(
         BusinessRuleError: not active, date before the activation/last renewal or in the future, no
             loyalty to renew, or above 12 months for pessoa física.
     """
-    if contract.status != "ativo" or contract.activated_on is None:
+    if contract.status != ContractStatus.ATIVO or contract.activated_on is None:
         raise BusinessRuleError(
             f"Só um contrato ativo pode ser renovado; o contrato {contract.number} está "
-            f"{STATUS_LABELS.get(contract.status, contract.status).lower()}.",
+            f"{ContractStatus.label_of(contract.status).lower()}.",
             field="data_renovacao",
         )
     start = contract.renewed_on or contract.activated_on
@@ -696,11 +684,11 @@ def update_contract_in(
             errors[name] = f"O campo {name} não pode ser alterado no contrato."
     if errors:
         raise ValidationError(errors)
-    closed = contract.status in ("cancelado", "negativado")
+    closed = contract.status in (ContractStatus.CANCELADO, ContractStatus.NEGATIVADO)
     if closed and set(changes) - {"notes"}:
         raise BusinessRuleError(
-            f"O contrato {contract.number} está {STATUS_LABELS[contract.status].lower()}: só a observação pode "
-            "ser alterada.",
+            f"O contrato {contract.number} está {ContractStatus.label_of(contract.status).lower()}: só a "
+            "observação pode ser alterada.",
         )
     params = parameters.load(uow.session)
     customer = uow.session.get(Customer, contract.customer_id)
@@ -713,7 +701,7 @@ def update_contract_in(
 
     for name, value in changes.items():
         label = EDITABLE[name]
-        if contract.status == "ativo" and name in _WIZARD_FIELDS:
+        if contract.status == ContractStatus.ATIVO and name in _WIZARD_FIELDS:
             current: Any = {"plan_code": None, "value": contract.value, "due_day": contract.due_day}[name]
             if name == "plan_code":
                 plan_now = uow.session.get(Plan, contract.plan_id)
@@ -748,7 +736,8 @@ def update_contract_in(
                                               f"anterior à ativação ({format_date(contract.activated_on)})."})
             if value != contract.billing_base_date:
                 charged = uow.session.scalar(select(func.count()).select_from(Charge).where(
-                    Charge.contract_id == contract.id, Charge.kind == "mensalidade", Charge.status != "cancelada"))
+                    Charge.contract_id == contract.id, Charge.kind == ChargeKind.MENSALIDADE,
+                    Charge.status != ChargeStatus.CANCELADA))
                 if charged:
                     raise BusinessRuleError(
                         "A data base financeira não pode mudar depois que mensalidades foram geradas "

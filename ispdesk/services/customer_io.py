@@ -23,6 +23,7 @@ from ispdesk.domain.documents import mask_document, normalize_document
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_document, write_export
@@ -126,7 +127,7 @@ class CustomerImporter(RowImporter[_Item]):
         for i in range(0, len(ids), _CHUNK):
             indebted.update(uow.session.scalars(
                 select(Contract.customer_id).join(Charge, Charge.contract_id == Contract.id)
-                .where(Contract.customer_id.in_(ids[i:i + _CHUNK]), Charge.status == "aberta",
+                .where(Contract.customer_id.in_(ids[i:i + _CHUNK]), Charge.status == ChargeStatus.ABERTA,
                        Charge.due_date < uow.today)
             ))
         for r in found:
@@ -157,7 +158,7 @@ class CustomerImporter(RowImporter[_Item]):
             phone=row.get("telefone", ""), cep=row.get("cep", ""), street=row.get("endereco", ""),
             number=row.get("numero", ""), complement=row.get("complemento", ""), district=row.get("bairro", ""),
             city=row.get("cidade", ""), state=row.get("uf", ""), portal_login=row.get("hotsite_login", ""),
-            portal_password=row.get("hotsite_senha") or None, status=row.get("status") or "ativo",
+            portal_password=row.get("hotsite_senha") or None, status=row.get("status") or CustomerStatus.ATIVO,
             notes=row.get("observacao", ""),
         )
         clean, more = validate_draft(draft, self.params, self.lookups)

@@ -31,6 +31,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import PersonType, mask_document, validate_document
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.domain.text import fold
 from ispdesk.services import parameters as params_service
 from ispdesk.services.customer_search import CustomerListRow, search_customers, search_customers_in
@@ -87,7 +88,7 @@ UFS: frozenset[str] = frozenset({
     "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
     "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
 })
-STATUSES = ("ativo", "inativo")
+STATUSES = CustomerStatus.values()
 MIN_PORTAL_PASSWORD = 6
 _MAX_LEN = {"name": 200, "rg_ie": 30, "street": 200, "number": 20, "complement": 100, "district": 100,
             "city": 100, "portal_login": 60}
@@ -123,7 +124,7 @@ class CustomerDraft:
     state: str = ""
     portal_login: str = ""
     portal_password: str | None = field(default=None, repr=False)
-    status: str = "ativo"
+    status: str = CustomerStatus.ATIVO
     notes: str = ""
 
 
@@ -282,7 +283,7 @@ def customer_has_open_debt_in(session: Session, customer_id: uuid.UUID, today: d
         exists().where(
             Contract.customer_id == customer_id,
             Charge.contract_id == Contract.id,
-            Charge.status == "aberta",
+            Charge.status == ChargeStatus.ABERTA,
             Charge.due_date < day,
         )
     )
@@ -388,8 +389,8 @@ def validate_draft(
             who = "; ".join(e.describe() for e in others)
             first = others[0]
             note = ""
-            if first.status == "inativo" or first.has_open_debt:
-                flags = [w for w, on in (("inativo", first.status == "inativo"),
+            if first.status == CustomerStatus.INATIVO or first.has_open_debt:
+                flags = [w for w, on in ((CustomerStatus.INATIVO, first.status == CustomerStatus.INATIVO),
                                           ("com débito em aberto", first.has_open_debt)) if on]
                 note = f" Atenção: o cadastro existente está {' e '.join(flags)}."
             if params.get("aceitar_cpf_cnpj_duplicado", False):
@@ -464,7 +465,7 @@ def validate_draft(
                 f"O login do hotsite “{login}” já é usado pelo cliente código {owner[1]} ({owner[2]}). "
                 "Escolha outro login.")
 
-    status = draft.status if draft.status in STATUSES else fold(draft.status or "ativo")
+    status = draft.status if draft.status in STATUSES else fold(draft.status or CustomerStatus.ATIVO)
     if status not in STATUSES:
         errors["status"] = f"Situação “{draft.status}” inválida. Use ativo ou inativo."
     values["status"] = status

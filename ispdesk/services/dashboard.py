@@ -45,17 +45,19 @@ from ispdesk.db.models import (
     Plan,
     PlanChange,
 )
+from ispdesk.domain.access import RELEASED, AccessStatus
 from ispdesk.domain.dates import add_months, days_in_month
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services.uow import UnitOfWork
 
-ACTIVE = "ativo"
+ACTIVE = ContractStatus.ATIVO
 UPGRADE_TYPES = ("UP", "SC", "UV")
 DOWNGRADE_TYPES = ("DW", "DV")
-RELEASED_STATUSES = ("normal", "liberado_confianca", "liberado_temporario", "liberado_manual")
-RESTRICTED_STATUSES = ("reduzido", "bloqueado")
+RELEASED_STATUSES = (AccessStatus.NORMAL, *sorted(RELEASED))
+RESTRICTED_STATUSES = (AccessStatus.REDUZIDO, AccessStatus.BLOQUEADO)
 EXPIRING_WINDOWS = (30, 60, 90)
 #: Weeks ahead in the expirations chart; days back in the access chart.
 WEEKS_AHEAD = 13
@@ -445,7 +447,7 @@ def convert_acessos_dia(rows: Sequence[Row[Any]], scope: Scope) -> tuple[AccessD
     first = scope.as_of - timedelta(days=ACCESS_DAYS - 1)
     table = [[0, 0, 0, 0] for _ in range(ACCESS_DAYS)]
     for day, to_status, count in rows:
-        column = {"reduzido": 0, "bloqueado": 1, "normal": 3}.get(to_status, 2)
+        column = {AccessStatus.REDUZIDO: 0, AccessStatus.BLOQUEADO: 1, AccessStatus.NORMAL: 3}.get(to_status, 2)
         table[(day - first).days][column] += int(count)
     return tuple(AccessDay(first + timedelta(days=i), *table[i]) for i in range(ACCESS_DAYS))
 
@@ -557,8 +559,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("mrr", stmt_mrr, _scalar_money),
     Figure("em_fidelidade", stmt_em_fidelidade, _scalar_int),
     *(Figure(f"expirando_{n}", stmt_expirando(n), _scalar_int) for n in EXPIRING_WINDOWS),
-    Figure("reduzidos", stmt_access("reduzido"), _scalar_int),
-    Figure("bloqueados", stmt_access("bloqueado"), _scalar_int),
+    Figure("reduzidos", stmt_access(AccessStatus.REDUZIDO), _scalar_int),
+    Figure("bloqueados", stmt_access(AccessStatus.BLOQUEADO), _scalar_int),
     Figure("cancelamentos_mes", stmt_cancelamentos_mes, _scalar_int),
     Figure("cancelamentos_churn_mes", stmt_cancelamentos_churn_mes, _scalar_int),
     Figure("ativos_inicio_mes", stmt_ativos_inicio_mes, _scalar_int),

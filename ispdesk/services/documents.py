@@ -38,6 +38,7 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.money_words import money_in_words, money_with_words
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_template, parse_blocks
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
 from ispdesk.services import parameters as parameters_service
@@ -51,8 +52,6 @@ NOT_INFORMED = "não informado"
 
 MONTHS = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
           "novembro", "dezembro")
-STATUS_LABELS = {"pre_contrato": "pré-contrato", "ativo": "ativo", "cancelado": "cancelado",
-                 "negativado": "negativado"}
 
 
 @dataclass(frozen=True)
@@ -209,7 +208,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         "cliente.telefones": " / ".join(phones) or NOT_INFORMED,
         "cliente.email": _or(customer.email),
         "contrato.numero": str(contract.number),
-        "contrato.situacao": STATUS_LABELS.get(contract.status, contract.status),
+        "contrato.situacao": ContractStatus.label_of(contract.status).lower(),
         "contrato.data_ativacao": format_date(contract.activated_on) if contract.activated_on else not_yet,
         "contrato.data_base": format_date(contract.billing_base_date) if contract.billing_base_date else not_yet,
         "contrato.data_renovacao": format_date(contract.renewed_on) if contract.renewed_on else "",
@@ -361,7 +360,7 @@ def record_printed_in(uow: UnitOfWork, contract_id: uuid.UUID) -> bool:
     contract = uow.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; ele pode ter sido excluído. Atualize a lista.")
-    if contract.status != "pre_contrato" or contract.sent_for_signature_at is not None:
+    if contract.status != ContractStatus.PRE_CONTRATO or contract.sent_for_signature_at is not None:
         return False
     contract.sent_for_signature_at = uow.now
     uow.audit("contract", contract.id, "sent_for_signature", {"sent_for_signature_at": [None, uow.now]},
@@ -387,8 +386,8 @@ def mark_signed_in(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> No
     contract = uow.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; ele pode ter sido excluído. Atualize a lista.")
-    if contract.status != "pre_contrato":
-        label = STATUS_LABELS.get(contract.status, contract.status)
+    if contract.status != ContractStatus.PRE_CONTRATO:
+        label = ContractStatus.label_of(contract.status).lower()
         raise BusinessRuleError(
             f"O contrato {contract.number} está {label}; só um pré-contrato pode ser marcado como assinado.",
             field="status")

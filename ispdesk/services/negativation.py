@@ -15,8 +15,8 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services.charges import open_debt_in
-from ispdesk.services.contracts import STATUS_LABELS
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -63,12 +63,12 @@ def negativate(uow: UnitOfWork, contract_id: uuid.UUID, protocol: str, reason: s
 
 def check_negativation_in(uow: UnitOfWork, contract: Contract) -> Decimal:
     """The open debt that would be listed; raises when the contract may not be listed."""
-    if contract.status == "negativado":
+    if contract.status == ContractStatus.NEGATIVADO:
         raise BusinessRuleError(
             f"O contrato {contract.number} já foi negativado em {format_date(contract.negativated_on)}.")
-    if contract.status != "cancelado":
+    if contract.status != ContractStatus.CANCELADO:
         raise BusinessRuleError(
-            f"O contrato {contract.number} está {STATUS_LABELS.get(contract.status, contract.status).lower()}: "
+            f"O contrato {contract.number} está {ContractStatus.label_of(contract.status).lower()}: "
             "a negativação só é permitida após a rescisão "
             "(Anatel, RGC 765). Cancele ou rescinda o contrato antes.")
     debt = open_debt_in(uow, contract.id)
@@ -99,11 +99,12 @@ def negativate_in(uow: UnitOfWork, contract_id: uuid.UUID, protocol: str, reason
     listing = Negativation(id=uuid7(), contract_id=contract.id, protocol=protocol, reason=reason,
                            amount=debt, listed_on=uow.today, created_at=uow.now, created_by=uow.actor.login)
     uow.session.add(listing)
-    contract.status, contract.negativated_on = "negativado", uow.today
+    contract.status, contract.negativated_on = ContractStatus.NEGATIVADO, uow.today
     contract.updated_at, contract.updated_by = uow.now, uow.actor.login
     uow.session.flush()
     uow.audit("contract", contract.id, "negativate",
-              {"status": ["cancelado", "negativado"], "protocolo": protocol, "motivo": reason, "valor": debt},
+              {"status": [ContractStatus.CANCELADO, ContractStatus.NEGATIVADO],
+               "protocolo": protocol, "motivo": reason, "valor": debt},
               summary=f"Contrato {contract.number} negativado: {format_brl(debt)}, protocolo {protocol}")
     return _row(listing)
 

@@ -20,11 +20,12 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import PaymentSource
 from ispdesk.services import hooks
 from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
 from ispdesk.services.uow import UnitOfWork
 
-SOURCES = ("manual", "importacao")
+SOURCES = PaymentSource.values()
 
 
 @dataclass(frozen=True)

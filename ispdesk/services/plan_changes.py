@@ -50,6 +50,7 @@ from ispdesk.domain.plan_change import (
     ProRata,
     classify,
 )
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, ValueChangeSource
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
 
@@ -264,7 +265,7 @@ def preview_plan_change_in(
     contract = session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; atualize a lista e tente de novo.")
-    if contract.status != "ativo":
+    if contract.status != ContractStatus.ATIVO:
         raise BusinessRuleError(
             f"O contrato {contract.number} está “{contract.status}”: só contratos ativos mudam de plano.",
             field="contrato")
@@ -373,7 +374,8 @@ def _segmented_prorata(uow: UnitOfWork, contract: Contract, new_value: Decimal, 
     cycle = cycle_containing(on_date, contract.due_day)
     covering = session.execute(
         select(Charge.period_start, Charge.period_end).where(
-            Charge.contract_id == contract.id, Charge.kind == "mensalidade", Charge.status != "cancelada",
+            Charge.contract_id == contract.id, Charge.kind == ChargeKind.MENSALIDADE,
+            Charge.status != ChargeStatus.CANCELADA,
             Charge.period_start <= on_date, Charge.period_end >= on_date, Charge.period_end >= cycle.start)
         .order_by(Charge.period_start.desc()).limit(1)).first()
     period = cycle
@@ -396,7 +398,8 @@ def _current_cycle_charged(uow: UnitOfWork, contract: Contract, on_date: date) -
     cycle = cycle_containing(on_date, contract.due_day)
     found = uow.session.scalar(
         select(func.count()).select_from(Charge).where(
-            Charge.contract_id == contract.id, Charge.kind == "mensalidade", Charge.status != "cancelada",
+            Charge.contract_id == contract.id, Charge.kind == ChargeKind.MENSALIDADE,
+            Charge.status != ChargeStatus.CANCELADA,
             Charge.period_start <= on_date, Charge.period_end >= on_date, Charge.period_end >= cycle.start))
     return bool(found)
 
@@ -487,7 +490,7 @@ def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeR
     if d.new_value != d.old_value:
         session.add(ContractValueChange(
             contract_id=contract.id, effective_on=d.on_date, old_value=d.old_value, new_value=d.new_value,
-            source="plano", plan_change_id=change.id, applied=True, created_at=uow.now,
+            source=ValueChangeSource.PLANO, plan_change_id=change.id, applied=True, created_at=uow.now,
             created_by=uow.actor.login))
     if d.prorata_action == PRORATA_CHARGE:
         from ispdesk.services import charges as charges_service

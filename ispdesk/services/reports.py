@@ -16,15 +16,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ispdesk.db.models import CancellationReason, Charge, Contract, Customer
+from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeKind, ChargeReportStatus, ChargeStatus, ContractStatus
 from ispdesk.reports.report_pdf import PdfColumn, render_report_pdf
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.contract_list import iter_contracts_in
-from ispdesk.services.contracts import ACCESS_STATUS_LABELS, STATUS_LABELS
 from ispdesk.services.csv_io import fmt_date, fmt_document, fmt_money, write_csv
 from ispdesk.services.uow import UnitOfWork
 
@@ -35,7 +36,6 @@ REPORT_KINDS: dict[str, str] = {
     "charges": "Cobranças",
 }
 FORMATS = ("pdf", "csv")
-CHARGE_STATUS_LABELS = {"aberta": "Aberta", "paga": "Paga", "cancelada": "Cancelada", "parcial": "Parcial"}
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def _filter_text(f: ContractFilter) -> str:
     if f.text:
         parts.append(f"busca “{f.text}”")
     if f.statuses:
-        parts.append("situação " + ", ".join(STATUS_LABELS.get(s, s) for s in f.statuses))
+        parts.append("situação " + ", ".join(ContractStatus.label_of(s) for s in f.statuses))
     if f.access_statuses:
-        parts.append("acesso " + ", ".join(ACCESS_STATUS_LABELS.get(s, s) for s in f.access_statuses))
+        parts.append("acesso " + ", ".join(AccessStatus.label_of(s) for s in f.access_statuses))
     if f.plan_code:
         parts.append(f"oferta {f.plan_code}")
     if f.due_day:
@@ -160,7 +160,7 @@ def contracts_report(uow: UnitOfWork, f: ContractFilter | None = None) -> Report
                 fmt_document(row.customer_document), row.customer_city or "", row.plan_code, format_brl(row.value),
                 str(row.due_day), row.status_label, row.access_status_label, format_date(row.activated_on),
                 format_date(row.loyalty_expires_on), format_date(row.cancelled_on)))
-        statuses = ", ".join(f"{STATUS_LABELS.get(s, s)}: {n}" for s, n in sorted(by_status.items()))
+        statuses = ", ".join(f"{ContractStatus.label_of(s)}: {n}" for s, n in sorted(by_status.items()))
         report.totals.append(f"Total: {count} contrato(s); soma dos valores mensais {format_brl(total)}.")
         if statuses:
             report.totals.append(f"Por situação — {statuses}.")
@@ -245,18 +245,20 @@ def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date
             stmt = stmt.where(Charge.due_date >= date_from)
         if date_to:
             stmt = stmt.where(Charge.due_date <= date_to)
-        if status:
+        if status == ChargeReportStatus.PARCIAL:
+            stmt = stmt.where(Charge.status == ChargeStatus.ABERTA, Charge.paid_amount > 0)
+        elif status:
             stmt = stmt.where(Charge.status == status)
         subtitle = f"Cobranças com vencimento {_period(date_from, date_to)}"
         if status:
-            subtitle += f", situação {CHARGE_STATUS_LABELS.get(status, status).lower()}"
+            subtitle += f", situação {ChargeReportStatus.label_of(status).lower()}"
         report = Report("Relatório de cobranças", subtitle + ".", CHARGE_COLUMNS, company_name=_company(uow),
                         generated_on=uow.today)
         billed = paid = Decimal("0")
         count = 0
         for charge, number, name, document in uow.session.execute(stmt):
             count += 1
-            if charge.status != "cancelada":
+            if charge.status != ChargeStatus.CANCELADA:
                 billed += charge.amount
                 paid += charge.paid_amount
             common = (str(number), name)
@@ -265,9 +267,9 @@ def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date
                 fmt_date(charge.due_date), fmt_money(charge.amount), fmt_money(charge.paid_amount),
                 fmt_date(charge.paid_on), charge.status))
             report.pdf_rows.append(common + (
-                fmt_document(document), charge.kind, charge.description, charge.plan_code or "",
+                fmt_document(document), ChargeKind.label_of(charge.kind), charge.description, charge.plan_code or "",
                 format_date(charge.due_date), format_brl(charge.amount), format_brl(charge.paid_amount),
-                format_date(charge.paid_on), CHARGE_STATUS_LABELS.get(charge.status, charge.status)))
+                format_date(charge.paid_on), ChargeStatus.label_of(charge.status)))
         report.totals.append(f"Total: {count} cobrança(s); emitido {format_brl(billed)}; recebido {format_brl(paid)}; "
                              f"em aberto {format_brl(billed - paid)} (sem as canceladas).")
         return report

@@ -17,11 +17,9 @@ from sqlalchemy.orm import Session
 from ispdesk.db.models import ContractTemplate
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import TemplateKind
 from ispdesk.domain.template_engine import compile_template, parse_blocks, sample_context
 from ispdesk.services.uow import UnitOfWork
-
-#: Template kinds.
-KIND_LABELS: dict[str, str] = {"contrato": "Contrato", "termo": "Termo"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ def save_template_in(uow: UnitOfWork, code: str, body: str, name: str | None = N
         raise ValidationError({"nome": "Informe o nome do modelo, por exemplo “Contrato padrão”."})
     if len(name) > 120:
         raise ValidationError({"nome": f"O nome do modelo tem {len(name)} caracteres; use no máximo 120."})
-    if kind not in KIND_LABELS:
+    if kind not in TemplateKind.values():
         raise ValidationError({"tipo": "Tipo do modelo: escolha “contrato” ou “termo”."})
     if previous is not None and previous.body == body and previous.name == name and previous.kind == kind:
         raise BusinessRuleError("Nada mudou no modelo desde a versão em vigor; nada foi salvo.", field="corpo")

@@ -41,7 +41,7 @@ def _reason(session, model, code, description, **kw):
 
 def _event(session, contract, day, from_status, to_status):
     session.add(AccessEvent(contract_id=contract.id, on_date=day, at=AT, from_status=from_status,
-                            to_status=to_status, cause="teste", actor="teste"))
+                            to_status=to_status, cause="liberacao_manual", actor="teste"))
 
 
 def _change(session, contract, day, change_type):

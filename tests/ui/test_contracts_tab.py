@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ispdesk.domain.contract_filter import ContractFilter
@@ -159,3 +160,22 @@ def test_finance_cannot_create(qtbot, factory, finance, data) -> None:  # type: 
     assert tab.new_contract() is False
     tab.table.selectRow(0)
     assert not tab.renew_button.isEnabled()
+
+
+def test_every_access_filter_option_selects_its_contracts_and_shows_its_label(qtbot, context, uow) -> None:  # type: ignore[no-untyped-def]
+    from ispdesk.domain.access import AccessStatus
+
+    with uow() as u:
+        made = {a.value: make_contract(u.session, access_status=a, number=7100 + i).number
+                for i, a in enumerate(AccessStatus)}
+        u.commit()
+    tab = ContractsTab(context)
+    qtbot.addWidget(tab)
+    options = [tab.access_filter.itemData(i) for i in range(1, tab.access_filter.count())]
+    assert options == list(made)
+    column = next(c for c in range(tab.model.columnCount())
+                  if tab.model.headerData(c, Qt.Orientation.Horizontal) == "Acesso")
+    for i, code in enumerate(options, start=1):
+        tab.access_filter.setCurrentIndex(i)
+        assert numbers(tab) == [made[code]], code
+        assert tab.model.index(0, column).data() == AccessStatus(code).label

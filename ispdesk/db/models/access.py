@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, Money, UTCDateTime
+from ispdesk.db.base import Base, IdMixin, Money, UTCDateTime, one_of
+from ispdesk.domain.access import AccessStatus, Cause
 
 
 class Notice(IdMixin, Base):
@@ -47,6 +48,9 @@ class AccessEvent(IdMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
+        one_of("from_status", AccessStatus),
+        one_of("to_status", AccessStatus),
+        one_of("cause", Cause),
         Index("ix_access_events_contract", "contract_id", "on_date"),
         Index("ix_access_events_date", "on_date", "to_status"),
     )

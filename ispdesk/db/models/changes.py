@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, DecimalText, IdMixin, Money, UTCDateTime
+from ispdesk.db.base import Base, DecimalText, IdMixin, Money, UTCDateTime, one_of
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ValueChangeSource
 
 
 class PlanChange(IdMixin, Base):
@@ -60,6 +61,7 @@ class ContractValueChange(IdMixin, Base):
     created_by: Mapped[str] = mapped_column(String(80), nullable=False)
 
     __table_args__ = (
+        one_of("source", ValueChangeSource),
         Index("ix_contract_value_changes_contract", "contract_id", "effective_on"),
         Index("ix_contract_value_changes_batch", "batch_id"),
     )
@@ -85,6 +87,8 @@ class AdjustmentBatch(IdMixin, Base):
     created_by: Mapped[str] = mapped_column(String(80), nullable=False)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_by: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (one_of("status", AdjustmentBatchStatus),)
 
 
 class ContractAdjustment(IdMixin, Base):

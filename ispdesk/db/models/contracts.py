@@ -9,7 +9,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, Money, StampMixin, UTCDateTime, UUIDType
+from ispdesk.db.base import Base, IdMixin, Money, StampMixin, UTCDateTime, UUIDType, one_of
+from ispdesk.domain.access import AccessStatus
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, PaymentSource
 
 
 class Plan(IdMixin, StampMixin, Base):
@@ -76,6 +78,8 @@ class Contract(IdMixin, StampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        one_of("status", ContractStatus),
+        one_of("access_status", AccessStatus),
         Index("ix_contracts_customer", "customer_id"),
         # (filter column, number): the contracts tab filters and pages newest-number-first from these.
         Index("ix_contracts_plan", "plan_id", "number"),
@@ -117,6 +121,8 @@ class Charge(IdMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        one_of("kind", ChargeKind),
+        one_of("status", ChargeStatus),
         UniqueConstraint("contract_id", "kind", "period_start", name="uq_charges_contract_period"),
         Index("ix_charges_contract_due", "contract_id", "due_date"),
         Index("ix_charges_status_due", "status", "due_date"),
@@ -138,7 +144,7 @@ class Payment(IdMixin, Base):
     reversed_by: Mapped[str | None] = mapped_column(String(80))
     reversal_reason: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index("ix_payments_charge", "charge_id"),)
+    __table_args__ = (one_of("source", PaymentSource), Index("ix_payments_charge", "charge_id"))
 
 
 class Negativation(IdMixin, Base):

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, SearchKey, StampMixin
+from ispdesk.db.base import Base, IdMixin, SearchKey, StampMixin, one_of
+from ispdesk.domain.statuses import CustomerStatus
 
 
 class Customer(IdMixin, StampMixin, Base):
@@ -42,6 +43,7 @@ class Customer(IdMixin, StampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        one_of("status", CustomerStatus),
         Index("ix_customers_name_folded", "name_folded", "id"),
         Index("ix_customers_document", "document"),
         Index("ix_customers_mobile", "mobile"),

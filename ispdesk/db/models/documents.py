@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, UTCDateTime
+from ispdesk.db.base import Base, IdMixin, UTCDateTime, one_of
+from ispdesk.domain.statuses import DocumentPurpose, TemplateKind
 
 
 class Branch(IdMixin, Base):
@@ -44,7 +45,8 @@ class ContractTemplate(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     created_by: Mapped[str] = mapped_column(String(80), nullable=False)
 
-    __table_args__ = (UniqueConstraint("code", "version_number", name="uq_contract_templates_code_version"),)
+    __table_args__ = (one_of("kind", TemplateKind),
+                      UniqueConstraint("code", "version_number", name="uq_contract_templates_code_version"))
 
 
 class ContractDocument(IdMixin, Base):
@@ -59,3 +61,5 @@ class ContractDocument(IdMixin, Base):
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     generated_by: Mapped[str] = mapped_column(String(80), nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (one_of("purpose", DocumentPurpose),)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, PaymentSource
 from ispdesk.services import charges as charge_service
 from ispdesk.services import contracts as contract_service
 from ispdesk.services import payments as payment_service
@@ -37,9 +38,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ChargesPanel", text)
 
 
-KIND_LABELS = {"mensalidade": "Mensalidade", "avulsa": "Avulsa", "multa": "Multa"}
-STATUS_LABELS = {"aberta": "Aberta", "paga": "Paga", "cancelada": "Cancelada"}
-SOURCE_LABELS = {"manual": "Manual", "importacao": "Importação"}
 
 
 def period_text(row: ChargeRow) -> str:
@@ -52,15 +50,15 @@ def period_text(row: ChargeRow) -> str:
 def charge_columns() -> list[Column[ChargeRow]]:
     """Columns of the charges table: tipo, período, vencimento, valor, pago em, valor pago, situação."""
     return [
-        Column(_tr("Tipo"), lambda r: _tr(KIND_LABELS.get(r.kind, r.kind)), tooltip=lambda r: r.description),
+        Column(_tr("Tipo"), lambda r: _tr(ChargeKind.label_of(r.kind)), tooltip=lambda r: r.description),
         Column(_tr("Período"), period_text, sort_value=lambda r: r.period_start, tooltip=lambda r: r.description),
         Column(_tr("Vencimento"), lambda r: format_date(r.due_date), sort_value=lambda r: r.due_date),
         Column(_tr("Valor"), lambda r: format_brl(r.amount), sort_value=lambda r: r.amount, align_right=True),
         Column(_tr("Pago em"), lambda r: format_date(r.paid_on), sort_value=lambda r: r.paid_on),
         Column(_tr("Valor pago"), lambda r: format_brl(r.paid_amount), sort_value=lambda r: r.paid_amount,
                align_right=True),
-        Column(_tr("Situação"), lambda r: _tr(STATUS_LABELS.get(r.status, r.status)),
-               tooltip=lambda r: f"Saldo: {format_brl(r.balance)}" if r.status == "aberta" else ""),
+        Column(_tr("Situação"), lambda r: _tr(ChargeStatus.label_of(r.status)),
+               tooltip=lambda r: f"Saldo: {format_brl(r.balance)}" if r.status == ChargeStatus.ABERTA else ""),
     ]
 
 
@@ -70,7 +68,7 @@ def payment_columns(due_of: dict[uuid.UUID, str]) -> list[Column[PaymentRow]]:
         Column(_tr("Cobrança (vencimento)"), lambda p: due_of.get(p.charge_id, "")),
         Column(_tr("Valor"), lambda p: format_brl(p.amount), sort_value=lambda p: p.amount, align_right=True),
         Column(_tr("Data"), lambda p: format_date(p.paid_on), sort_value=lambda p: p.paid_on),
-        Column(_tr("Origem"), lambda p: _tr(SOURCE_LABELS.get(p.source, p.source))),
+        Column(_tr("Origem"), lambda p: _tr(PaymentSource.label_of(p.source))),
         Column(_tr("Registrado por"), lambda p: p.created_by),
         Column(_tr("Estorno"), lambda p: f"Estornado: {p.reversal_reason}" if p.reversed else "",
                tooltip=lambda p: p.reversal_reason or ""),
@@ -173,7 +171,7 @@ class ChargesPanel(QWidget):
         return self.payments_model.row_at(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
-        has_open = any(r.status == "aberta" for r in self.charges_model.rows())
+        has_open = any(r.status == ChargeStatus.ABERTA for r in self.charges_model.rows())
         self.pay_button.setEnabled(has_open)
         payment = self.selected_payment()
         self.reverse_button.setEnabled(payment is not None and not payment.reversed)

@@ -8,16 +8,15 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout
 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ValueChangeSource
 from ispdesk.services import adjustments
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
 
-SOURCES = {"reajuste": "Reajuste", "plano": "Alteração de plano"}
-
 
 def _status(r: dict[str, Any]) -> str:
     if r["undone"]:
-        return "desfeito"
+        return AdjustmentBatchStatus.DESFEITO.label.lower()
     return "em vigor" if r["applied"] else "agendado"
 
 
@@ -36,7 +35,7 @@ class ValueHistoryPanel(QWidget):
         tr = self.tr
         self.model: RowsTableModel[dict[str, Any]] = RowsTableModel([
             Column(tr("Vigência"), lambda r: format_date(r["effective_on"]), lambda r: r["effective_on"]),
-            Column(tr("Origem"), lambda r: SOURCES.get(r["source"], r["source"])),
+            Column(tr("Origem"), lambda r: ValueChangeSource.label_of(r["source"])),
             Column(tr("Lote"), lambda r: str(r["batch_number"] or ""), lambda r: r["batch_number"] or 0,
                    align_right=True),
             Column(tr("Valor anterior"), lambda r: format_brl(r["old_value"]), lambda r: r["old_value"],

@@ -22,6 +22,7 @@ from ispdesk.domain.access import cause_label, status_label
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import access
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
@@ -116,7 +117,7 @@ class AccessPanel(QWidget):
             self.model.set_rows([])
             return
         text = status_label(info.access_status)
-        if info.status != "ativo":
+        if info.status != ContractStatus.ATIVO:
             text += self.tr(" (contrato {status})").format(status=info.status)
         self.labels["status"].setText(text)
         self.labels["until"].setText(format_date(info.access_until) if info.access_until else "—")

@@ -35,6 +35,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, parse_percent
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
 from ispdesk.services import adjustments
 from ispdesk.services.adjustments import AdjustmentLine, AdjustmentParams, AdjustmentSimulation, BatchRow
 from ispdesk.ui.context import AppContext
@@ -42,9 +43,9 @@ from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import DateEdit
 from ispdesk.ui.workers import Progress, Worker, run_in_background
 
-STATUS_CHOICES = (("Ativos", ("ativo",)), ("Ativos e negativados", ("ativo", "negativado")))
+STATUS_CHOICES = (("Ativos", (ContractStatus.ATIVO,)),
+                  ("Ativos e negativados", (ContractStatus.ATIVO, ContractStatus.NEGATIVADO)))
 INDEXES = ("IPCA", "IGP-M", "INPC", "IGP-DI")
-BATCH_STATUS = {"aplicado": "aplicado", "desfeito": "desfeito"}
 
 
 def line_columns(tr: Any, skipped: bool) -> list[Column[AdjustmentLine]]:
@@ -79,7 +80,7 @@ def batch_columns(tr: Any) -> list[Column[BatchRow]]:
                align_right=True),
         Column(tr("Receita depois"), lambda b: format_brl(b.revenue_after), lambda b: b.revenue_after,
                align_right=True),
-        Column(tr("Situação"), lambda b: BATCH_STATUS.get(b.status, b.status)),
+        Column(tr("Situação"), lambda b: AdjustmentBatchStatus.label_of(b.status)),
         Column(tr("Usuário"), lambda b: b.created_by),
     ]
 

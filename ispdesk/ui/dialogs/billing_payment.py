@@ -9,14 +9,13 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.statuses import ChargeStatus
 from ispdesk.services import charges as charge_service
 from ispdesk.services import payments as payment_service
 from ispdesk.services.charges import ChargeRow
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.dialogs.billing_common import BillingFormDialog
 from ispdesk.ui.widgets.fields import DateEdit, MoneyEdit
-
-KIND_LABELS = {"mensalidade": "Mensalidade", "avulsa": "Avulsa", "multa": "Multa"}
 
 
 def charge_label(row: ChargeRow) -> str:
@@ -33,7 +32,8 @@ class RecordPaymentDialog(BillingFormDialog):
         self.setWindowTitle(self.tr("Registrar pagamento"))
         self.setMinimumWidth(680)
         self.contract_id = contract_id
-        self.open_charges = [r for r in charge_service.list_charges(context.uow(), contract_id) if r.status == "aberta"]
+        self.open_charges = [r for r in charge_service.list_charges(context.uow(), contract_id)
+                             if r.status == ChargeStatus.ABERTA]
         self.open_charges.sort(key=lambda r: r.due_date)
         self.charge_combo = QComboBox(self)
         self.charge_combo.setObjectName("paymentChargeCombo")

@@ -43,6 +43,7 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, ValidationError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import catalogs, contracts, plans
 from ispdesk.services.catalogs import CatalogKind
 from ispdesk.services.contracts import ContractDraft, ContractRow
@@ -93,7 +94,7 @@ class CustomerPicker(QWidget):
             return
         for r in rows:
             doc = mask_document(r.document) if r.document else self.tr("sem documento")
-            suffix = "" if r.status == "ativo" else f" — {r.status}"
+            suffix = "" if r.status == ContractStatus.ATIVO else f" — {r.status}"
             self.combo.addItem(f"{r.code} — {r.name} ({doc}){suffix}", r.id)
 
     def set_customer(self, customer_id: uuid.UUID, label: str) -> None:
@@ -383,19 +384,19 @@ class ContractForm(QDialog):
         c = self.contract
         assert c is not None
         can_edit = self.context.can(Permission.CONTRACTS_EDIT)
-        closed = c.status in ("cancelado", "negativado")
-        active = c.status == "ativo"
+        closed = c.status in (ContractStatus.CANCELADO, ContractStatus.NEGATIVADO)
+        active = c.status == ContractStatus.ATIVO
         self.activated_on.setEnabled(False)
         self.activated_on.setToolTip(self.tr("A data de ativação é definida uma única vez e nunca muda."))
         for w in (self.plan, self.value, self.due_day):
-            w.setEnabled(can_edit and c.status == "pre_contrato")
+            w.setEnabled(can_edit and c.status == ContractStatus.PRE_CONTRATO)
         for w in (self.payment_term, self.billing_type, self.inclusion_reason, self.loyalty_months,
                   self.loyalty_benefit):
             w.setEnabled(can_edit and not closed)
         self.billing_base_date.setEnabled(can_edit and active)
         self.notes.setReadOnly(not can_edit)
         self.save_button.setEnabled(can_edit)
-        self.activate_button.setVisible(c.status == "pre_contrato")
+        self.activate_button.setVisible(c.status == ContractStatus.PRE_CONTRATO)
         self.activate_button.setEnabled(self.context.can(Permission.CONTRACTS_ACTIVATE))
         self.renew_button.setEnabled(active and self.context.can(Permission.CONTRACTS_RENEW))
         for spec in registry.CONTRACT_ACTIONS:
@@ -518,12 +519,12 @@ class ContractForm(QDialog):
                 "loyalty_months": self.loyalty_months.value(),
                 "loyalty_benefit": self._money(self.loyalty_benefit, "beneficio_fidelidade"),
             }
-            if c.status == "pre_contrato":
+            if c.status == ContractStatus.PRE_CONTRATO:
                 changes.update(plan_code=self.plan.currentData(), value=self._money(self.value, "valor"),
                                due_day=self.due_day.value())
-            if c.status == "ativo":
+            if c.status == ContractStatus.ATIVO:
                 changes["billing_base_date"] = self._date(self.billing_base_date, "data_base_financeira")
-            if c.status in ("cancelado", "negativado"):
+            if c.status in (ContractStatus.CANCELADO, ContractStatus.NEGATIVADO):
                 changes = {"notes": changes["notes"]}
             current = {"payment_term": c.payment_term_code, "billing_type": c.billing_type_code,
                        "inclusion_reason": c.inclusion_reason_code, "notes": c.notes or "",

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customers import CustomerDraft, CustomerRow, SaveResult
 from ispdesk.ui.context import AppContext
@@ -108,8 +109,8 @@ class CustomerForm(QDialog):
         ui.personTypeCombo.addItem(self.tr("Automático (pelo documento)"), None)
         ui.personTypeCombo.addItem(self.tr("Pessoa física (CPF)"), "F")
         ui.personTypeCombo.addItem(self.tr("Pessoa jurídica (CNPJ)"), "J")
-        ui.statusCombo.addItem(self.tr("Ativo"), "ativo")
-        ui.statusCombo.addItem(self.tr("Inativo"), "inativo")
+        ui.statusCombo.addItem(self.tr("Ativo"), CustomerStatus.ATIVO)
+        ui.statusCombo.addItem(self.tr("Inativo"), CustomerStatus.INATIVO)
         ui.stateCombo.addItem("", "")
         for uf in UF_LIST:
             ui.stateCombo.addItem(uf, uf)
@@ -244,7 +245,7 @@ class CustomerForm(QDialog):
         ui.stateCombo.setCurrentIndex(max(ui.stateCombo.findData(draft.state or ""), 0))
         ui.portalLoginEdit.setText(draft.portal_login)
         ui.portalPasswordEdit.clear()
-        ui.statusCombo.setCurrentIndex(max(ui.statusCombo.findData(draft.status or "ativo"), 0))
+        ui.statusCombo.setCurrentIndex(max(ui.statusCombo.findData(draft.status or CustomerStatus.ATIVO), 0))
         ui.notesEdit.setPlainText(draft.notes)
 
     def draft(self) -> tuple[CustomerDraft, dict[str, str]]:
@@ -275,7 +276,7 @@ class CustomerForm(QDialog):
             state=ui.stateCombo.currentData() or "",
             portal_login=ui.portalLoginEdit.text(),
             portal_password=ui.portalPasswordEdit.text() or None,
-            status=ui.statusCombo.currentData() or "ativo",
+            status=ui.statusCombo.currentData() or CustomerStatus.ATIVO,
             notes=ui.notesEdit.toPlainText(),
         )
         return draft, local

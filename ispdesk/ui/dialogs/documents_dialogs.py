@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.domain.contract_filter import ContractFilter
+from ispdesk.domain.statuses import ChargeReportStatus, ContractStatus, DocumentPurpose
 from ispdesk.services import contracts as contract_service
 from ispdesk.services import documents
 from ispdesk.services import reports as report_service
@@ -36,8 +37,6 @@ from ispdesk.services.documents import DocumentRow
 from ispdesk.services.templates import list_templates
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
-
-PURPOSE_LABELS = {"assinatura": "Assinatura", "segunda_via": "Segunda via"}
 
 
 def _local(moment: Any) -> str:
@@ -54,7 +53,7 @@ def document_columns() -> list[Column[DocumentRow]]:
         Column("Modelo", lambda r: r.template_name, tooltip=lambda r: r.template_code),
         Column("Versão", lambda r: str(r.template_version), sort_value=lambda r: r.template_version,
                align_right=True),
-        Column("Finalidade", lambda r: PURPOSE_LABELS.get(r.purpose, r.purpose)),
+        Column("Finalidade", lambda r: DocumentPurpose.label_of(r.purpose)),
         Column("Código de verificação", lambda r: r.verification_code, tooltip=lambda r: f"SHA-256: {r.sha256}"),
         Column("Gerado por", lambda r: r.generated_by),
     ]
@@ -117,7 +116,7 @@ class DocumentsPanel(QWidget):
             parts.append(self.tr("Assinado (registrado em {d}).").format(d=_local(contract.signed_at)))
         if not parts:
             parts.append(self.tr("Pré-contrato ainda não impresso para assinatura.") if contract.status ==
-                         "pre_contrato" else self.tr("Sem registro de envio para assinatura."))
+                         ContractStatus.PRE_CONTRATO else self.tr("Sem registro de envio para assinatura."))
         self.status_label.setText(" ".join(parts))
         self.model.set_rows(documents.list_documents(self.context.uow(), self.contract_id))
         header = self.table.horizontalHeader()
@@ -257,14 +256,14 @@ class ReportDialog(QDialog):
         self.city_edit.setObjectName("reportCity")
         if kind == "contracts":
             self.status_combo.addItem(self.tr("Todas"), None)
-            for code, text in contract_service.STATUS_LABELS.items():
+            for code, text in ContractStatus.choices():
                 self.status_combo.addItem(self.tr(text), code)
             form.addRow(self.tr("&Situação:"), self.status_combo)
             form.addRow(self.tr("&Oferta (código):"), self.plan_edit)
             form.addRow(self.tr("C&idade:"), self.city_edit)
         elif kind == "charges":
             self.status_combo.addItem(self.tr("Todas"), None)
-            for code, text in report_service.CHARGE_STATUS_LABELS.items():
+            for code, text in ChargeReportStatus.choices():
                 self.status_combo.addItem(self.tr(text), code)
             form.addRow(self.tr("&Situação:"), self.status_combo)
         for unused in (self.status_combo, self.plan_edit, self.city_edit):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.statuses import TemplateKind
 from ispdesk.domain.template_engine import CATALOGUE, TemplateError
 from ispdesk.services import templates as templates_service
 from ispdesk.ui.context import AppContext
@@ -105,7 +106,7 @@ class TemplateEditorDialog(QDialog):
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("templateKind")
         self.kind_combo.setAccessibleName(self.tr("Tipo do modelo"))
-        for code, label in templates_service.KIND_LABELS.items():
+        for code, label in TemplateKind.choices():
             self.kind_combo.addItem(self.tr(label), code)
         self.version_label = QLabel(self)
         self.version_label.setObjectName("templateVersion")

@@ -36,15 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import contract_list, plans
 from ispdesk.services.contract_list import ContractListRow
-from ispdesk.services.contracts import ACCESS_STATUS_LABELS, STATUS_LABELS
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
@@ -131,13 +132,13 @@ class ContractsTab(QWidget):
         self.status_filter.setObjectName("contractStatusFilter")
         self.status_filter.setAccessibleName(self.tr("Filtrar por situação"))
         self.status_filter.addItem(self.tr("Todas as situações"), None)
-        for code, label in STATUS_LABELS.items():
+        for code, label in ContractStatus.choices():
             self.status_filter.addItem(self.tr(label), code)
         self.access_filter = QComboBox(self)
         self.access_filter.setObjectName("contractAccessFilter")
         self.access_filter.setAccessibleName(self.tr("Filtrar por acesso"))
         self.access_filter.addItem(self.tr("Todo acesso"), None)
-        for code, label in ACCESS_STATUS_LABELS.items():
+        for code, label in AccessStatus.choices():
             self.access_filter.addItem(self.tr(label), code)
         self.plan_filter = QComboBox(self)
         self.plan_filter.setObjectName("contractPlanFilter")
@@ -334,9 +335,9 @@ class ContractsTab(QWidget):
         e = self._extra
         parts = []
         if e.statuses:
-            parts.append(", ".join(STATUS_LABELS.get(s, s) for s in e.statuses))
+            parts.append(", ".join(ContractStatus.label_of(s) for s in e.statuses))
         if e.access_statuses:
-            parts.append(", ".join(ACCESS_STATUS_LABELS.get(s, s) for s in e.access_statuses))
+            parts.append(", ".join(AccessStatus.label_of(s) for s in e.access_statuses))
         if e.in_loyalty is not None:
             parts.append(self.tr("em fidelidade") if e.in_loyalty else self.tr("fora da fidelidade"))
         if e.branch_code:
@@ -396,7 +397,7 @@ class ContractsTab(QWidget):
         can_renew = one and self.context.can(Permission.CONTRACTS_RENEW)
         if can_renew:
             row = self.model.row_at(self.model.row_of_id(ids[0]))
-            can_renew = row.status == "ativo"
+            can_renew = row.status == ContractStatus.ATIVO
         self.renew_button.setEnabled(can_renew)
         for spec in self._actions():
             allowed = spec.permission is None or self.context.can(spec.permission)

@@ -26,13 +26,13 @@ from ispdesk.domain.contact import mask_phone
 from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customers import CustomerListRow, search_customers_in
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
 
 log = logging.getLogger(__name__)
-STATUS_LABELS = {"ativo": "Ativo", "inativo": "Inativo"}
 
 
 def _tr(text: str) -> str:
@@ -48,7 +48,7 @@ def customer_columns() -> list[Column[CustomerListRow]]:
         Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
         Column(_tr("E-mail"), lambda r: r.email),
         Column(_tr("Cidade"), lambda r: r.city),
-        Column(_tr("Situação"), lambda r: STATUS_LABELS.get(r.status, r.status)),
+        Column(_tr("Situação"), lambda r: CustomerStatus.label_of(r.status)),
     ]
 
 

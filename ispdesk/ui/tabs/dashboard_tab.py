@@ -49,6 +49,7 @@ from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, format_number
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import dashboard as service
 from ispdesk.services.dashboard import CHARTS, Dashboard, DashboardFilters, FilterChoices
 from ispdesk.ui.context import AppContext
@@ -146,7 +147,7 @@ def card_target(key: str, d: Dashboard) -> tuple[str, Any]:
     """
     f = d.filters
     base: dict[str, Any] = dict(plan_code=f.plan_code, city=f.city, branch_code=f.branch_code, as_of=d.as_of)
-    active = ("ativo",)
+    active = (ContractStatus.ATIVO,)
     if key in ("contratos_ativos", "mrr", "ticket_medio"):
         return "contractsTab", ContractFilter(statuses=active, **base)
     if key == "em_fidelidade":

@@ -34,6 +34,7 @@ from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import plan_changes
 from ispdesk.services.plan_changes import PlanChangeDraft
 from ispdesk.ui.context import AppContext
@@ -101,7 +102,7 @@ class ContractPage(QWizardPage):
         self._timer.stop()
         try:
             rows = list_contracts(self.wiz.context.uow(),
-                                  ContractFilter(text=self.search.text().strip(), statuses=("ativo",)),
+                                  ContractFilter(text=self.search.text().strip(), statuses=(ContractStatus.ATIVO,)),
                                   None, SEARCH_LIMIT)
         except BusinessRuleError as exc:
             self.status.setText(exc.message)
@@ -143,7 +144,7 @@ class ContractPage(QWizardPage):
         row = self.selected()
         if row is None:
             return False
-        if row.status != "ativo":
+        if row.status != ContractStatus.ATIVO:
             self.status.setText(self.tr("Só contratos ativos mudam de plano."))
             return False
         self.wiz.contract = row

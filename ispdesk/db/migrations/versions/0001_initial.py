@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 04:24:43.901318
+Create Date: 2026-12-03 06:00:37.237503
 """
 
 from alembic import op
@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("undone_at", UTCDateTime(), nullable=True),
         sa.Column("undone_by", sa.String(length=80), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("status IN ('aplicado', 'desfeito')", name=op.f("ck_adjustment_batches_status_valido")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustment_batches")),
         sa.UniqueConstraint("number", name=op.f("uq_adjustment_batches_number")),
     )
@@ -106,6 +107,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("kind IN ('contrato', 'termo')", name=op.f("ck_contract_templates_kind_valido")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_templates")),
         sa.UniqueConstraint("code", "version_number", name="uq_contract_templates_code_version"),
     )
@@ -148,6 +150,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=True),
         sa.Column("updated_by", sa.String(length=80), nullable=True),
+        sa.CheckConstraint("status IN ('ativo', 'inativo')", name=op.f("ck_customers_status_valido")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("code", name=op.f("uq_customers_code")),
         sa.UniqueConstraint("portal_login", name=op.f("uq_customers_portal_login")),
@@ -278,6 +281,13 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=True),
         sa.Column("updated_by", sa.String(length=80), nullable=True),
+        sa.CheckConstraint(
+            "access_status IN ('normal', 'reduzido', 'bloqueado', 'liberado_confianca', 'liberado_temporario', 'liberado_manual')",
+            name=op.f("ck_contracts_access_status_valido"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('pre_contrato', 'ativo', 'cancelado', 'negativado')", name=op.f("ck_contracts_status_valido")
+        ),
         sa.ForeignKeyConstraint(
             ["billing_type_id"], ["billing_types.id"], name=op.f("fk_contracts_billing_type_id_billing_types")
         ),
@@ -329,6 +339,18 @@ def upgrade() -> None:
         sa.Column("until", sa.Date(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint(
+            "cause IN ('reducao', 'bloqueio', 'rescisao', 'fim_liberacao', 'pagamento', 'sem_debito', 'desbloqueio_confianca', 'liberacao_temporaria', 'liberacao_manual', 'nao_bloquear_ate', 'isencao', 'cancelamento')",
+            name=op.f("ck_access_events_cause_valido"),
+        ),
+        sa.CheckConstraint(
+            "from_status IN ('normal', 'reduzido', 'bloqueado', 'liberado_confianca', 'liberado_temporario', 'liberado_manual')",
+            name=op.f("ck_access_events_from_status_valido"),
+        ),
+        sa.CheckConstraint(
+            "to_status IN ('normal', 'reduzido', 'bloqueado', 'liberado_confianca', 'liberado_temporario', 'liberado_manual')",
+            name=op.f("ck_access_events_to_status_valido"),
+        ),
         sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_access_events_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_events")),
     )
@@ -354,6 +376,8 @@ def upgrade() -> None:
         sa.Column("cancelled_at", UTCDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("kind IN ('mensalidade', 'avulsa', 'multa')", name=op.f("ck_charges_kind_valido")),
+        sa.CheckConstraint("status IN ('aberta', 'paga', 'cancelada')", name=op.f("ck_charges_status_valido")),
         sa.ForeignKeyConstraint(["contract_id"], ["contracts.id"], name=op.f("fk_charges_contract_id_contracts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_charges")),
         sa.UniqueConstraint("contract_id", "kind", "period_start", name="uq_charges_contract_period"),
@@ -391,6 +415,9 @@ def upgrade() -> None:
         sa.Column("generated_by", sa.String(length=80), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint(
+            "purpose IN ('assinatura', 'segunda_via')", name=op.f("ck_contract_documents_purpose_valido")
+        ),
         sa.ForeignKeyConstraint(
             ["contract_id"], ["contracts.id"], name=op.f("fk_contract_documents_contract_id_contracts")
         ),
@@ -460,6 +487,7 @@ def upgrade() -> None:
         sa.Column("reversed_by", sa.String(length=80), nullable=True),
         sa.Column("reversal_reason", sa.String(length=200), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("source IN ('manual', 'importacao')", name=op.f("ck_payments_source_valido")),
         sa.ForeignKeyConstraint(["charge_id"], ["charges.id"], name=op.f("fk_payments_charge_id_charges")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
     )
@@ -521,6 +549,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("source IN ('reajuste', 'plano')", name=op.f("ck_contract_value_changes_source_valido")),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["adjustment_batches.id"], name=op.f("fk_contract_value_changes_batch_id_adjustment_batches")
         ),
