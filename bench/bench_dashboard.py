@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             plan_code=args.plan)) if args.plan else (None, None)):
         if label is None:
             continue
-        scope = make_scope(args.date, filters)
         with sessions() as s:
+            scope = make_scope(s, args.date, filters)
             compute_dashboard_in(s, args.date, filters)  # warm the page cache
             whole = best(lambda s=s, f=filters: compute_dashboard_in(s, args.date, f), args.repeat)
             print(f"\n== painel completo ({label}): {whole:.3f} s (meta ≤ {TARGET_S:.1f} s) "

@@ -32,11 +32,28 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.money import ZERO, to_cents
 from ispdesk.domain.statuses import ChargeStatus
 
 ONE_DAY = timedelta(days=1)
 DIVISORS = ("30", "mes")
+#: A due day every month has (so a cycle never needs clamping).
+MIN_DUE_DAY, MAX_DUE_DAY = 1, 28
+
+
+def check_due_day(day: object, field: str = "dia_vencimento") -> int:
+    """The due day (an int, or digits) as an int, or `ValidationError` (the one message every entry point gives).
+
+    Raises:
+        ValidationError: not a whole number from 1 to 28.
+    """
+    if isinstance(day, str) and day.strip().isdigit():
+        day = int(day)
+    if isinstance(day, bool) or not isinstance(day, int) or not MIN_DUE_DAY <= day <= MAX_DUE_DAY:
+        raise ValidationError({field: f"Dia de vencimento inválido: {day}. Use um dia de {MIN_DUE_DAY} a "
+                                      f"{MAX_DUE_DAY}."})
+    return day
 
 
 class Cycle(NamedTuple):

@@ -38,12 +38,12 @@ from ispdesk.db.models import (
 from ispdesk.domain import access as ladder
 from ispdesk.domain.access import AccessStatus, Cause, LadderParams, LadderState, Step
 from ispdesk.domain.dates import format_date
-from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
-from ispdesk.services import hooks
+from ispdesk.services import hooks, lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.notices import OwedCharge, notice_text, reference_month
 from ispdesk.services.uow import UnitOfWork
@@ -588,19 +588,14 @@ def last_runs(uow: UnitOfWork, limit: int = 30) -> list[RunRow]:
 # --- one contract: releases, exemptions, restore on payment ---------------------------------
 
 def _contract_in(uow: UnitOfWork, ref: uuid.UUID | int | str) -> Contract:
-    query = select(Contract)
-    if isinstance(ref, uuid.UUID):
-        query = query.where(Contract.id == ref)
-    else:
-        text = str(ref).strip()
-        if not text.isdigit():
-            raise NotFound(f"Número de contrato inválido: “{ref}”. Informe só os dígitos, por exemplo 1234.")
-        query = query.where(Contract.number == int(text))
+    if not isinstance(ref, uuid.UUID):
+        return lookups.contract_by_number(uow, ref, lock=True)
+    query = select(Contract).where(Contract.id == ref)
     if uow.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     contract = uow.session.scalar(query)
     if contract is None:
-        raise NotFound(f"Contrato {ref} não encontrado. Confira o número na aba Contratos.")
+        raise lookups.contract_not_found(ref)
     return contract
 
 

@@ -62,7 +62,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import AdjustmentBatchStatus, ChargeKind, ChargeStatus, ContractStatus, ValueChangeSource
-from ispdesk.domain.text import fold
+from ispdesk.services import lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
 
@@ -208,26 +208,15 @@ def _reason_expr(effective_on: date) -> ColumnElement[str | None]:
     )
 
 
-def _matching_cities(uow: UnitOfWork, city: str) -> list[str]:
-    wanted = fold(city).strip()
-    cities = uow.session.scalars(select(Customer.city).where(Customer.city.is_not(None)).distinct())
-    return [c for c in cities if c is not None and fold(c).strip() == wanted]
-
-
 def _where(uow: UnitOfWork, p: AdjustmentParams) -> list[ColumnElement[bool]]:
     """The filter as WHERE clauses on `Contract` (subqueries for plan and city: no joins needed)."""
     clauses: list[ColumnElement[bool]] = []
     if p.statuses:
         clauses.append(Contract.status.in_(list(p.statuses)))
     if p.plan_code:
-        plan_id = uow.session.scalar(select(Plan.id).where(Plan.code == p.plan_code.strip()))
-        if plan_id is None:
-            raise BusinessRuleError(f"Plano “{p.plan_code}” não encontrado. Confira o código do plano.",
-                                    field="plano")
-        clauses.append(Contract.plan_id == plan_id)
+        clauses.append(Contract.plan_id == lookups.plan_by_code(uow, p.plan_code).id)
     if p.city:
-        cities = _matching_cities(uow, p.city)
-        clauses.append(Contract.customer_id.in_(select(Customer.id).where(Customer.city.in_(cities))))
+        clauses.append(Contract.customer_id.in_(lookups.customers_in_city(uow, p.city)))
     if p.activated_from is not None:
         clauses.append(Contract.activated_on >= p.activated_from)
     if p.activated_to is not None:

@@ -18,7 +18,6 @@ plan, branch and city are resolved to ids/values first so every predicate is on 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,10 +25,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select, tuple_, union_all
 
-from ispdesk.db.models import Branch, Contract, Customer, Plan
+from ispdesk.db.models import Contract, Customer
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.permissions import Permission
-from ispdesk.domain.text import fold, prefix_upper_bound
+from ispdesk.domain.text import prefix_upper_bound
+from ispdesk.services import lookups
 from ispdesk.services.contracts import ContractRow, row_select
 from ispdesk.services.customer_search import SearchPlan, plan_search
 from ispdesk.services.uow import UnitOfWork
@@ -75,45 +75,6 @@ def _text_ids(plan: SearchPlan) -> Any:
     return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
-def _id_of(uow: UnitOfWork, model: type[Any], code: str) -> uuid.UUID | None:
-    return uow.session.scalar(select(model.id).where(model.code == code.strip().upper()))
-
-
-def _first_letter_variants() -> dict[str, list[str]]:
-    variants: dict[str, list[str]] = {}
-    for code in range(0x20, 0x250):
-        ch = chr(code)
-        key = fold(ch)[:1]
-        if key:
-            variants.setdefault(key, []).append(ch)
-    return variants
-
-
-_VARIANTS = _first_letter_variants()
-
-
-def _cities(uow: UnitOfWork, city: str) -> list[str]:
-    """The stored spellings of `city` (accent/case-insensitive), read from the city index.
-
-    A skip scan (``min(city) WHERE city > previous``, one index seek per distinct value) inside the
-    ranges of the first letter's spellings (``s``, ``S``, ``ś`` …): milliseconds at a million customers.
-    """
-    wanted = fold(city)
-    if not wanted:
-        return []
-    found = [city] if city.strip() else []
-    for first in _VARIANTS.get(wanted[0], [wanted[0]]):
-        upper = prefix_upper_bound(first)
-        current = uow.session.scalar(select(func.min(Customer.city)).where(Customer.city >= first,
-                                                                           Customer.city < upper))
-        while current is not None:
-            if fold(current) == wanted and current not in found:
-                found.append(current)
-            current = uow.session.scalar(select(func.min(Customer.city)).where(Customer.city > current,
-                                                                               Customer.city < upper))
-    return found
-
-
 def _no_index(column: Any) -> Any:
     """`column` wrapped so the planner cannot drive the query from its index (a residual check).
 
@@ -145,10 +106,10 @@ def filter_conditions(
     if f.access_statuses and not split_in:
         conds.append(col(Contract.access_status).in_(list(f.access_statuses)))
     if f.plan_code:
-        plan_id = _id_of(uow, Plan, f.plan_code)
+        plan_id = lookups.plan_id_by_code(uow, f.plan_code)
         conds.append(col(Contract.plan_id) == plan_id if plan_id is not None else false())
     if f.branch_code:
-        branch_id = _id_of(uow, Branch, f.branch_code)
+        branch_id = lookups.branch_id_by_code(uow, f.branch_code)
         conds.append(col(Contract.branch_id) == branch_id if branch_id is not None else false())
     if f.due_day is not None:
         conds.append(col(Contract.due_day) == f.due_day)
@@ -161,8 +122,7 @@ def filter_conditions(
     elif f.in_loyalty is False:
         conds.append(or_(Contract.loyalty_expires_on.is_(None), col(Contract.loyalty_expires_on) <= as_of))
     if f.city:
-        spellings = _cities(uow, f.city)
-        conds.append(col(Customer.city).in_(spellings) if spellings else false())
+        conds.append(lookups.city_condition(uow, f.city, col(Customer.city)))
     if f.cancelled_from is not None:
         conds.append(col(Contract.cancelled_on) >= f.cancelled_from)
     if f.cancelled_to is not None:

@@ -36,13 +36,14 @@ from ispdesk.db.models import (
     Plan,
 )
 from ispdesk.domain.access import AccessStatus
+from ispdesk.domain.billing import check_due_day
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.loyalty import check_loyalty_months, expiration_for
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, CustomerStatus
-from ispdesk.services import parameters
+from ispdesk.services import lookups, parameters
 from ispdesk.services.catalogs import CatalogKind, resolve_in
 from ispdesk.services.uow import UnitOfWork
 
@@ -260,13 +261,7 @@ def load_by_number_in(uow: UnitOfWork, number: int | str) -> Contract:
     Raises:
         NotFound: no contract with that number (or not a number).
     """
-    text = str(number).strip()
-    if not text.isdigit():
-        raise NotFound(f"Número de contrato inválido: “{number}”. Informe só os dígitos, por exemplo 1234.")
-    model = uow.session.scalar(select(Contract).where(Contract.number == int(text)))
-    if model is None:
-        raise NotFound(f"Contrato {text} não encontrado. Confira o número na aba Contratos.")
-    return model
+    return lookups.contract_by_number(uow, number)
 
 
 def load_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Contract:
@@ -299,13 +294,11 @@ def _plan_in(uow: UnitOfWork, plan_id: uuid.UUID | None, plan_code: str | None) 
     if plan_id is not None:
         plan = uow.session.get(Plan, plan_id)
     elif plan_code:
-        plan = uow.session.scalar(select(Plan).where(Plan.code == plan_code.strip().upper()))
+        plan = lookups.plan_by_code(uow, plan_code)
     else:
         raise ValidationError({"plano": "Escolha o plano do contrato."})
     if plan is None:
-        raise BusinessRuleError(
-            f"Plano “{plan_code or plan_id}” não encontrado. Confira o código em Cadastros › Planos.", field="plano"
-        )
+        raise lookups.plan_not_found(plan_id)
     return plan
 
 
@@ -333,16 +326,8 @@ def _customer_in(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
 
 def _branch_in(uow: UnitOfWork, code: str | None) -> Branch | None:
     if code:
-        branch = uow.session.scalar(select(Branch).where(Branch.code == code.strip().upper()))
-        if branch is None or not branch.active:
-            raise BusinessRuleError(f"Filial “{code}” não encontrada ou inativa.", field="filial")
-        return branch
+        return lookups.active_branch_by_code(uow, code)
     return uow.session.scalar(select(Branch).where(Branch.active.is_(True)).order_by(Branch.code).limit(1))
-
-
-def _check_due_day(day: int) -> None:
-    if not isinstance(day, int) or not 1 <= day <= 28:
-        raise ValidationError({"dia_vencimento": f"Dia de vencimento inválido: {day}. Use um dia de 1 a 28."})
 
 
 def _check_money(value: Decimal, name: str, label: str) -> Decimal:
@@ -423,7 +408,7 @@ def check_draft_in(uow: UnitOfWork, draft: ContractDraft) -> CheckedDraft:
     check_loyalty_months(months, customer.person_type)
     value = _check_money(plan.price if draft.value is None else draft.value, "valor", "O valor do contrato")
     due_day = int(params["dia_vencimento_padrao"]) if draft.due_day is None else draft.due_day
-    _check_due_day(due_day)
+    check_due_day(due_day)
     base = draft.billing_base_date
     if draft.activated_on is not None:
         _check_activation(draft.activated_on, uow.today, base)
@@ -724,7 +709,7 @@ def update_contract_in(
         elif name == "value":
             put("value", label, contract.value, _check_money(Decimal(value), label, "O valor do contrato"))
         elif name == "due_day":
-            _check_due_day(int(value))
+            check_due_day(int(value))
             put("due_day", label, contract.due_day, int(value))
         elif name == "billing_base_date":
             if value is None:

@@ -23,6 +23,7 @@ Definitions (as of a date D, month M = the month of D):
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -30,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, Select, false, func, or_, select, type_coerce
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -51,6 +52,7 @@ from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
+from ispdesk.services import lookups
 from ispdesk.services.uow import UnitOfWork
 
 ACTIVE = ContractStatus.ATIVO
@@ -83,7 +85,7 @@ class DashboardFilters:
             contracts per inclusion reason, upgrades vs downgrades per month); default: the 12
             months ending at the reference date.
         plan_code: only contracts on this plan (offer code).
-        city: only contracts of customers in this city (as stored).
+        city: only contracts of customers in this city (accent- and case-insensitive, as everywhere).
         branch_code: only contracts of this branch (filial).
     """
 
@@ -212,6 +214,10 @@ class Scope:
 
     as_of: date
     filters: DashboardFilters
+    #: the filters' plan and branch resolved by `lookups` (None = no such code) and the city's spellings
+    plan_id: uuid.UUID | None = None
+    branch_id: uuid.UUID | None = None
+    cities: tuple[str, ...] = ()
 
     @property
     def month_start(self) -> date:
@@ -236,13 +242,12 @@ class Scope:
         f = self.filters
         conds: list[ColumnElement[bool]] = []
         if f.plan_code:
-            conds.append(Contract.plan_id == select(Plan.id).where(Plan.code == f.plan_code).scalar_subquery())
+            conds.append(Contract.plan_id == self.plan_id if self.plan_id is not None else false())
         if f.branch_code:
-            conds.append(
-                Contract.branch_id == select(Branch.id).where(Branch.code == f.branch_code).scalar_subquery()
-            )
+            conds.append(Contract.branch_id == self.branch_id if self.branch_id is not None else false())
         if f.city:
-            conds.append(Contract.customer_id.in_(select(Customer.id).where(Customer.city == f.city)))
+            conds.append(Contract.customer_id.in_(select(Customer.id).where(Customer.city.in_(self.cities)))
+                         if self.cities else false())
         return conds
 
     def active_conditions(self) -> list[ColumnElement[bool]]:
@@ -581,9 +586,12 @@ def run_figure(session: Session, figure: Figure, scope: Scope) -> Any:
     return figure.convert(session.execute(figure.build(scope)).all(), scope)
 
 
-def make_scope(as_of: date, filters: DashboardFilters | None = None) -> Scope:
-    """The scope for `as_of` with the filters' defaults resolved."""
-    return Scope(as_of, (filters or DashboardFilters()).resolved(as_of))
+def make_scope(session: Session, as_of: date, filters: DashboardFilters | None = None) -> Scope:
+    """The scope for `as_of` with the filters' defaults resolved and their codes looked up."""
+    f = (filters or DashboardFilters()).resolved(as_of)
+    return Scope(as_of, f, plan_id=lookups.plan_id_by_code(session, f.plan_code),
+                 branch_id=lookups.branch_id_by_code(session, f.branch_code),
+                 cities=tuple(lookups.city_spellings(session, f.city)) if f.city else ())
 
 
 def percent(part: int, whole: int) -> Decimal:
@@ -595,7 +603,7 @@ def percent(part: int, whole: int) -> Decimal:
 
 def compute_dashboard_in(session: Session, as_of: date, filters: DashboardFilters | None = None) -> Dashboard:
     """Every figure on an open session (no permission check, no commit)."""
-    scope = make_scope(as_of, filters)
+    scope = make_scope(session, as_of, filters)
     values: dict[str, Any] = {}
     timings: list[tuple[str, float]] = []
     for figure in FIGURES:

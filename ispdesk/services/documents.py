@@ -41,6 +41,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_template, parse_blocks
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
+from ispdesk.services import lookups
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.contracts import activate_contract_in
 from ispdesk.services.templates import current_in
@@ -427,7 +428,4 @@ def contract_id_by_number(uow: UnitOfWork, number: int) -> uuid.UUID:
         NotFound: no such contract.
     """
     with uow:
-        found = uow.session.scalar(select(Contract.id).where(Contract.number == number))
-        if found is None:
-            raise NotFound(f"Contrato nº {number} não encontrado. Confira o número.")
-        return found
+        return lookups.contract_id_by_number(uow, number)

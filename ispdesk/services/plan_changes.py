@@ -37,9 +37,10 @@ from ispdesk.db.models import (
     SuspensionPeriod,
 )
 from ispdesk.domain import billing
-from ispdesk.domain.billing import cycle_containing
+from ispdesk.domain.billing import check_due_day, cycle_containing
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound
+from ispdesk.domain.loyalty import check_loyalty_months
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.plan_change import (
@@ -51,6 +52,7 @@ from ispdesk.domain.plan_change import (
     classify,
 )
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, ValueChangeSource
+from ispdesk.services import lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
 
@@ -276,17 +278,12 @@ def preview_plan_change_in(
     customer_name = session.scalar(select(Customer.name).where(Customer.id == contract.customer_id)) or ""
     old_plan = session.get(Plan, contract.plan_id)
     assert old_plan is not None
-    code = (new_plan_code or "").strip()
-    new_plan = session.scalar(select(Plan).where(Plan.code == code)) if code else None
-    if new_plan is None:
-        raise BusinessRuleError(
-            f"Plano “{code}” não encontrado. Escolha um plano de venda cadastrado." if code
-            else "Escolha o novo plano.", field="plano")
+    if not (new_plan_code or "").strip():
+        raise BusinessRuleError("Escolha o novo plano.", field="plano")
+    new_plan = lookups.plan_by_code(uow, new_plan_code)
     if not new_plan.active and new_plan.id != old_plan.id:
         raise BusinessRuleError(f"O plano {new_plan.code} está inativo e não pode ser contratado.", field="plano")
-    due_day = contract.due_day if new_due_day is None else int(new_due_day)
-    if not 1 <= due_day <= 28:
-        raise BusinessRuleError("O dia de vencimento deve estar entre 1 e 28.", field="dia_vencimento")
+    due_day = contract.due_day if new_due_day is None else check_due_day(new_due_day)
     value_typed = new_value is not None
     if new_value is None:
         value = contract.value if new_plan.id == old_plan.id else new_plan.price
@@ -322,10 +319,7 @@ def preview_plan_change_in(
                 f"O plano {new_plan.code} não tem fidelidade: escolha “manter” a fidelidade atual.",
                 field="fidelidade")
         person_type = session.scalar(select(Customer.person_type).where(Customer.id == contract.customer_id))
-        if person_type == "F" and months > 12:
-            raise BusinessRuleError(
-                f"Fidelidade de {months} meses não é permitida para pessoa física (Anatel: no máximo 12).",
-                field="fidelidade")
+        check_loyalty_months(months, person_type, field="fidelidade")
         benefit = to_cents(new_benefit) if new_benefit is not None else new_plan.loyalty_benefit
         if benefit < 0:
             raise BusinessRuleError("O benefício da fidelidade não pode ser negativo.", field="beneficio")
@@ -589,10 +583,7 @@ def contract_number_for(uow: UnitOfWork, number: int) -> uuid.UUID:
     """The id of contract `number` (NotFound when missing); for the CLI and the wizard."""
     uow.require(Permission.CONTRACTS_VIEW)
     with uow:
-        found = uow.session.scalar(select(Contract.id).where(Contract.number == number))
-        if found is None:
-            raise NotFound(f"Contrato {number} não encontrado. Confira o número.")
-        return found
+        return lookups.contract_id_by_number(uow, number)
 
 
 __all__ = [

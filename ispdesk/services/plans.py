@@ -23,6 +23,7 @@ from ispdesk.domain.errors import ConflictError, NotFound, ValidationError
 from ispdesk.domain.loyalty import MAX_LOYALTY_MONTHS
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.services import lookups
 from ispdesk.services.uow import UnitOfWork
 
 _CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
@@ -151,7 +152,7 @@ def get_plan(uow: UnitOfWork, plan_id: uuid.UUID) -> PlanRow:
 
 def find_plan_in(uow: UnitOfWork, code: str) -> Plan | None:
     """The `Plan` with `code` (case-insensitive), or None."""
-    return uow.session.scalar(select(Plan).where(Plan.code == (code or "").strip().upper()))
+    return lookups.find_plan(uow, code)
 
 
 def contracts_on_plan(uow: UnitOfWork, plan_id: uuid.UUID) -> int:

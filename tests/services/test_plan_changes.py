@@ -172,7 +172,7 @@ def test_refusals(uow: UoW, scenario: dict, finance: Actor) -> None:
     with pytest.raises(BusinessRuleError, match="não encontrado") as exc:
         pc.preview_plan_change(uow(), scenario["contract_id"], "NAOEXISTE")
     assert exc.value.field == "plano"
-    with pytest.raises(BusinessRuleError, match="entre 1 e 28"):
+    with pytest.raises(BusinessRuleError, match="Use um dia de 1 a 28"):
         pc.preview_plan_change(uow(), scenario["contract_id"], "F300", new_due_day=31)
     with pytest.raises(PermissionDenied):
         pc.preview_plan_change(uow(finance), scenario["contract_id"], "F500")
