@@ -191,6 +191,7 @@ def generate_full_demo(
     *,
     actor: Actor | None = None,
     seed: int | None = None,
+    through_services: bool = False,
 ) -> FullDemoResult:
     """Demo customers (`demo.generate_demo`), then contracts with history (`generate_demo_history`).
 
@@ -210,7 +211,7 @@ def generate_full_demo(
     wanted = default_contracts(customers) if contracts is None else contracts
     if wanted > 0:
         result.history = generate_demo_history(factory, wanted, progress=progress, cancelled=cancelled,
-                                               actor=actor, seed=seed)
+                                               actor=actor, seed=seed, through_services=through_services)
     return result
 
 
