@@ -4,9 +4,12 @@ Everything goes through the real services, in the order it would have happened:
 
 1. demo plans (`contract_demo.ensure_demo_plans`) and clean contracts activated over the last
    `MONTHS` months (`contract_demo.generate_demo_contracts_in`, a few pré-contratos among them);
-2. plan changes on past dates (`plan_changes.preview_plan_change_in` / `apply_plan_change_in`);
-3. cancellations on past dates with their reasons (`cancellation.cancel_contract_in`), which charge
-   the last period and the fine;
+2. plan changes on past dates and 3. cancellations on past dates with their reasons (last period and
+   fine charged), written set-based with the services' own rules for the state the demo's contracts
+   are in at that point (`_write_plan_changes`, `_write_cancellations`; a few ms per contract through
+   `plan_changes.apply_plan_change_in` / `cancellation.cancel_contract_in` would take minutes at
+   100,000 customers). ``through_services=True`` takes the services one by one instead; the test
+   suite checks that both give the same data for the same seed;
 4. the recurring charges of the demo's active contracts up to today (`charges.generate_charges_in`;
    other contracts of the database are not touched by steps 1–5);
 5. payments: most charges paid around their due date, a share of the contracts left with recent
