@@ -130,3 +130,57 @@ def test_demo_leaves_the_other_contracts_alone(factory, admin) -> None:
         assert s.get(Charge, owed_id).status == "aberta"
         assert s.scalar(select(func.count()).select_from(Charge).where(Charge.contract_id == real_id)) == 1
         assert s.scalar(select(func.count()).select_from(Contract)) == 33
+
+
+def _business_data(factory, admin) -> dict[str, list[tuple]]:
+    """What a demo wrote, without ids and instants (those differ between two runs)."""
+    from ispdesk.db.models import CancellationReason, ContractValueChange, Plan
+
+    with factory(admin) as uow:
+        s = uow.session
+        number = {c.id: c.number for c in s.scalars(select(Contract))}
+        plans = {p.id: p.code for p in s.scalars(select(Plan))}
+        reasons = {r.id: r.code for r in s.scalars(select(CancellationReason))}
+        charge_of = {ch.id: (number[ch.contract_id], ch.kind, ch.due_date) for ch in s.scalars(select(Charge))}
+        return {
+            "contracts": sorted((c.number, c.status, plans[c.plan_id], c.value, c.due_day, c.access_status,
+                                 c.paid_until, c.cancelled_on, reasons.get(c.cancellation_reason_id),
+                                 c.cancellation_note, c.cancellation_origin, c.version)
+                                for c in s.scalars(select(Contract))),
+            "charges": sorted((number[c.contract_id], c.kind, c.description, c.period_start, c.period_end, c.due_date,
+                               c.amount, c.paid_amount, c.paid_on, c.status, c.plan_code)
+                              for c in s.scalars(select(Charge))),
+            "plan_changes": sorted((number[p.contract_id], p.changed_on, p.change_type, plans[p.old_plan_id],
+                                    plans[p.new_plan_id], p.old_value, p.new_value, p.prorata_amount, p.note)
+                                   for p in s.scalars(select(PlanChange))),
+            "values": sorted((number[v.contract_id], v.effective_on, v.old_value, v.new_value, v.source, v.applied)
+                             for v in s.scalars(select(ContractValueChange))),
+            "events": sorted((number[e.contract_id], e.on_date, e.from_status, e.to_status, e.cause, e.note or "")
+                             for e in s.scalars(select(AccessEvent))),
+            "payments": sorted((*charge_of[p.charge_id], p.amount, p.paid_on) for p in s.scalars(select(Payment))),
+            "notices": sorted((number[n.contract_id], n.notice_date) for n in s.scalars(select(Notice))),
+        }
+
+
+def test_set_based_history_equals_the_services(db_url, admin, clock, tmp_path) -> None:
+    """The set-based plan changes and cancellations write exactly what the services write, seed for seed."""
+    import shutil
+
+    from ispdesk.services.demo import generate_demo
+    from ispdesk.services.uow import UnitOfWorkFactory
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one database is enough: both paths run the same statements on either")
+    data = []
+    for through_services in (True, False):
+        copy = tmp_path / f"demo-{through_services}.sqlite3"
+        shutil.copyfile(db_url.removeprefix("sqlite:///"), copy)
+        factory = UnitOfWorkFactory.from_url(f"sqlite:///{copy}", clock=clock)
+        generate_demo(factory, 400, actor=admin, seed=21)
+        h = generate_demo_history(factory, 320, actor=admin, seed=21, through_services=through_services)
+        assert h.plan_changes > 20 and h.cancellations > 20 and h.ladder["aviso"] > 0
+        data.append(_business_data(factory, admin))
+        factory.engine.dispose()
+    services, set_based = data
+    for key in services:
+        assert set_based[key] == services[key], key
