@@ -237,7 +237,7 @@ def _period_amount(
         (effective, old, new)
         for effective, old, new in uow.session.execute(
             select(cvc.effective_on, cvc.old_value, cvc.new_value)
-            .where(cvc.contract_id == contract.id, cvc.applied.is_(True), cvc.undone_at.is_(None))
+            .where(cvc.contract_id == contract.id, cvc.undone_at.is_(None))  # scheduled ones count on their date
             .order_by(cvc.effective_on, cvc.created_at)
         )
     ]

@@ -33,6 +33,7 @@ from ispdesk.services import lookups
 from ispdesk.services.contracts import ContractRow, row_select
 from ispdesk.services.customer_search import SearchPlan, plan_search
 from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.values import rows_in_force
 
 #: Keyset key: ``("n", number)`` in number order, ``("a", name_folded, customer_id, number)`` by name,
 #: ``("e", loyalty_expires_on, number)`` by loyalty expiration.
@@ -227,7 +228,7 @@ def list_contracts_in(
         else:
             key = (BY_NUMBER, number)
         rows.append(ContractListRow(*cols, key=key))  # type: ignore[misc]
-    return rows
+    return rows_in_force(uow, rows, f.as_of or uow.today)
 
 
 def list_contracts(

@@ -44,6 +44,7 @@ from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, CustomerStatus
 from ispdesk.services import lookups, parameters
+from ispdesk.services import values as values_service
 from ispdesk.services.catalogs import CatalogKind, resolve_in
 from ispdesk.services.uow import UnitOfWork
 
@@ -235,7 +236,7 @@ def get_contract_in(uow: UnitOfWork, contract_id: uuid.UUID) -> ContractRow:
     values = uow.session.execute(row_select().where(Contract.id == contract_id)).first()
     if values is None:
         raise NotFound("Contrato não encontrado; ele pode ter sido removido. Atualize a lista.")
-    return to_row(values)
+    return values_service.rows_in_force(uow, [to_row(values)], uow.today)[0]
 
 
 def get_contract_by_number(uow: UnitOfWork, number: int | str) -> ContractRow:

@@ -54,6 +54,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import lookups
 from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.values import value_in_force, values_differ_on
 
 ACTIVE = ContractStatus.ATIVO
 UPGRADE_TYPES = ("UP", "SC", "UV")
@@ -218,6 +219,13 @@ class Scope:
     plan_id: uuid.UUID | None = None
     branch_id: uuid.UUID | None = None
     cities: tuple[str, ...] = ()
+    #: some contract's value on `as_of` differs from `Contract.value` (a scheduled change in force)
+    values_differ: bool = False
+
+    @property
+    def value(self) -> Any:
+        """The monthly value in force on `as_of` (plain `Contract.value` when nothing is scheduled)."""
+        return value_in_force(self.as_of) if self.values_differ else Contract.value
 
     @property
     def month_start(self) -> date:
@@ -298,7 +306,7 @@ def stmt_contratos_ativos(scope: Scope) -> Select[Any]:
 
 def stmt_mrr(scope: Scope) -> Select[Any]:
     """Sum of the monthly values of active contracts (centavos)."""
-    return select(_sum_cents(Contract.value)).where(*scope.active_conditions())
+    return select(_sum_cents(scope.value)).where(*scope.active_conditions())
 
 
 def stmt_em_fidelidade(scope: Scope) -> Select[Any]:
@@ -518,7 +526,7 @@ def convert_alteracoes_mes(rows: Sequence[Row[Any]], scope: Scope) -> tuple[Mont
 def stmt_recebimentos_dia(scope: Scope) -> Select[Any]:
     """Active contracts and their monthly values per due day."""
     return (
-        select(Contract.due_day, func.count(), _sum_cents(Contract.value))
+        select(Contract.due_day, func.count(), _sum_cents(scope.value))
         .where(*scope.active_conditions())
         .group_by(Contract.due_day)
     )
@@ -591,7 +599,8 @@ def make_scope(session: Session, as_of: date, filters: DashboardFilters | None =
     f = (filters or DashboardFilters()).resolved(as_of)
     return Scope(as_of, f, plan_id=lookups.plan_id_by_code(session, f.plan_code),
                  branch_id=lookups.branch_id_by_code(session, f.branch_code),
-                 cities=tuple(lookups.city_spellings(session, f.city)) if f.city else ())
+                 cities=tuple(lookups.city_spellings(session, f.city)) if f.city else (),
+                 values_differ=values_differ_on(session, as_of))
 
 
 def percent(part: int, whole: int) -> Decimal:

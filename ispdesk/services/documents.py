@@ -46,6 +46,7 @@ from ispdesk.services import parameters as parameters_service
 from ispdesk.services.contracts import activate_contract_in
 from ispdesk.services.templates import current_in
 from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.values import value_on
 
 DEFAULT_CONTRACT_TEMPLATE = "contrato_padrao"
 LOYALTY_TERM_TEMPLATE = "termo_fidelidade"
@@ -176,6 +177,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
     else:
         fine_rule = "não há multa, porque o contrato não tem prazo de permanência"
     not_yet = "data da instalação"
+    value = value_on(session, contract, today)
     company_address = _full_address(company["endereco"], company["cidade"], company["uf"], company["cep"])
     values: dict[str, Value] = {
         "empresa.razao_social": company["razao_social"],
@@ -213,9 +215,9 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         "contrato.data_ativacao": format_date(contract.activated_on) if contract.activated_on else not_yet,
         "contrato.data_base": format_date(contract.billing_base_date) if contract.billing_base_date else not_yet,
         "contrato.data_renovacao": format_date(contract.renewed_on) if contract.renewed_on else "",
-        "contrato.valor": format_brl(contract.value),
-        "contrato.valor_extenso": money_in_words(contract.value),
-        "contrato.valor_completo": money_with_words(contract.value),
+        "contrato.valor": format_brl(value),
+        "contrato.valor_extenso": money_in_words(value),
+        "contrato.valor_completo": money_with_words(value),
         "contrato.dia_vencimento": str(contract.due_day),
         "contrato.condicao_pagamento": term.description if term else "mensal",
         "contrato.tipo_cobranca": billing.description if billing else "boleto bancário ou PIX",

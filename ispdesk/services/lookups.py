@@ -24,7 +24,8 @@ _SPACES = re.compile(r"\s+")
 Source = UnitOfWork | Session
 
 
-def _session(source: Source) -> Session:
+def session_of(source: Source) -> Session:
+    """The session of a unit of work, or the session itself."""
     return source.session if isinstance(source, UnitOfWork) else source
 
 
@@ -44,7 +45,7 @@ def plan_not_found(code: object) -> BusinessRuleError:
 def find_plan(uow: Source, code: str | None) -> Plan | None:
     """The plan with `code` (case- and space-insensitive), or None."""
     key = code_key(code)
-    return _session(uow).scalar(select(Plan).where(Plan.code == key)) if key else None
+    return session_of(uow).scalar(select(Plan).where(Plan.code == key)) if key else None
 
 
 def plan_by_code(uow: Source, code: str | None) -> Plan:
@@ -58,7 +59,7 @@ def plan_by_code(uow: Source, code: str | None) -> Plan:
 def plan_id_by_code(uow: Source, code: str | None) -> uuid.UUID | None:
     """The id of the plan with `code`, or None (for filters: no such plan selects nothing)."""
     key = code_key(code)
-    return _session(uow).scalar(select(Plan.id).where(Plan.code == key)) if key else None
+    return session_of(uow).scalar(select(Plan.id).where(Plan.code == key)) if key else None
 
 
 # --- branches ----------------------------------------------------------------------------------
@@ -66,12 +67,12 @@ def plan_id_by_code(uow: Source, code: str | None) -> uuid.UUID | None:
 def branch_id_by_code(uow: Source, code: str | None) -> uuid.UUID | None:
     """The id of the branch (filial) with `code` (case- and space-insensitive), or None."""
     key = code_key(code)
-    return _session(uow).scalar(select(Branch.id).where(Branch.code == key)) if key else None
+    return session_of(uow).scalar(select(Branch.id).where(Branch.code == key)) if key else None
 
 
 def active_branch_by_code(uow: Source, code: str) -> Branch:
     """The active branch with `code`; `BusinessRuleError` (field ``filial``) otherwise."""
-    branch = _session(uow).scalar(select(Branch).where(Branch.code == code_key(code)))
+    branch = session_of(uow).scalar(select(Branch).where(Branch.code == code_key(code)))
     if branch is None or not branch.active:
         raise BusinessRuleError(f"Filial “{code.strip()}” não encontrada ou inativa. Confira o código em "
                                 "Cadastros › Filiais.", field="filial")
@@ -97,9 +98,9 @@ def contract_by_number(uow: Source, ref: int | str, lock: bool = False) -> Contr
     """The contract with number `ref` (``lock``: ``SELECT … FOR UPDATE`` on PostgreSQL)."""
     number = contract_number(ref)
     query = select(Contract).where(Contract.number == number)
-    if lock and _session(uow).get_bind().dialect.name == "postgresql":
+    if lock and session_of(uow).get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    contract = _session(uow).scalar(query)
+    contract = session_of(uow).scalar(query)
     if contract is None:
         raise contract_not_found(number)
     return contract
@@ -108,7 +109,7 @@ def contract_by_number(uow: Source, ref: int | str, lock: bool = False) -> Contr
 def contract_id_by_number(uow: Source, ref: int | str) -> uuid.UUID:
     """The id of the contract with number `ref` (`NotFound` when missing)."""
     number = contract_number(ref)
-    found = _session(uow).scalar(select(Contract.id).where(Contract.number == number))
+    found = session_of(uow).scalar(select(Contract.id).where(Contract.number == number))
     if found is None:
         raise contract_not_found(number)
     return found
@@ -141,12 +142,12 @@ def city_spellings(uow: Source, city: str) -> list[str]:
     found = [city] if city.strip() else []
     for first in _VARIANTS.get(wanted[0], [wanted[0]]):
         upper = prefix_upper_bound(first)
-        current = _session(uow).scalar(select(func.min(Customer.city)).where(Customer.city >= first,
+        current = session_of(uow).scalar(select(func.min(Customer.city)).where(Customer.city >= first,
                                                                            Customer.city < upper))
         while current is not None:
             if fold(current).strip() == wanted and current not in found:
                 found.append(current)
-            current = _session(uow).scalar(select(func.min(Customer.city)).where(Customer.city > current,
+            current = session_of(uow).scalar(select(func.min(Customer.city)).where(Customer.city > current,
                                                                                Customer.city < upper))
     return found
 

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased
 
 from ispdesk.db.models import (
@@ -55,6 +55,7 @@ from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, Va
 from ispdesk.services import lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.values import value_on
 
 LoyaltyAction = Literal["manter", "reiniciar"]
 LOYALTY_ACTIONS = ("manter", "reiniciar")
@@ -285,10 +286,9 @@ def preview_plan_change_in(
         raise BusinessRuleError(f"O plano {new_plan.code} está inativo e não pode ser contratado.", field="plano")
     due_day = contract.due_day if new_due_day is None else check_due_day(new_due_day)
     value_typed = new_value is not None
-    if new_value is None:
-        value = contract.value if new_plan.id == old_plan.id else new_plan.price
-    else:
-        value = to_cents(new_value)
+    current = value_on(uow, contract, on_date)
+    typed_or_price = new_plan.price if new_value is None else to_cents(new_value)
+    value = current if new_value is None and new_plan.id == old_plan.id else typed_or_price
     if value <= 0:
         raise BusinessRuleError("O novo valor mensal deve ser maior que zero, por exemplo 99,90.", field="valor")
     old_bt = session.get(BillingType, contract.billing_type_id) if contract.billing_type_id else None
@@ -300,7 +300,7 @@ def preview_plan_change_in(
                 f"Tipo de cobrança “{new_billing_type}” não encontrado. Escolha um tipo cadastrado.",
                 field="tipo_cobranca")
     change_type = classify(
-        PlanSide(old_plan.code, old_plan.download_mbps, old_plan.upload_mbps, contract.value, contract.due_day,
+        PlanSide(old_plan.code, old_plan.download_mbps, old_plan.upload_mbps, current, contract.due_day,
                  old_bt.code if old_bt else None),
         PlanSide(new_plan.code, new_plan.download_mbps, new_plan.upload_mbps, value, due_day,
                  new_bt.code if new_bt else None),
@@ -332,7 +332,7 @@ def preview_plan_change_in(
     pending = session.scalar(
         select(func.count()).select_from(ContractValueChange).where(
             ContractValueChange.contract_id == contract.id, ContractValueChange.applied.is_(False),
-            ContractValueChange.undone_at.is_(None)))
+            ContractValueChange.undone_at.is_(None), ContractValueChange.effective_on > on_date))
     if pending:
         warnings.append("Há um reajuste agendado para este contrato; ele será cancelado, pois o novo valor "
                         "substitui o atual.")
@@ -340,7 +340,7 @@ def preview_plan_change_in(
         contract_id=contract.id, contract_number=contract.number, contract_version=contract.version,
         customer_name=customer_name, on_date=on_date,
         old_plan_id=old_plan.id, old_plan_code=old_plan.code, old_plan_name=old_plan.name,
-        old_value=contract.value, old_due_day=contract.due_day,
+        old_value=current, old_due_day=contract.due_day,
         old_billing_type_id=old_bt.id if old_bt else None, old_billing_type=old_bt.code if old_bt else None,
         new_plan_id=new_plan.id, new_plan_code=new_plan.code, new_plan_name=new_plan.name,
         new_plan_price=new_plan.price, new_value=value, value_typed=value_typed, new_due_day=due_day,
@@ -364,7 +364,7 @@ def _segmented_prorata(uow: UnitOfWork, contract: Contract, new_value: Decimal, 
     value (shown to the user); `new_amount` = `old_amount` + difference.
     """
     session = uow.session
-    old_value = contract.value
+    old_value = value_on(uow, contract, on_date)
     cycle = cycle_containing(on_date, contract.due_day)
     covering = session.execute(
         select(Charge.period_start, Charge.period_end).where(
@@ -475,11 +475,15 @@ def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeR
         contract.loyalty_expires_on = d.loyalty_expires_on
     contract.updated_at = uow.now
     contract.updated_by = uow.actor.login
+    mine = and_(ContractValueChange.contract_id == contract.id, ContractValueChange.applied.is_(False),
+                ContractValueChange.undone_at.is_(None))
+    # a scheduled value already in force on the change date stays in the history (it was charged);
+    # one scheduled after it is replaced by the new value
+    session.execute(update(ContractValueChange).where(mine, ContractValueChange.effective_on <= d.on_date)
+                    .values(applied=True), execution_options={"synchronize_session": False})
     cancelled_pending = getattr(session.execute(
-        update(ContractValueChange)
-        .where(ContractValueChange.contract_id == contract.id, ContractValueChange.applied.is_(False),
-               ContractValueChange.undone_at.is_(None))
-        .values(undone_at=uow.now)
+        update(ContractValueChange).where(mine, ContractValueChange.effective_on > d.on_date)
+        .values(undone_at=uow.now), execution_options={"synchronize_session": False}
     ), "rowcount", 0)
     if d.new_value != d.old_value:
         session.add(ContractValueChange(
