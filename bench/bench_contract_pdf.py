@@ -57,7 +57,7 @@ from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.domain.template_engine import compile_template, inline_segments, parse_blocks  # noqa: E402
 from ispdesk.services import documents  # noqa: E402
 from ispdesk.services.bootstrap import ensure_reference_data  # noqa: E402
-from ispdesk.services.templates import current_in  # noqa: E402
+from ispdesk.services.templates import current_template  # noqa: E402
 from ispdesk.services.uow import Actor, UnitOfWorkFactory  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,7 +214,7 @@ def capture_content(factory: UnitOfWorkFactory, ids: list[Any]) -> list[tuple[li
     """The paragraphs and signers of each contract as the service prints them (outside the timing)."""
     out = []
     with factory(Actor.system()) as uow:
-        template = current_in(uow.session, documents.DEFAULT_CONTRACT_TEMPLATE)
+        template = current_template(uow.session, documents.DEFAULT_CONTRACT_TEMPLATE)
         compiled = compile_template(template.body)
         for cid in ids:
             data = documents.contract_document_context(uow.session, cid, uow.today)

@@ -31,7 +31,7 @@ from ispdesk.db.models import AccessEvent, Contract, PlanChange  # noqa: E402
 from ispdesk.services.dashboard import (  # noqa: E402
     FIGURES,
     DashboardFilters,
-    compute_dashboard_in,
+    compute_dashboard_on,
     make_scope,
     run_figure,
 )
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         with sessions() as s:
             scope = make_scope(s, args.date, filters)
-            compute_dashboard_in(s, args.date, filters)  # warm the page cache
-            whole = best(lambda s=s, f=filters: compute_dashboard_in(s, args.date, f), args.repeat)
+            compute_dashboard_on(s, args.date, filters)  # warm the page cache
+            whole = best(lambda s=s, f=filters: compute_dashboard_on(s, args.date, f), args.repeat)
             print(f"\n== painel completo ({label}): {whole:.3f} s (meta ≤ {TARGET_S:.1f} s) "
                   f"{'OK' if whole <= TARGET_S else 'ACIMA DA META'}")
             ok = ok and (whole <= TARGET_S or label != "sem filtro")

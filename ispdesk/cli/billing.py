@@ -10,7 +10,7 @@ from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
 from ispdesk.services import cancellation, charges
-from ispdesk.services.contracts import load_by_number_in
+from ispdesk.services.contracts import get_contract_by_number
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -87,8 +87,7 @@ def _export_charges(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _contract_id(uow: UnitOfWork, number: str) -> Any:
-    with uow:
-        return load_by_number_in(uow, number).id
+    return get_contract_by_number(uow, number).id
 
 
 def _contracts_fine(args: argparse.Namespace, ctx: CliContext) -> int:

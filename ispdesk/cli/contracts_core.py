@@ -131,9 +131,7 @@ def _reasons_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _renew(args: argparse.Namespace, ctx: CliContext) -> int:
-    uow = ctx.uow(on=args.date)
-    with uow:
-        contract_id = contracts.load_by_number_in(uow, args.number).id
+    contract_id = contracts.get_contract_by_number(ctx.uow(on=args.date), args.number).id
     row = contracts.renew_contract(ctx.uow(on=args.date), contract_id, args.date)
     out(f"Contrato {row.number} renovado em {format_date(row.renewed_on)}: fidelidade de {row.loyalty_months} "
         f"meses até {format_date(row.loyalty_expires_on)} (ativação {format_date(row.activated_on)} mantida).")
@@ -141,9 +139,7 @@ def _renew(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _activate(args: argparse.Namespace, ctx: CliContext) -> int:
-    uow = ctx.uow(on=args.date)
-    with uow:
-        contract_id = contracts.load_by_number_in(uow, args.number).id
+    contract_id = contracts.get_contract_by_number(ctx.uow(on=args.date), args.number).id
     row = contracts.activate_contract(ctx.uow(on=args.date), contract_id, args.date)
     out(f"Contrato {row.number} ativado em {format_date(row.activated_on)}; fidelidade até "
         f"{format_date(row.loyalty_expires_on) or '—'}.")

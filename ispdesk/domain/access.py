@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 from typing import Any
 
 from ispdesk.domain.dates import format_date
@@ -182,6 +183,27 @@ def target_level(
     if plan.reduction is not None and on >= plan.reduction:
         return AccessStatus.REDUZIDO
     return AccessStatus.NORMAL
+
+
+class PeriodChange(Enum):
+    """What a status change does to the contract's suspension periods (days of total suspension)."""
+
+    NONE = "none"
+    OPEN = "open"  #: entering ``bloqueado``: a period starts on the change date
+    CLOSE = "close"  #: leaving ``bloqueado``: the open period ends the day before
+
+
+def period_change(before: str, after: str, active: bool) -> PeriodChange:
+    """The suspension-period effect of changing `before` → `after` (only active contracts open one).
+
+    Closing ends the open period on the day before the change; a period that began on the change
+    day itself is dropped (the contract was never blocked for a whole day).
+    """
+    if before == AccessStatus.BLOQUEADO and after != AccessStatus.BLOQUEADO:
+        return PeriodChange.CLOSE
+    if after == AccessStatus.BLOQUEADO and before != AccessStatus.BLOQUEADO and active:
+        return PeriodChange.OPEN
+    return PeriodChange.NONE
 
 
 def blocked_days(periods: Iterable[tuple[date, date | None]], since: date, on: date) -> int:

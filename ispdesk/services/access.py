@@ -304,57 +304,88 @@ def count_candidates(session: Session, on: date, params: LadderParams) -> int:
 
 # --- applying steps ---------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class StatusWrite:
+    """One access status change to write (see `write_status_changes`)."""
+
+    contract_id: uuid.UUID
+    from_status: str
+    to_status: AccessStatus
+    cause: Cause
+    active: bool  #: the contract is ``ativo`` (only then does a block open a suspension period)
+    until: date | None = None
+    note: str | None = None
+
+
+def write_status_changes(uow: UnitOfWork, writes: Sequence[StatusWrite], on: date, bump_version: bool = True) -> None:
+    """Write access status changes — the one writer, for a single contract and for the routine's batches.
+
+    For each change: the contract's status (and release end), its `AccessEvent`, and the suspension
+    period opened or closed as `domain.access.period_change` says; all set-based, in the caller's
+    unit of work (no commit). Then the ``hooks.ACCESS_CHANGED`` hooks run with the changes, inside the
+    same transaction: **this is the one place the network enforcement (FreeRADIUS) and the customer
+    messages hook into**, so whatever changes an access status reaches them exactly once.
+
+    ORM objects of the touched contracts and periods are flushed before and expired after, so a caller
+    holding them reads the new state. `bump_version` False: the caller's own change of the same
+    contracts in this transaction already counts as the one new version (a cancellation).
+    """
+    if not writes:
+        return
+    session = uow.session
+    session.flush()
+    at, actor = uow.now, uow.actor.login
+    session.execute(
+        update(_C).where(_C.c.id == bindparam("cid")).values(
+            access_status=bindparam("s"), access_until=bindparam("u"), version=_C.c.version + int(bump_version),
+            updated_at=bindparam("at"), updated_by=bindparam("by")),
+        [{"cid": w.contract_id, "s": w.to_status.value, "u": w.until, "at": at, "by": actor} for w in writes],
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(insert(_EV), [
+        {"id": uuid7(), "contract_id": w.contract_id, "on_date": on, "at": at, "from_status": w.from_status,
+         "to_status": w.to_status.value, "cause": w.cause.value, "actor": actor, "until": w.until, "note": w.note}
+        for w in writes])
+    effect = {w.contract_id: ladder.period_change(w.from_status, w.to_status, w.active) for w in writes}
+    close_open_periods(uow, [cid for cid, e in effect.items() if e is ladder.PeriodChange.CLOSE], on)
+    opening = [cid for cid, e in effect.items() if e is ladder.PeriodChange.OPEN]
+    if opening:
+        session.execute(insert(_SP), [{"id": uuid7(), "contract_id": cid, "start_date": on, "end_date": None}
+                                      for cid in opening])
+    touched = set(effect)
+    for obj in list(session.identity_map.values()):
+        if (isinstance(obj, Contract) and obj.id in touched) or (
+                isinstance(obj, SuspensionPeriod) and obj.contract_id in touched):
+            session.expire(obj)
+    hooks.access_changed(uow, [hooks.AccessStatusChange(w.contract_id, w.from_status, w.to_status.value,
+                                                        w.cause.value, on) for w in writes])
+
+
+def close_open_periods(uow: UnitOfWork, contract_ids: Sequence[uuid.UUID], on: date) -> None:
+    """Close the open suspension periods of `contract_ids` on `on` (`domain.access.period_change`).
+
+    The period ends the day before `on`; one that began on `on` or later is dropped.
+    """
+    session = uow.session
+    for chunk in _chunks(list(contract_ids), 500):
+        still_open = and_(_SP.c.contract_id.in_(chunk), _SP.c.end_date.is_(None))
+        session.execute(delete(_SP).where(still_open, _SP.c.start_date >= on),
+                        execution_options={"synchronize_session": False})
+        session.execute(update(_SP).where(still_open).values(end_date=on - timedelta(days=1)),
+                        execution_options={"synchronize_session": False})
+
+
 @dataclass
 class _Writes:
     notices: list[dict[str, Any]] = field(default_factory=list)
-    contracts: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    new_periods: list[dict[str, Any]] = field(default_factory=list)
-    close_periods: list[dict[str, Any]] = field(default_factory=list)
-    drop_periods: list[uuid.UUID] = field(default_factory=list)
+    statuses: list[StatusWrite] = field(default_factory=list)
     rescind: list[tuple[_Item, int]] = field(default_factory=list)
 
 
-def _status_change(w: _Writes, item: _Item, to: AccessStatus, cause: Cause, on: date, at: datetime, actor: str,
-                   until: date | None = None, note: str | None = None) -> None:
-    w.contracts.append({"cid": item.contract_id, "s": to.value, "u": until, "at": at, "by": actor})
-    w.events.append({"id": uuid7(), "contract_id": item.contract_id, "on_date": on, "at": at,
-                     "from_status": item.access_status, "to_status": to.value, "cause": cause.value,
-                     "actor": actor, "until": until, "note": note})
-    if item.access_status == AccessStatus.BLOQUEADO and to is not AccessStatus.BLOQUEADO:
-        for pid, start, end in item.periods:
-            if end is None:
-                if start >= on:
-                    w.drop_periods.append(pid)
-                else:
-                    w.close_periods.append({"pid": pid, "e": on - timedelta(days=1)})
-    if to is AccessStatus.BLOQUEADO and item.access_status != AccessStatus.BLOQUEADO:
-        w.new_periods.append({"id": uuid7(), "contract_id": item.contract_id, "start_date": on, "end_date": None})
-
-
-def _flush_writes(session: Session, w: _Writes) -> None:
+def _flush_writes(uow: UnitOfWork, w: _Writes, on: date) -> None:
     if w.notices:
-        session.execute(insert(_N), w.notices)
-    if w.contracts:
-        session.execute(
-            update(_C).where(_C.c.id == bindparam("cid")).values(
-                access_status=bindparam("s"), access_until=bindparam("u"), version=_C.c.version + 1,
-                updated_at=bindparam("at"), updated_by=bindparam("by")),
-            w.contracts,
-            execution_options={"synchronize_session": False},
-        )
-    if w.events:
-        session.execute(insert(_EV), w.events)
-    if w.close_periods:
-        session.execute(
-            update(_SP).where(_SP.c.id == bindparam("pid")).values(end_date=bindparam("e")), w.close_periods,
-            execution_options={"synchronize_session": False},
-        )
-    if w.drop_periods:
-        session.execute(delete(_SP).where(_SP.c.id.in_(w.drop_periods)),
-                        execution_options={"synchronize_session": False})
-    if w.new_periods:
-        session.execute(insert(_SP), w.new_periods)
+        uow.session.execute(insert(_N), w.notices)
+    write_status_changes(uow, w.statuses, on)
 
 
 def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, Any], at: datetime) -> dict[str, Any]:
@@ -387,11 +418,8 @@ def _plan_batch(
                 step = Step(to_status=AccessStatus.BLOQUEADO, cause=Cause.CANCELAMENTO)
                 decided.append((item, step))
                 if write:
-                    w.contracts.append({"cid": item.contract_id, "s": AccessStatus.BLOQUEADO, "u": None, "at": at,
-                                        "by": actor})
-                    w.events.append({"id": uuid7(), "contract_id": item.contract_id, "on_date": on, "at": at,
-                                     "from_status": item.access_status, "to_status": AccessStatus.BLOQUEADO,
-                                     "cause": Cause.CANCELAMENTO.value, "actor": actor, "until": None, "note": None})
+                    w.statuses.append(StatusWrite(item.contract_id, item.access_status, AccessStatus.BLOQUEADO,
+                                                  Cause.CANCELAMENTO, active=False))
             continue
         if item.status != ACTIVE:
             continue
@@ -407,7 +435,8 @@ def _plan_batch(
         if step.to_status is not None and step.cause is not None:
             counts[step.cause.value] = counts.get(step.cause.value, 0) + 1
             if write:
-                _status_change(w, item, step.to_status, step.cause, on, at, actor)
+                w.statuses.append(StatusWrite(item.contract_id, item.access_status, step.to_status, step.cause,
+                                              active=True))
                 item.access_status = step.to_status.value
         if step.rescind:
             counts["rescisao"] += 1
@@ -431,10 +460,8 @@ def _rescind(uow: UnitOfWork, item: _Item, days: int, on: date, result: Suspensi
         with uow.session.begin_nested():
             contract = uow.session.get(Contract, item.contract_id, populate_existing=True)
             assert contract is not None
-            uow.session.add(AccessEvent(
-                id=uuid7(), contract_id=contract.id, on_date=on, at=uow.now, from_status=contract.access_status,
-                to_status=AccessStatus.BLOQUEADO.value, cause=Cause.RESCISAO.value, actor=uow.actor.login,
-                note=note))
+            write_status_changes(uow, [StatusWrite(contract.id, contract.access_status, AccessStatus.BLOQUEADO,
+                                                   Cause.RESCISAO, active=True, note=note)], on, bump_version=False)
             cancel_contract_in(uow, contract, reason, note, on, origin="automatico")
             uow.session.flush()
     except BusinessRuleError as exc:
@@ -501,10 +528,7 @@ def run_suspension(
                     counts=json.dumps(result.counts)))
                 items = _load_items(session, ids, on, lock=True)
                 writes, _ = _plan_batch(items, on, params, company, uow.now, actor, result, write=True)
-                _flush_writes(session, writes)
-                hooks.access_changed(uow, [
-                    hooks.AccessStatusChange(e["contract_id"], e["from_status"], e["to_status"], e["cause"], on)
-                    for e in writes.events])
+                _flush_writes(uow, writes, on)
                 for item, days in writes.rescind:
                     _rescind(uow, item, days, on, result)
                 session.commit()
@@ -611,33 +635,13 @@ def _last_notice(session: Session, contract_id: uuid.UUID) -> date | None:
 def change_status_in(
     uow: UnitOfWork, contract: Contract, to: AccessStatus, cause: Cause, until: date | None = None,
     note: str | None = None,
-) -> AccessEvent:
-    """Change one contract's access status: event row, suspension period opened/closed (no commit)."""
-    on = uow.today
-    before = contract.access_status
-    if before == AccessStatus.BLOQUEADO and to is not AccessStatus.BLOQUEADO:
-        _close_open_period(uow.session, contract.id, on)
-    if to is AccessStatus.BLOQUEADO and before != AccessStatus.BLOQUEADO and contract.status == ACTIVE:
-        uow.session.add(SuspensionPeriod(id=uuid7(), contract_id=contract.id, start_date=on, end_date=None))
-    contract.access_status = to.value
-    contract.access_until = until
-    contract.updated_at, contract.updated_by = uow.now, uow.actor.login
-    event = AccessEvent(id=uuid7(), contract_id=contract.id, on_date=on, at=uow.now, from_status=before,
-                        to_status=to.value, cause=cause.value, actor=uow.actor.login, until=until, note=note)
-    uow.session.add(event)
-    uow.session.flush()
-    hooks.access_changed(uow, [hooks.AccessStatusChange(contract.id, before, to.value, cause.value, on)])
-    return event
+) -> None:
+    """Change one contract's access status today through `write_status_changes` (no commit).
 
-
-def _close_open_period(session: Session, contract_id: uuid.UUID, on: date) -> None:
-    """Close the open suspension period: blocked up to the day before `on` (dropped if it began on `on`)."""
-    for period in session.scalars(select(SuspensionPeriod).where(
-            SuspensionPeriod.contract_id == contract_id, SuspensionPeriod.end_date.is_(None))):
-        if period.start_date >= on:
-            session.delete(period)
-        else:
-            period.end_date = on - timedelta(days=1)
+    `contract` is expired and reads the new state on its next attribute access.
+    """
+    write_status_changes(uow, [StatusWrite(contract.id, contract.access_status, to, cause,
+                                           active=contract.status == ACTIVE, until=until, note=note)], uow.today)
 
 
 def _require_active(contract: Contract, action: str) -> None:
@@ -681,7 +685,6 @@ def trust_unlock(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessChange:
 
 def trust_unlock_in(uow: UnitOfWork, contract: Contract) -> AccessChange:
     """Trust unlock inside an open unit of work (no commit)."""
-    uow.require(Permission.ACCESS_TRUST_UNLOCK)
     _require_active(contract, "o desbloqueio de confiança")
     ladder.check_release_applies(contract.access_status, "o desbloqueio de confiança", contract.number)
     values = params_service.load(uow.session)
@@ -732,7 +735,6 @@ def release_temporary(uow: UnitOfWork, ref: uuid.UUID | int | str, note: str | N
 
 def release_temporary_in(uow: UnitOfWork, contract: Contract, note: str | None = None) -> AccessChange:
     """Temporary release inside an open unit of work (no commit)."""
-    uow.require(Permission.ACCESS_RELEASE_TEMPORARY)
     _require_active(contract, "a liberação temporária")
     ladder.check_release_applies(contract.access_status, "a liberação temporária", contract.number)
     values = params_service.load(uow.session)
@@ -762,7 +764,6 @@ def release_manual(uow: UnitOfWork, ref: uuid.UUID | int | str, note: str | None
 
 def release_manual_in(uow: UnitOfWork, contract: Contract, note: str | None = None) -> AccessChange:
     """Manual release inside an open unit of work (no commit)."""
-    uow.require(Permission.ACCESS_RELEASE_MANUAL)
     _require_active(contract, "a liberação manual")
     ladder.check_release_applies(contract.access_status, "a liberação manual", contract.number)
     until = uow.today + timedelta(days=1)
@@ -832,7 +833,6 @@ def set_block_exemption_in(
     uow: UnitOfWork, contract: Contract, no_block_until: date | None, exempt: bool, note: str = ""
 ) -> AccessChange:
     """`set_block_exemption` inside an open unit of work (no commit)."""
-    uow.require(Permission.ACCESS_BLOCK_EXEMPTION)
     if no_block_until is not None and no_block_until < uow.today:
         raise ValidationError({"nao_bloquear_ate": (
             f"“Não bloquear até” ({format_date(no_block_until)}) já passou; informe hoje ou uma data futura, "
@@ -875,8 +875,10 @@ def restore_after_debt_change_in(uow: UnitOfWork, contract: Contract) -> None:
     if contract.status in CLOSED_CONTRACT:
         if contract.access_status != AccessStatus.BLOQUEADO:
             change_status_in(uow, contract, AccessStatus.BLOQUEADO, Cause.CANCELAMENTO)
-        _close_open_period(session, contract.id, (contract.cancelled_on or on) + timedelta(days=1))
-        session.flush()
+        close_open_periods(uow, [contract.id], (contract.cancelled_on or on) + timedelta(days=1))
+        for period in session.identity_map.values():
+            if isinstance(period, SuspensionPeriod) and period.contract_id == contract.id:
+                session.expire(period)
         return
     if contract.access_status == AccessStatus.NORMAL:
         return

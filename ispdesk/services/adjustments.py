@@ -345,7 +345,6 @@ def apply_adjustment_in(
     uow: UnitOfWork, params: AdjustmentParams, progress: Progress | None = None
 ) -> AdjustmentSimulation:
     """`apply_adjustment` inside an open unit of work (no commit)."""
-    uow.require(Permission.ADJUSTMENT_APPLY)
     session = uow.session
     decided, effective, n, d, _ = _resolve(uow, params, enforce_notice=True)
     steps = 5
@@ -519,7 +518,6 @@ def undo_adjustment(uow: UnitOfWork, batch_number: int) -> BatchRow:
 
 def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
     """`undo_adjustment` inside an open unit of work (no commit)."""
-    uow.require(Permission.ADJUSTMENT_UNDO)
     session = uow.session
     batch = session.scalar(select(AdjustmentBatch).where(AdjustmentBatch.number == batch_number))
     if batch is None:

@@ -14,13 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ispdesk.db.models import AccessEvent, CancellationReason, Charge, Contract, ContractValueChange, Plan
+from ispdesk.db.models import CancellationReason, Charge, Contract, ContractValueChange, Plan
 from ispdesk.domain import billing
-from ispdesk.domain.access import AccessStatus
+from ispdesk.domain.access import AccessStatus, Cause
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.fine import FineBreakdown, termination_fine
-from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
@@ -275,7 +274,6 @@ def cancel_contract_in(
     origin: str = "manual",
 ) -> CancellationResult:
     """Cancel inside an open unit of work (no commit); the access-control routine uses ``automatico``."""
-    uow.require(Permission.CONTRACTS_CANCEL)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"observacao": "Escreva uma observação sobre o cancelamento "
@@ -305,10 +303,11 @@ def cancel_contract_in(
     contract.cancellation_origin = origin
     contract.updated_at, contract.updated_by = uow.now, uow.actor.login
     if contract.access_status != AccessStatus.BLOQUEADO:
-        uow.session.add(AccessEvent(
-            id=uuid7(), contract_id=contract.id, on_date=on_date, at=uow.now, from_status=contract.access_status,
-            to_status=AccessStatus.BLOQUEADO, cause="cancelamento", actor=uow.actor.login, note=note[:500]))
-        contract.access_status = AccessStatus.BLOQUEADO
+        from ispdesk.services.access import StatusWrite, write_status_changes
+
+        write_status_changes(uow, [StatusWrite(contract.id, contract.access_status, AccessStatus.BLOQUEADO,
+                                               Cause.CANCELAMENTO, active=False, note=note[:500])], on_date,
+                             bump_version=False)
     uow.session.flush()
     refresh_paid_until(uow, contract)
     fine = preview.fine

@@ -173,7 +173,6 @@ def generate_charges_in(
     run_hooks: bool = True,
 ) -> GenerationResult:
     """Generation inside an open unit of work (no commit); `contract_ids` restricts it."""
-    uow.require(Permission.CHARGES_GENERATE)
     return generate_unchecked_in(uow, until, contract_ids, progress, run_hooks)
 
 
@@ -421,10 +420,6 @@ def create_one_off_charge_in(
 
     `notify` = False skips the `DEBT_CHANGED` hooks (the cancellation runs them once, at its end).
     """
-    if kind == FINE:
-        uow.require(Permission.CONTRACTS_CANCEL)
-    else:
-        uow.require(Permission.CHARGES_CREATE)
     errors: dict[str, str] = {}
     description = (description or "").strip()
     if not description:

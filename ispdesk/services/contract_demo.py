@@ -85,7 +85,9 @@ def generate_demo_contracts(
         return 0
     who = actor or Actor.system()
     ensure_demo_plans(factory, who)
-    with factory(who) as uow:
+    uow = factory(who)
+    uow.require(Permission.CONTRACTS_IMPORT)
+    with uow:
         done = generate_demo_contracts_in(uow, contracts, random.Random(seed), progress, cancelled)
         if done:
             uow.commit()
@@ -120,7 +122,6 @@ def generate_demo_contracts_in(
     if contracts <= 0:
         return 0
     who = uow.actor
-    uow.require(Permission.CONTRACTS_IMPORT)
     s = uow.session
     customers = s.execute(select(Customer.id, Customer.person_type).where(Customer.status == "ativo")).all()
     if not customers:

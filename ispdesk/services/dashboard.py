@@ -610,7 +610,7 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def compute_dashboard_in(session: Session, as_of: date, filters: DashboardFilters | None = None) -> Dashboard:
+def compute_dashboard_on(session: Session, as_of: date, filters: DashboardFilters | None = None) -> Dashboard:
     """Every figure on an open session (no permission check, no commit)."""
     scope = make_scope(session, as_of, filters)
     values: dict[str, Any] = {}
@@ -646,7 +646,7 @@ def compute_dashboard(uow: UnitOfWork, as_of: date | None = None, filters: Dashb
             "Informe uma data inicial anterior à final."
         )})
     with uow:
-        return compute_dashboard_in(uow.session, as_of or uow.today, f)
+        return compute_dashboard_on(uow.session, as_of or uow.today, f)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,11 @@ class DemoHistoryResult:
     ladder: dict[str, int] = field(default_factory=dict)
 
 
+#: What generating the demo history does, checked once up front.
+DEMO_PERMISSIONS = (Permission.CONTRACTS_IMPORT, Permission.CHARGES_GENERATE, Permission.PLAN_CHANGE,
+                    Permission.CONTRACTS_CANCEL, Permission.PAYMENTS_RECORD, Permission.TASKS_RUN)
+
+
 def generate_demo_history(
     factory: UnitOfWorkFactory,
     contracts: int,
@@ -120,8 +125,11 @@ def generate_demo_history(
             progress(n, steps, text)
         return cancelled is not None and cancelled()
 
+    uow = factory(who)
+    for permission in DEMO_PERMISSIONS:  # the `_in` services below do not check (docs/ENGINEERING.md)
+        uow.require(permission)
     ensure_demo_plans(factory, who)
-    with factory(who) as uow:
+    with uow:
         if step(0, "Gerando contratos de demonstração"):
             return result
         first = uow.peek_sequence("contract_number")

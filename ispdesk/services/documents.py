@@ -44,7 +44,7 @@ from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, r
 from ispdesk.services import lookups
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.contracts import activate_contract_in
-from ispdesk.services.templates import current_in
+from ispdesk.services.templates import current_template
 from ispdesk.services.uow import UnitOfWork
 from ispdesk.services.values import value_on
 
@@ -308,9 +308,8 @@ def generate_contract_pdf_in(
         purpose: stored on the record (``assinatura``, ``segunda_via``).
         mark_sent: the document is being printed: a ``pre_contrato`` is recorded as sent for signature.
     """
-    uow.require(Permission.DOCUMENTS_PRINT)
     session = uow.session
-    template = current_in(session, template_code)
+    template = current_template(session, template_code)
     data = contract_document_context(session, contract_id, uow.today)
     pdf, digest = build_pdf(data, template)
     path: Path | None = None
@@ -347,6 +346,7 @@ def generate_contract_pdf(
     mark_sent: bool = False,
 ) -> GeneratedPdf:
     """Generate the contract PDF, record the `ContractDocument` and commit (see `generate_contract_pdf_in`)."""
+    uow.require(Permission.DOCUMENTS_PRINT)
     with uow:
         result = generate_contract_pdf_in(uow, contract_id, output, template_code, purpose, mark_sent)
         uow.commit()
@@ -359,7 +359,6 @@ def record_printed_in(uow: UnitOfWork, contract_id: uuid.UUID) -> bool:
     Returns:
         True when the contract was recorded as sent now (False: not a pre-contract, or already sent).
     """
-    uow.require(Permission.DOCUMENTS_PRINT)
     contract = uow.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; ele pode ter sido excluído. Atualize a lista.")
@@ -373,6 +372,7 @@ def record_printed_in(uow: UnitOfWork, contract_id: uuid.UUID) -> bool:
 
 def record_printed(uow: UnitOfWork, contract_id: uuid.UUID) -> bool:
     """Record that the contract's document was printed (see `record_printed_in`) and commit."""
+    uow.require(Permission.DOCUMENTS_PRINT)
     with uow:
         changed = record_printed_in(uow, contract_id)
         uow.commit()
@@ -385,7 +385,6 @@ def mark_signed_in(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> No
     Raises:
         BusinessRuleError: the contract is not a pre-contract, or the date is in the future.
     """
-    uow.require(Permission.CONTRACTS_ACTIVATE)
     contract = uow.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("Contrato não encontrado; ele pode ter sido excluído. Atualize a lista.")
@@ -406,6 +405,7 @@ def mark_signed_in(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> No
 
 def mark_signed(uow: UnitOfWork, contract_id: uuid.UUID, on_date: date) -> None:
     """Mark the pre-contract as signed and activate it (see `mark_signed_in`); commit."""
+    uow.require(Permission.CONTRACTS_ACTIVATE)
     with uow:
         mark_signed_in(uow, contract_id, on_date)
         uow.commit()

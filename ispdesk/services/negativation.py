@@ -79,7 +79,6 @@ def check_negativation_in(uow: UnitOfWork, contract: Contract) -> Decimal:
 
 def negativate_in(uow: UnitOfWork, contract_id: uuid.UUID, protocol: str, reason: str) -> NegativationRow:
     """Negativar inside an open unit of work (no commit)."""
-    uow.require(Permission.CONTRACTS_NEGATIVATE)
     errors: dict[str, str] = {}
     protocol, reason = (protocol or "").strip(), (reason or "").strip()
     if not protocol:

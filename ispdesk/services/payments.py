@@ -87,7 +87,6 @@ def record_payment_in(
     uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual"
 ) -> PaymentResult:
     """Record a payment inside an open unit of work (no commit)."""
-    uow.require(Permission.PAYMENTS_IMPORT if source == "importacao" else Permission.PAYMENTS_RECORD)
     charge = uow.session.get(Charge, charge_id)
     if charge is None:
         raise NotFound("Cobrança não encontrada; atualize a lista e tente de novo.")
@@ -148,7 +147,6 @@ def reverse_payment(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> Paym
 
 def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> PaymentResult:
     """Reverse a payment inside an open unit of work (no commit)."""
-    uow.require(Permission.PAYMENTS_REVERSE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"motivo": "Informe o motivo do estorno (por exemplo, “cheque devolvido”)."})

@@ -262,7 +262,6 @@ def preview_plan_change_in(
     on_date: date | None = None,
 ) -> PlanChangeDraft:
     """`preview_plan_change` inside an open unit of work."""
-    uow.require(Permission.PLAN_CHANGE)
     session = uow.session
     on_date = on_date or uow.today
     contract = session.get(Contract, contract_id)
@@ -435,7 +434,6 @@ def apply_plan_change(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeRow:
 
 def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeRow:
     """`apply_plan_change` inside an open unit of work (no commit)."""
-    uow.require(Permission.PLAN_CHANGE)
     session = uow.session
     contract = session.get(Contract, draft.contract_id)
     if contract is None:

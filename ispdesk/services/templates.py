@@ -41,7 +41,7 @@ def _row(t: ContractTemplate) -> TemplateRow:
     return TemplateRow(t.id, t.code, t.version_number, t.name, t.kind, t.body, t.active, t.created_at, t.created_by)
 
 
-def current_in(session: Session, code: str) -> ContractTemplate:
+def current_template(session: Session, code: str) -> ContractTemplate:
     """The version in force of template `code` (highest active version).
 
     Raises:
@@ -84,7 +84,7 @@ def get_template(uow: UnitOfWork, code: str, version: int | None = None) -> Temp
     """
     with uow:
         if version is None:
-            return _row(current_in(uow.session, code))
+            return _row(current_template(uow.session, code))
         found = uow.session.scalar(
             select(ContractTemplate).where(ContractTemplate.code == code, ContractTemplate.version_number == version)
         )
@@ -113,7 +113,6 @@ def save_template_in(uow: UnitOfWork, code: str, body: str, name: str | None = N
         TemplateError: unknown variables or forbidden code, named with their lines.
         ValidationError: missing name, bad kind or code.
     """
-    uow.require(Permission.TEMPLATES_MANAGE)
     code = (code or "").strip()
     if not code or len(code) > 40 or not all(c.isalnum() or c in "_-" for c in code):
         raise ValidationError({"codigo": "Código do modelo: use até 40 letras, números, _ ou -, sem espaços."})
@@ -150,6 +149,7 @@ def save_template_in(uow: UnitOfWork, code: str, body: str, name: str | None = N
 def save_template(uow: UnitOfWork, code: str, body: str, name: str | None = None,
                   kind: str | None = None) -> TemplateRow:
     """Save a new version of a template (TEMPLATES_MANAGE, validated, audited) and commit."""
+    uow.require(Permission.TEMPLATES_MANAGE)
     with uow:
         row = save_template_in(uow, code, body, name, kind)
         uow.commit()

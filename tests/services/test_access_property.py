@@ -1,4 +1,4 @@
-"""Property: the routine run twice for a date changes nothing the second time (real databases)."""
+"""Properties of the routine on real databases: a second run changes nothing; the SQL pre-filter misses nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ispdesk.db.models import AccessEvent, Charge, Contract, Notice, SuspensionPeriod
-from ispdesk.domain.access import AccessStatus
+from ispdesk.domain.access import AccessStatus, LadderParams
 from ispdesk.domain.clock import FixedClock
+from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import access
 from ispdesk.services.uow import UnitOfWork
 from tests.factories import NOW, make_charge, make_contract
@@ -87,3 +88,36 @@ def test_second_run_for_the_same_date_changes_nothing(
     second = access.run_suspension(uow(), on)
     assert second.counts == dict.fromkeys(access.COUNT_KEYS, 0), (first.counts, second.counts)
     assert _snapshot(uow, ids) == before
+
+
+ladder_st = st.builds(
+    LadderParams, dias_aviso=st.integers(0, 20), reducao_habilitada=st.booleans(),
+    dias_reducao=st.integers(0, 60), dias_bloqueio=st.integers(0, 90), dias_rescisao=st.integers(0, 150))
+closed_st = st.lists(st.sampled_from([ContractStatus.ATIVO, ContractStatus.CANCELADO, ContractStatus.NEGATIVADO]),
+                     min_size=5, max_size=5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(contract_st, min_size=1, max_size=5), ladder_st, closed_st)
+def test_the_sql_prefilter_selects_every_contract_the_ladder_acts_on(
+    uow: Callable[..., UnitOfWork], clock: FixedClock, specs: list[dict[str, Any]], params: LadderParams,
+    statuses: list[ContractStatus],
+) -> None:
+    """`_candidate_queries` is a superset of what `domain.access.next_step` decides, for any ladder."""
+    on = BASE + timedelta(days=400 * next(_example))
+    clock.day = on
+    ids = _arrange(uow, on, specs)
+    with uow() as u:
+        for contract_id, status in zip(ids, statuses, strict=False):
+            if status is not ContractStatus.ATIVO:
+                contract = u.session.get(Contract, contract_id)
+                contract.status, contract.cancelled_on = status, on - timedelta(days=3)
+        u.commit()
+    with uow() as u:
+        candidates = {row[0] for query in access._candidate_queries(on, params)
+                      for row in u.session.execute(query)}
+        items = access._load_items(u.session, ids, on, lock=False)
+        result = access.SuspensionResult(on)
+        _, decided = access._plan_batch(items, on, params, {}, NOW, "", result, write=False)
+    missed = {item.number for item, _ in decided if item.contract_id not in candidates}
+    assert not missed, (params, missed, [(i.number, step) for i, step in decided])

@@ -158,10 +158,10 @@ def test_open_debt_only_counts_open_charges_past_due(uow) -> None:
         contract = make_contract(u.session, customer)
         make_charge(u.session, contract, date(2026, 12, 10))  # not due yet
         make_charge(u.session, contract, date(2026, 9, 10), status="paga")
-        assert not cs.customer_has_open_debt_in(u.session, customer.id, date(2026, 11, 27))
+        assert not cs.customer_has_open_debt(u.session, customer.id, date(2026, 11, 27))
         make_charge(u.session, contract, date(2026, 10, 10))
-        assert cs.customer_has_open_debt_in(u.session, customer.id, date(2026, 11, 27))
-        assert not cs.customer_has_open_debt_in(u.session, customer.id, date(2026, 10, 10))
+        assert cs.customer_has_open_debt(u.session, customer.id, date(2026, 11, 27))
+        assert not cs.customer_has_open_debt(u.session, customer.id, date(2026, 10, 10))
 
 
 @pytest.mark.parametrize(

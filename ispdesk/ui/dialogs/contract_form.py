@@ -292,10 +292,9 @@ class ContractForm(QDialog):
 
     # ------------------------------------------------------------------------------- data
     def _fill_catalogs(self, current: ContractRow | None) -> None:
-        with self.context.uow() as uow:
-            plan_rows = plans.list_plans_in(uow)
-            lists = {k: catalogs.list_entries_in(uow, k) for k in (CatalogKind.PAYMENT_TERM, CatalogKind.BILLING_TYPE,
-                                                                   CatalogKind.INCLUSION)}
+        plan_rows = plans.list_plans(self.context.uow())
+        lists = {k: catalogs.list_entries(self.context.uow(), k)
+                 for k in (CatalogKind.PAYMENT_TERM, CatalogKind.BILLING_TYPE, CatalogKind.INCLUSION)}
         self._plans = {p.code: p for p in plan_rows}
         self.plan.blockSignals(True)
         self.plan.clear()

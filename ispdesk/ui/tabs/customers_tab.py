@@ -28,7 +28,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.services import customers as customer_service
-from ispdesk.services.customers import CustomerListRow, search_customers_in
+from ispdesk.services.customers import CustomerListRow
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
 
@@ -194,9 +194,8 @@ class CustomersTab(QWidget):
     def _warm_up(self) -> None:
         """Compile each search shape once (a tiny query each); time a warm page for the fast path."""
         try:
-            with self.context.uow() as uow:
-                for text in self.WARM_UP_TEXTS:
-                    search_customers_in(uow, text, None, 1)
+            for text in self.WARM_UP_TEXTS:
+                customer_service.search_customers(self.context.uow(), text, None, 1)
             # the first (cold) query says little about the next ones: time a warm, full page
             started = time.perf_counter()
             customer_service.search_customers(self.context.uow(), self.WARM_UP_TEXTS[0], None, self.model.page_size)
