@@ -29,8 +29,9 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from ispdesk.app import create_main_window, ensure_application, open_database
+    from ispdesk.app import create_main_window, ensure_application
     from ispdesk.services import users
+    from ispdesk.services.bootstrap import open_database
     from ispdesk.services.demo import generate_demo
     from ispdesk.ui.dialogs.customer_form import CustomerForm
     from ispdesk.ui.dialogs.login import FirstAdminDialog, LoginDialog

@@ -25,10 +25,11 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from ispdesk.app import create_main_window, open_database  # noqa: E402
+from ispdesk.app import create_main_window  # noqa: E402
 from ispdesk.db.models import Charge, Contract  # noqa: E402
 from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.services import users  # noqa: E402
+from ispdesk.services.bootstrap import open_database  # noqa: E402
 from ispdesk.services.demo_history import generate_full_demo  # noqa: E402
 
 SIZE = (1280, 800)

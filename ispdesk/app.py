@@ -10,12 +10,11 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ispdesk.config import resolve_database_url
-from ispdesk.db import migrate
 from ispdesk.domain.clock import Clock
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import users as users_service
-from ispdesk.services.bootstrap import ensure_reference_data
-from ispdesk.services.uow import Actor, UnitOfWorkFactory
+from ispdesk.services.bootstrap import open_database
+from ispdesk.services.uow import Actor
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.main_window import MainWindow
 
@@ -37,14 +36,6 @@ def ensure_application() -> QApplication:
             app.installTranslator(translator)
         app.setProperty("ispdesk_localized", True)
     return app
-
-
-def open_database(database_url: str, clock: Clock | None = None) -> UnitOfWorkFactory:
-    """Engine + migrations (backup first for SQLite) + reference data."""
-    factory = UnitOfWorkFactory.from_url(database_url, clock)
-    migrate.upgrade(factory.engine)
-    ensure_reference_data(factory)
-    return factory
 
 
 def database_label(database_url: str) -> str:

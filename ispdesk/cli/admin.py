@@ -14,15 +14,12 @@ from typing import Any
 
 from ispdesk.cli._argparse_pt import portuguese_argparse as _portuguese_argparse
 from ispdesk.cli.context import EXIT_OK, CliContext, out
-from ispdesk.db import migrate
-from ispdesk.db.engine import make_engine
 from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Role
+from ispdesk.services import database as database_service
 from ispdesk.services import parameters as params_service
 from ispdesk.services import users as users_service
-from ispdesk.services.bootstrap import ensure_reference_data
-from ispdesk.services.uow import UnitOfWorkFactory
 
 
 def _yes_no(text: str) -> bool:
@@ -89,23 +86,15 @@ def register(top: Any, groups: dict[str, Any]) -> None:
 
 
 def _db_upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
-    engine = make_engine(ctx.db_url)
-    try:
-        changed = migrate.upgrade(engine)
-        ensure_reference_data(UnitOfWorkFactory(engine))
-    finally:
-        engine.dispose()
-    out("Banco atualizado para a versão " + migrate.head_revision() + "." if changed
-        else "Banco já está na versão mais recente (" + migrate.head_revision() + ").")
+    changed = database_service.upgrade(ctx.db_url)
+    head = database_service.head_revision()
+    out("Banco atualizado para a versão " + head + "." if changed
+        else "Banco já está na versão mais recente (" + head + ").")
     return EXIT_OK
 
 
 def _db_backup(args: argparse.Namespace, ctx: CliContext) -> int:
-    engine = make_engine(ctx.db_url)
-    try:
-        target = migrate.backup_sqlite(engine, args.file)
-    finally:
-        engine.dispose()
+    target = database_service.backup(ctx.db_url, args.file)
     out(f"Cópia de segurança gravada em {target}.")
     return EXIT_OK
 

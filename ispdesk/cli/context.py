@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ispdesk.config import resolve_database_url
-from ispdesk.db import migrate
 from ispdesk.domain.clock import AsOfClock, Clock, SystemClock
 from ispdesk.domain.dates import parse_date
-from ispdesk.services.bootstrap import ensure_reference_data
+from ispdesk.services.bootstrap import open_database
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 #: Exit codes shared by every command.
@@ -33,11 +32,7 @@ class CliContext:
     def factory(self, migrate_schema: bool = True) -> UnitOfWorkFactory:
         """The unit-of-work factory; the schema is upgraded and reference data seeded first."""
         if self._factory is None:
-            factory = UnitOfWorkFactory.from_url(self.db_url)
-            if migrate_schema:
-                migrate.upgrade(factory.engine)
-                ensure_reference_data(factory)
-            self._factory = factory
+            self._factory = open_database(self.db_url, upgrade=migrate_schema)
         return self._factory
 
     def uow(self, on: date | None = None) -> UnitOfWork:

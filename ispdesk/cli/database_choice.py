@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from ispdesk.cli.context import EXIT_OK, CliContext, out
-from ispdesk.config import ENV_DB_URL, default_sqlite_url, load_settings, save_database_choice
-from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.config import save_database_choice
+from ispdesk.services import database as database_service
 
 
 def register(top: Any, groups: dict[str, Any]) -> None:
@@ -22,45 +19,14 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.set_defaults(func=_show)
 
 
-def validate_url(url: str) -> str:
-    """Accept a SQLAlchemy URL for SQLite or PostgreSQL; ``local`` means the embedded default.
-
-    Raises:
-        BusinessRuleError: not a URL ispdesk can use.
-    """
-    if url.strip().lower() == "local":
-        return default_sqlite_url()
-    try:
-        parsed = make_url(url.strip())
-    except ArgumentError:
-        raise BusinessRuleError(
-            f"URL de banco inválida: “{url}”. Exemplos: sqlite:///C:/ispdesk/dados.sqlite3 ou "
-            "postgresql+psycopg://usuario:senha@servidor:5432/ispdesk"
-        ) from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise BusinessRuleError("O ispdesk usa SQLite (uma estação) ou PostgreSQL (várias estações).")
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
-
 def _use(args: argparse.Namespace, ctx: CliContext) -> int:
-    url = validate_url(args.url)
+    url = database_service.validate_url(args.url)
     save_database_choice(url)
-    out(f"Esta estação passa a usar: {make_url(url).render_as_string(hide_password=True)}")
+    out(f"Esta estação passa a usar: {database_service.safe_url(url)}")
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    import os
-
-    if getattr(args, "db", None):
-        source = "opção --db"
-    elif os.environ.get(ENV_DB_URL):
-        source = f"variável {ENV_DB_URL}"
-    elif load_settings().get("database_url"):
-        source = "escolha gravada (ispdesk db use)"
-    else:
-        source = "padrão (SQLite local)"
-    out(f"{make_url(ctx.db_url).render_as_string(hide_password=True)}  ({source})")
+    source = database_service.choice_source(getattr(args, "db", None))
+    out(f"{database_service.safe_url(ctx.db_url)}  ({source})")
     return EXIT_OK

@@ -27,8 +27,9 @@ def _selfcheck(args: argparse.Namespace, ctx: CliContext) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     workdir = Path(tempfile.mkdtemp(prefix="ispdesk-selfcheck-"))
     url = f"sqlite:///{(workdir / 'selfcheck.sqlite3').as_posix()}"
-    from ispdesk.app import create_main_window, ensure_application, open_database
+    from ispdesk.app import create_main_window, ensure_application
     from ispdesk.services import users
+    from ispdesk.services.bootstrap import open_database
 
     factory = open_database(url)
     users.create_first_admin(factory, "selfcheck", "Verificação", "selfcheck123")

@@ -32,8 +32,3 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Short sessions, one per unit of work; objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
-
-
-def is_sqlite(engine: Engine) -> bool:
-    """True for the embedded SQLite database."""
-    return engine.dialect.name == "sqlite"

@@ -45,7 +45,3 @@ class ConflictError(BusinessRuleError):
     def __init__(self, message: str, changes: list[str] | None = None) -> None:
         super().__init__(message)
         self.changes = changes or []
-
-
-class DuplicateDocumentError(BusinessRuleError):
-    """The CPF/CNPJ is already registered and the parameters forbid duplicates."""

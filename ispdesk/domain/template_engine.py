@@ -366,11 +366,6 @@ def compile_template(source: str) -> Template:
     return Template(source=source, variables=frozenset(used), _nodes=tuple(root))
 
 
-def render_template(source: str, context: Mapping[str, Value]) -> str:
-    """Compile and render in one call (see `compile_template` and `Template.render`)."""
-    return compile_template(source).render(context)
-
-
 # ---------------------------------------------------------------------------------------------
 # Block markup of the rendered text
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -909,14 +908,6 @@ def access_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[HistoryRow]:
         return rows
 
 
-def notices_of(uow: UnitOfWork, contract_id: uuid.UUID) -> list[Notice]:
-    """The notices of a contract (newest first), detached."""
-    uow.require(Permission.CONTRACTS_VIEW)
-    with uow:
-        return list(uow.session.scalars(
-            select(Notice).where(Notice.contract_id == contract_id).order_by(Notice.notice_date.desc())))
-
-
 def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
     """A contract's access situation: status, protections, releases used, the ladder's dates."""
     uow.require(Permission.CONTRACTS_VIEW)
@@ -940,23 +931,3 @@ def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
             last, allowed, temporary_releases_used(session, contract, on),
             int(values["liberacao_temporaria_max_por_bloqueio"]), plan,
         )
-
-
-def open_suspension_days(uow: UnitOfWork, contract_id: uuid.UUID) -> list[tuple[date, date | None]]:
-    """The contract's suspension periods (start, end; both included), oldest first."""
-    uow.require(Permission.CONTRACTS_VIEW)
-    with uow:
-        return [(p.start_date, p.end_date) for p in uow.session.scalars(
-            select(SuspensionPeriod).where(SuspensionPeriod.contract_id == contract_id)
-            .order_by(SuspensionPeriod.start_date))]
-
-
-def group_counts(rows: Sequence[PreviewRow]) -> dict[str, int]:
-    """Preview rows per action label."""
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row.action] += 1
-    return dict(counts)
-
-
-ActionFn = Callable[[UnitOfWork, uuid.UUID], AccessChange]

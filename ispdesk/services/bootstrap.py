@@ -1,8 +1,9 @@
-"""Reference data every database needs (sequences, catalogues, templates), seeded idempotently.
+"""Opening a database for use, and the reference data every database needs, seeded idempotently.
 
-`ensure_reference_data` runs after every upgrade (`ispdesk db upgrade`, app start). Each area has a
-module in `ispdesk/services/seeds/` with a ``seed(uow)`` function; a seeder only inserts what is
-missing (it runs on every start).
+`open_database(url)` is the one way the app and the command line get a `UnitOfWorkFactory`: engine,
+schema upgrade (SQLite backed up first) and reference data. `ensure_reference_data` runs after every
+upgrade (`ispdesk db upgrade`, app start). Each area has a module in `ispdesk/services/seeds/` with a
+``seed(uow)`` function; a seeder only inserts what is missing (it runs on every start).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ispdesk.db import migrate
 from ispdesk.db.models import Sequence
 from ispdesk.discovery import area_modules
+from ispdesk.domain.clock import Clock
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 SEQUENCE_NAMES = ("customer_code", "contract_number", "adjustment_batch")
@@ -41,3 +44,35 @@ def ensure_reference_data(factory: UnitOfWorkFactory) -> None:
             seeder(uow)
             uow.session.flush()
         uow.commit()
+
+
+def upgrade_database(factory: UnitOfWorkFactory) -> bool:
+    """Schema to the newest revision (an older SQLite file is backed up first), then reference data.
+
+    Returns:
+        True when the schema changed.
+
+    Raises:
+        BusinessRuleError: the database was written by a newer ispdesk.
+    """
+    changed = migrate.upgrade(factory.engine)
+    ensure_reference_data(factory)
+    return changed
+
+
+def open_database(database_url: str, clock: Clock | None = None, *, upgrade: bool = True) -> UnitOfWorkFactory:
+    """The unit-of-work factory for `database_url`, upgraded and seeded unless `upgrade` is False.
+
+    Used by the app (start, login) and by every command of the command line.
+
+    Raises:
+        BusinessRuleError: the database was written by a newer ispdesk.
+    """
+    factory = UnitOfWorkFactory.from_url(database_url, clock)
+    if upgrade:
+        try:
+            upgrade_database(factory)
+        except BaseException:
+            factory.dispose()
+            raise
+    return factory

@@ -277,16 +277,6 @@ def load_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Contract:
     return model
 
 
-def contracts_of_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> list[ContractRow]:
-    """Every contract of one customer, newest first (CONTRACTS_VIEW)."""
-    uow.require(Permission.CONTRACTS_VIEW)
-    with uow:
-        rows = uow.session.execute(
-            row_select().where(Contract.customer_id == customer_id).order_by(Contract.number.desc())
-        )
-        return [to_row(r) for r in rows]
-
-
 # --- creating ----------------------------------------------------------------------------------
 
 

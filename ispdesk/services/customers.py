@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -684,17 +684,6 @@ def get_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> CustomerRow:
         return get_customer_in(uow, customer_id)
 
 
-def draft_from_mapping(values: Mapping[str, Any]) -> CustomerDraft:
-    """A draft from field keys (``nome``, ``cpf_cnpj`` …); unknown keys are ignored."""
-    kwargs = {FIELDS[k]: v for k, v in values.items() if k in FIELDS}
-    return CustomerDraft(**kwargs)
-
-
 def draft_with(draft: CustomerDraft, **changes: Any) -> CustomerDraft:
     """A copy of `draft` with some attributes changed."""
     return replace(draft, **changes)
-
-
-def draft_fields() -> Iterable[str]:
-    """Attribute names of `CustomerDraft`, in declaration order."""
-    return [f.name for f in fields(CustomerDraft)]

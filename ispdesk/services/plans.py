@@ -137,19 +137,6 @@ def list_plans_in(uow: UnitOfWork, include_inactive: bool = True) -> list[PlanRo
     return [_row(p) for p in uow.session.scalars(stmt)]
 
 
-def get_plan(uow: UnitOfWork, plan_id: uuid.UUID) -> PlanRow:
-    """One plan by id.
-
-    Raises:
-        NotFound: no such plan.
-    """
-    with uow:
-        plan = uow.session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFound("Plano não encontrado; ele pode ter sido removido. Atualize a lista.")
-        return _row(plan)
-
-
 def find_plan_in(uow: UnitOfWork, code: str) -> Plan | None:
     """The `Plan` with `code` (case-insensitive), or None."""
     return lookups.find_plan(uow, code)

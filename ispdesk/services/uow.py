@@ -83,7 +83,7 @@ class UnitOfWork:
     Use as ``with factory(actor) as uow: …; uow.commit()``; leaving the block without commit rolls back.
 
     Attributes:
-        session: the SQLAlchemy session (only repositories and services use it).
+        session: the SQLAlchemy session (only services use it; `ui/` and `cli/` never touch it).
         actor: who performs the action.
         clock: the injected clock.
     """

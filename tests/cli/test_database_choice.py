@@ -36,3 +36,14 @@ def test_bad_url_refused(config_dir, capsys):
     assert main(["db", "use", "mysql://x@y/z"]) == 2
     assert "SQLite" in capsys.readouterr().err
     assert main(["db", "use", "não é url"]) == 2
+
+
+def test_db_upgrade_then_backup(config_dir, capsys):
+    url = f"sqlite:///{config_dir / 'base.sqlite3'}"
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    assert "Banco atualizado para a versão" in capsys.readouterr().out
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    assert "Banco já está na versão mais recente" in capsys.readouterr().out
+    assert main(["--db", url, "db", "backup", str(config_dir / "copia.bak")]) == 0
+    assert "Cópia de segurança gravada em" in capsys.readouterr().out
+    assert (config_dir / "copia.bak").stat().st_size > 0

@@ -266,8 +266,7 @@ class AdjustmentDialog(QDialog):
     def _notice_days(self) -> int:
         from ispdesk.services import parameters
 
-        with self.context.uow() as uow:
-            return int(parameters.load(uow.session)["reajuste_aviso_dias"])
+        return int(parameters.get_all(self.context.uow())["reajuste_aviso_dias"])
 
     def _fill_plans(self) -> None:
         from ispdesk.services import plans

@@ -321,10 +321,9 @@ class ContractForm(QDialog):
         self.subheader.setText(self.tr("Sem data de ativação o contrato fica como pré-contrato até ser ativado "
                                        "(na instalação ou na assinatura)."))
         self._fill_catalogs(None)
-        with self.context.uow() as uow:
-            from ispdesk.services import parameters
+        from ispdesk.services import parameters
 
-            params = parameters.load(uow.session)
+        params = parameters.get_all(self.context.uow())
         self.due_day.setValue(int(params["dia_vencimento_padrao"]))
         self._left_form.setRowVisible(self.customer_label, False)
         if customer_id is not None:
@@ -436,10 +435,9 @@ class ContractForm(QDialog):
             self.loyalty_months.setValue(plan.loyalty_months)
             self.loyalty_benefit.set_value(plan.loyalty_benefit)
         elif self.contract is None:
-            with self.context.uow() as uow:
-                from ispdesk.services import parameters
+            from ispdesk.services import parameters
 
-                params = parameters.load(uow.session)
+            params = parameters.get_all(self.context.uow())
             self.loyalty_months.setValue(int(params["fidelidade_meses_padrao"]))
             self.loyalty_benefit.set_value(Decimal(params["beneficio_fidelidade_padrao"]))
 

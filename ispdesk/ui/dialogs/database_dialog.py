@@ -14,13 +14,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
-from sqlalchemy.engine import URL, make_url
 
-from ispdesk.cli.database_choice import validate_url
 from ispdesk.config import default_sqlite_url, resolve_database_url, save_database_choice
-from ispdesk.db.engine import make_engine
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services import database as database_service
 
 
 class DatabaseDialog(QDialog):
@@ -33,7 +30,7 @@ class DatabaseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("databaseDialog")
         self.setWindowTitle(self.tr("Banco de dados"))
-        current = make_url(current_url or resolve_database_url())
+        current = database_service.url_parts(current_url or resolve_database_url())
         self.local = QRadioButton(self.tr("Banco local (SQLite) — uma estação"))
         self.local.setObjectName("dbLocal")
         self.server = QRadioButton(self.tr("Servidor PostgreSQL — várias estações"))
@@ -41,17 +38,17 @@ class DatabaseDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.local)
         group.addButton(self.server)
-        self.host = QLineEdit(current.host or "")
+        self.host = QLineEdit(current.host)
         self.host.setObjectName("dbHost")
         self.port = QSpinBox()
         self.port.setObjectName("dbPort")
         self.port.setRange(1, 65535)
         self.port.setValue(current.port or 5432)
-        self.database = QLineEdit(current.database if current.get_backend_name() == "postgresql" else "ispdesk")
+        self.database = QLineEdit(current.database if current.backend == "postgresql" else "ispdesk")
         self.database.setObjectName("dbName")
-        self.user = QLineEdit(current.username or "")
+        self.user = QLineEdit(current.user)
         self.user.setObjectName("dbUser")
-        self.password = QLineEdit(current.password or "")
+        self.password = QLineEdit(current.password)
         self.password.setObjectName("dbPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
@@ -78,7 +75,7 @@ class DatabaseDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.local.toggled.connect(lambda on: self.server_box.setEnabled(not on))
-        (self.server if current.get_backend_name() == "postgresql" else self.local).setChecked(True)
+        (self.server if current.backend == "postgresql" else self.local).setChecked(True)
         self.server_box.setEnabled(self.server.isChecked())
 
     def chosen_url(self) -> str:
@@ -87,24 +84,20 @@ class DatabaseDialog(QDialog):
             return default_sqlite_url()
         if not self.host.text().strip() or not self.database.text().strip():
             raise BusinessRuleError(self.tr("Informe o servidor e o nome do banco PostgreSQL."))
-        url = URL.create("postgresql+psycopg", username=self.user.text().strip() or None,
-                         password=self.password.text() or None, host=self.host.text().strip(),
-                         port=self.port.value(), database=self.database.text().strip())
-        return validate_url(url.render_as_string(hide_password=False))
+        return database_service.postgres_url(self.host.text().strip(), self.port.value(),
+                                             self.database.text().strip(), self.user.text().strip(),
+                                             self.password.text())
 
     def test_connection(self) -> bool:
-        """Connect once and say whether it worked."""
+        """Connect once (through `services.database.connection_error`) and say whether it worked."""
         try:
-            engine = make_engine(self.chosen_url(), connect_args={"connect_timeout": 5}) if self.server.isChecked() \
-                else make_engine(self.chosen_url())
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            engine.dispose()
+            url = self.chosen_url()
         except BusinessRuleError as exc:
             self.status.setText(exc.message)
             return False
-        except Exception as exc:  # connection errors are expected input problems here
-            self.status.setText(self.tr("Não foi possível conectar: {erro}").format(erro=str(exc).splitlines()[0]))
+        error = database_service.connection_error(url, timeout_seconds=5)
+        if error is not None:
+            self.status.setText(self.tr("Não foi possível conectar: {erro}").format(erro=error))
             return False
         self.status.setText(self.tr("Conexão bem-sucedida."))
         return True
