@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ispdesk.domain.billing import cycle_containing
@@ -103,6 +103,7 @@ def test_prorata_whole_cycle_is_the_monthly_difference() -> None:
 
 
 @given(values, values, st.dates(date(2024, 1, 1), date(2030, 12, 31)), due_days, st.sampled_from(["30", "mes"]))
+@example(Decimal("1.00"), Decimal("1.17"), date(2024, 1, 29), 1, "mes")
 def test_prorata_invariants(old: Decimal, new: Decimal, day: date, due_day: int, divisor: str) -> None:
     pr = prorata_difference(old, new, day, due_day, divisor)
     cycle = cycle_containing(day, due_day)
@@ -114,7 +115,8 @@ def test_prorata_invariants(old: Decimal, new: Decimal, day: date, due_day: int,
     assert abs(pr.difference) <= abs(new - old) + Decimal("0.01")
     if new == old:
         assert pr.difference == 0
-    # one day later never leaves more to pay
+    # one day later never leaves more to pay, but for a centavo: each side is rounded on its own
+    # (the difference is what two charges show), so it may move by one centavo either way
     if day + timedelta(days=1) <= pr.end and new >= old:
         later = prorata_difference(old, new, day + timedelta(days=1), due_day, divisor)
-        assert later.difference <= pr.difference
+        assert later.difference <= pr.difference + Decimal("0.01")
