@@ -8,8 +8,8 @@ from datetime import date
 
 from ispdesk.domain.errors import BusinessRuleError
 
-_BR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_BR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", re.ASCII)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.ASCII)
 
 
 def parse_date(text: str, field: str = "data", allow_iso: bool = True) -> date:
@@ -37,7 +37,7 @@ def parse_date(text: str, field: str = "data", allow_iso: bool = True) -> date:
 
 def format_date(value: date | None) -> str:
     """``date(2026, 1, 5)`` → ``05/01/2026``; None → empty string."""
-    return value.strftime("%d/%m/%Y") if value else ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def add_months(start: date, months: int) -> date:

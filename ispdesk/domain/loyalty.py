@@ -8,6 +8,7 @@ consumers (pessoa física) to 12 months; companies (pessoa jurídica) may agree 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from ispdesk.domain.dates import add_months
 from ispdesk.domain.errors import BusinessRuleError
@@ -73,3 +74,14 @@ def check_loyalty_months(months: int, person_type: str | None, field: str = "fid
         raise BusinessRuleError(
             f"Fidelidade de {months} meses é longa demais. Informe até {MAX_LOYALTY_MONTHS} meses.", field=field
         )
+
+
+def check_loyalty_benefit(months: int, benefit: Decimal, field: str = "beneficio_fidelidade") -> None:
+    """Refuse a benefit without a loyalty: plans and contracts alike (the fine is computed from it).
+
+    Raises:
+        BusinessRuleError: ``months == 0`` with ``benefit > 0``.
+    """
+    if months == 0 and benefit > 0:
+        raise BusinessRuleError(
+            "Benefício sem fidelidade: informe os meses de fidelidade ou zere o benefício.", field=field)

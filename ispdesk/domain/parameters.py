@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from ispdesk.domain.date_windows import DEFAULT_FOUNDING, EARLIEST_BIRTH
+from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.text import fold
 
@@ -24,6 +26,7 @@ class Kind(StrEnum):
     DECIMAL = "decimal"
     CHOICE = "choice"
     TEXT = "text"
+    DATE = "date"
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("empresa_telefone", Kind.TEXT, "1133334444", "Telefone", "Empresa"),
     ParameterSpec("empresa_email", Kind.TEXT, "atendimento@provedor.example", "E-mail", "Empresa"),
     ParameterSpec("empresa_site", Kind.TEXT, "www.provedor.example", "Site", "Empresa"),
+    ParameterSpec("data_fundacao_provedor", Kind.DATE, DEFAULT_FOUNDING, "Data de fundação do provedor", "Empresa",
+                  "Nenhuma ativação de contrato nem pagamento pode ser anterior a esta data (dd/mm/aaaa)."),
 )
 
 BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in SPECS}
@@ -175,6 +180,15 @@ def parse_value(name: str, text: str) -> Any:
             return Decimal(raw.replace(",", "."))
         except InvalidOperation:
             raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use um número, como 2,00.") from None
+    if s.kind is Kind.DATE:
+        try:
+            day = parse_date(raw, field=name)
+        except BusinessRuleError:
+            raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use uma data dd/mm/aaaa.") from None
+        if day < EARLIEST_BIRTH:
+            raise BusinessRuleError(f"Valor inválido para {name}: “{text}”. Use uma data a partir de "
+                                    f"{format_date(EARLIEST_BIRTH)}.")
+        return day
     if s.kind is Kind.CHOICE:
         allowed = [c for c, _ in s.choices]
         if raw.lower() in allowed:
@@ -188,6 +202,8 @@ def to_storage(name: str, value: Any) -> str:
     s = spec(name)
     if s.kind is Kind.BOOL:
         return "sim" if value else "nao"
+    if s.kind is Kind.DATE:
+        return value.isoformat()
     return str(value)
 
 
@@ -203,6 +219,8 @@ def display(name: str, value: Any) -> str:
         return "sim" if value else "não"
     if s.kind is Kind.DECIMAL:
         return str(value).replace(".", ",")
+    if s.kind is Kind.DATE:
+        return format_date(value)
     return str(value)
 
 

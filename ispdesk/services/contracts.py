@@ -37,12 +37,14 @@ from ispdesk.db.models import (
 )
 from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.billing import check_due_day
+from ispdesk.domain.date_windows import check_activation, check_base_date, check_renewal
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
-from ispdesk.domain.loyalty import check_loyalty_months, expiration_for
-from ispdesk.domain.money import format_brl, to_cents
+from ispdesk.domain.loyalty import check_loyalty_benefit, check_loyalty_months, expiration_for
+from ispdesk.domain.money import check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, CustomerStatus
+from ispdesk.domain.text import check_text
 from ispdesk.services import lookups, parameters
 from ispdesk.services import values as values_service
 from ispdesk.services.catalogs import CatalogKind, resolve_in
@@ -322,19 +324,34 @@ def _branch_in(uow: UnitOfWork, code: str | None) -> Branch | None:
 
 
 def _check_money(value: Decimal, name: str, label: str) -> Decimal:
-    if value < 0:
-        raise ValidationError({name: f"{label} não pode ser negativo ({format_brl(value)})."})
-    return to_cents(value)
+    try:
+        cents = check_cents(value, name, label)
+    except BusinessRuleError as exc:
+        raise ValidationError({name: exc.message}) from None
+    if cents < 0:
+        raise ValidationError({name: f"{label} não pode ser negativo ({format_brl(cents)})."})
+    return cents
 
 
-def _check_activation(activated_on: date, today: date, billing_base_date: date | None) -> None:
-    if activated_on > today:
-        raise ValidationError({"data_ativacao": f"A data de ativação ({format_date(activated_on)}) não pode ser "
-                                                f"futura. Deixe-a em branco e ative o contrato na instalação."})
-    if billing_base_date is not None and billing_base_date < activated_on:
-        raise ValidationError({"data_base_financeira": f"A data base financeira ({format_date(billing_base_date)}) "
-                                                       f"não pode ser anterior à ativação "
-                                                       f"({format_date(activated_on)})."})
+def _check_loyalty_pair(months: int, benefit: Decimal, field: str = "beneficio_fidelidade") -> None:
+    try:
+        check_loyalty_benefit(months, benefit, field)
+    except BusinessRuleError as exc:
+        raise ValidationError({field: exc.message}) from None
+
+
+def _check_notes(notes: str | None) -> str | None:
+    try:
+        check_text(notes or "", "A observação", "observacao", multiline=True)
+    except BusinessRuleError as exc:
+        raise ValidationError({"observacao": exc.message}) from None
+    return (notes or "").strip() or None
+
+
+def _check_activation(uow: UnitOfWork, activated_on: date, billing_base_date: date | None) -> None:
+    check_activation(activated_on, uow.today, parameters.founding_date(uow.session))
+    if billing_base_date is not None:
+        check_base_date(billing_base_date, activated_on, uow.today)
 
 
 def loyalty_defaults_in(uow: UnitOfWork, plan: Plan) -> tuple[int, Decimal]:
@@ -395,14 +412,18 @@ def check_draft_in(uow: UnitOfWork, draft: ContractDraft) -> CheckedDraft:
     default_months, default_benefit = loyalty_defaults_in(uow, plan)
     months = default_months if draft.loyalty_months is None else int(draft.loyalty_months)
     benefit = default_benefit if draft.loyalty_benefit is None else draft.loyalty_benefit
+    if months == 0 and draft.loyalty_benefit is None:
+        benefit = Decimal("0")  # no loyalty typed: no benefit either
     benefit = _check_money(benefit, "beneficio_fidelidade", "O benefício da fidelidade")
     check_loyalty_months(months, customer.person_type)
+    _check_loyalty_pair(months, benefit)
+    _check_notes(draft.notes)
     value = _check_money(plan.price if draft.value is None else draft.value, "valor", "O valor do contrato")
     due_day = int(params["dia_vencimento_padrao"]) if draft.due_day is None else draft.due_day
     check_due_day(due_day)
     base = draft.billing_base_date
     if draft.activated_on is not None:
-        _check_activation(draft.activated_on, uow.today, base)
+        _check_activation(uow, draft.activated_on, base)
         base = base or draft.activated_on
     elif base is not None:
         raise ValidationError({"data_base_financeira": "Sem data de ativação não há data base financeira: ela é "
@@ -431,7 +452,7 @@ def create_contract_in(uow: UnitOfWork, draft: ContractDraft) -> Contract:
         loyalty_months=months, loyalty_benefit=benefit,
         loyalty_expires_on=expiration_for(draft.activated_on, None, months), due_day=due_day,
         payment_term_id=term.id if term else None, billing_type_id=billing.id if billing else None,
-        inclusion_reason_id=inclusion.id if inclusion else None, notes=(draft.notes or "").strip() or None,
+        inclusion_reason_id=inclusion.id if inclusion else None, notes=_check_notes(draft.notes),
         created_at=uow.now, created_by=uow.actor.login,
     )
     uow.session.add(model)
@@ -484,7 +505,7 @@ def activate_contract_in(uow: UnitOfWork, contract: Contract, activated_on: date
             + ": só um pré-contrato pode ser ativado, e a data de ativação nunca muda.",
             field="data_ativacao",
         )
-    _check_activation(activated_on, uow.today, None)
+    _check_activation(uow, activated_on, None)
     before = {"status": contract.status, "data_ativacao": None, "data_base_financeira": contract.billing_base_date,
               "data_expiracao": contract.loyalty_expires_on}
     contract.status = ContractStatus.ATIVO
@@ -541,13 +562,7 @@ def renew_contract_in(
             field="data_renovacao",
         )
     start = contract.renewed_on or contract.activated_on
-    if on_date <= start:
-        raise ValidationError({"data_renovacao": f"A renovação ({format_date(on_date)}) deve ser posterior à "
-                                                 f"{'última renovação' if contract.renewed_on else 'ativação'} "
-                                                 f"({format_date(start)})."})
-    if on_date > uow.today:
-        raise ValidationError({"data_renovacao": f"A renovação ({format_date(on_date)}) não pode ser futura: ela "
-                                                 "registra o aceite do cliente, no dia em que ele aceita."})
+    check_renewal(on_date, start, uow.today, contract.renewed_on is not None)
     months = contract.loyalty_months if loyalty_months is None else int(loyalty_months)
     if months <= 0:
         raise ValidationError({"fidelidade_meses": f"O contrato {contract.number} não tem fidelidade: informe os "
@@ -556,6 +571,7 @@ def renew_contract_in(
     check_loyalty_months(months, customer.person_type if customer else None)
     benefit = contract.loyalty_benefit if loyalty_benefit is None else _check_money(
         loyalty_benefit, "beneficio_fidelidade", "O benefício da fidelidade")
+    _check_loyalty_pair(months, benefit)
     before = {"data_renovacao": contract.renewed_on, "data_expiracao": contract.loyalty_expires_on,
               "fidelidade_meses": contract.loyalty_months, "beneficio_fidelidade": contract.loyalty_benefit}
     contract.renewed_on = on_date
@@ -707,9 +723,7 @@ def update_contract_in(
                 raise ValidationError({label: "Informe a data base financeira."})
             if contract.activated_on is None:
                 raise ValidationError({label: "A data base financeira é definida na ativação do contrato."})
-            if value < contract.activated_on:
-                raise ValidationError({label: f"A data base financeira ({format_date(value)}) não pode ser "
-                                              f"anterior à ativação ({format_date(contract.activated_on)})."})
+            check_base_date(value, contract.activated_on, uow.today, field=label)
             if value != contract.billing_base_date:
                 charged = uow.session.scalar(select(func.count()).select_from(Charge).where(
                     Charge.contract_id == contract.id, Charge.kind == ChargeKind.MENSALIDADE,
@@ -743,7 +757,9 @@ def update_contract_in(
             put("loyalty_benefit", label, contract.loyalty_benefit,
                 _check_money(Decimal(value), label, "O benefício da fidelidade"))
         elif name == "notes":
-            put("notes", label, contract.notes or None, (value or "").strip() or None)
+            put("notes", label, contract.notes or None, _check_notes(value))
+    if "fidelidade_meses" in diff or "beneficio_fidelidade" in diff:
+        _check_loyalty_pair(contract.loyalty_months, contract.loyalty_benefit)
     if "fidelidade_meses" in diff:
         new_exp = expiration_for(contract.activated_on, contract.renewed_on, contract.loyalty_months)
         if new_exp != contract.loyalty_expires_on:

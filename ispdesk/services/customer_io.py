@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
@@ -33,6 +34,7 @@ from ispdesk.services.customers import (
     ExistingCustomer,
     Lookups,
     audit_create_changes,
+    unique_violation,
     validate_draft,
 )
 from ispdesk.services.uow import UnitOfWork
@@ -109,6 +111,7 @@ class CustomerImporter(RowImporter[_Item]):
 
     def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
         self.params = params_service.load(uow.session)
+        self.params[params_service.DUPLICATES] = params_service.duplicates_allowed(uow.session)
         return ("nome", "cpf_cnpj") if self.params["cpf_cnpj_obrigatorio"] else ("nome",)
 
     def prepare(self, uow: UnitOfWork, rows: Sequence[Mapping[str, str]]) -> None:
@@ -193,9 +196,23 @@ class CustomerImporter(RowImporter[_Item]):
                 summary=f"Cliente {values['code']} – {values['name']} importado"[:300],
                 changes=_json(audit_create_changes(values, item.clean.password is not None)),
             ))
-        for i in range(0, len(customers), _INSERT_BATCH):
-            bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
-            bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+        try:
+            for i in range(0, len(customers), _INSERT_BATCH):
+                bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
+                bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+        except IntegrityError as exc:
+            if unique_violation(exc, None, None) is None:
+                raise
+            raise ImportRace() from None
+
+
+class ImportRace(BusinessRuleError):
+    """Another station stored some of the file's CPF/CNPJ or hotsite logins while this import ran."""
+
+    def __init__(self) -> None:
+        super().__init__("Outra estação gravou agora há pouco clientes com CPF/CNPJ ou login do hotsite deste "
+                         "arquivo; nada foi importado. Importe o arquivo de novo: as linhas já cadastradas serão "
+                         "recusadas com o motivo.")
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -244,7 +261,12 @@ def import_customers(
         BusinessRuleError: the file is unusable (missing, unreadable, lacks ``nome`` or — while
             ``cpf_cnpj_obrigatorio`` — ``cpf_cnpj``); nothing imported.
     """
-    return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
+    try:
+        return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
+    except ImportRace:
+        # the rows the other station stored are now visible: checked again, they become per-row rejects
+        # with the usual "já cadastrado" reason
+        return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
 
 
 def export_rows(uow: UnitOfWork) -> Iterator[list[str]]:

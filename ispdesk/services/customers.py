@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,12 +28,13 @@ from ispdesk.domain.contact import (
     normalize_mobile,
     normalize_phone,
 )
+from ispdesk.domain.date_windows import check_birth
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import PersonType, mask_document, validate_document
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
-from ispdesk.domain.text import fold
+from ispdesk.domain.text import check_text, fold
 from ispdesk.services import parameters as params_service
 from ispdesk.services.customer_search import CustomerListRow, search_customers, search_customers_in
 from ispdesk.services.uow import UnitOfWork
@@ -92,6 +94,11 @@ STATUSES = CustomerStatus.values()
 MIN_PORTAL_PASSWORD = 6
 _MAX_LEN = {"name": 200, "rg_ie": 30, "street": 200, "number": 20, "complement": 100, "district": 100,
             "city": 100, "portal_login": 60}
+_TEXT_LABEL = {"name": "O nome", "document": "O CPF/CNPJ", "rg_ie": "O RG/IE", "email": "O e-mail",
+               "secondary_email": "O e-mail secundário", "mobile": "O celular", "phone": "O telefone",
+               "cep": "O CEP", "street": "O endereço", "number": "O número", "complement": "O complemento",
+               "district": "O bairro", "city": "A cidade", "state": "A UF", "portal_login": "O login do hotsite",
+               "notes": "A observação"}
 _LABEL = {"name": "Nome", "rg_ie": "RG/IE", "street": "Endereço", "number": "Número", "complement": "Complemento",
           "district": "Bairro", "city": "Cidade", "portal_login": "Login do hotsite"}
 
@@ -353,6 +360,14 @@ def validate_draft(
             errors[key] = exc.message
             return None
 
+    for attr in ("name", "document", "rg_ie", "email", "secondary_email", "mobile", "phone", "cep", "street",
+                 "number", "complement", "district", "city", "state", "portal_login", "notes"):
+        key = _KEY_OF[attr]
+        try:
+            check_text(getattr(draft, attr) or "", _TEXT_LABEL[attr], key, multiline=attr == "notes")
+        except BusinessRuleError as exc:
+            errors[key] = exc.message
+    text_errors = dict(errors)
     name = " ".join(_text(draft.name).split())
     if not name:
         errors["nome"] = "Informe o nome (ou a razão social) do cliente."
@@ -380,6 +395,7 @@ def validate_draft(
             "Informe o CPF ou o CNPJ: é obrigatório pelos parâmetros gerais (cpf_cnpj_obrigatorio)."
         )
     values["document"] = document
+    values["unique_document"] = None if params.get("aceitar_cpf_cnpj_duplicado", False) else document
     values["person_type"] = (person_type or PersonType.FISICA).value
 
     if document is not None and (current is None or current.document != document):
@@ -404,12 +420,8 @@ def validate_draft(
     values["rg_ie"] = values["rg_ie"].upper() if values["rg_ie"] else None
 
     birth = draft.birth_date
-    if birth is not None and birth > lookups.today:
-        errors["data_nascimento"] = (
-            f"Data de nascimento {format_date(birth)} está no futuro. Confira a data (dd/mm/aaaa)."
-        )
-    elif birth is not None and birth.year < 1900:
-        errors["data_nascimento"] = f"Data de nascimento {format_date(birth)} muito antiga. Confira o ano."
+    if birth is not None:
+        guard("data_nascimento", lambda: check_birth(birth, lookups.today))
     values["birth_date"] = birth
 
     email = _text(draft.email)
@@ -470,6 +482,7 @@ def validate_draft(
         errors["status"] = f"Situação “{draft.status}” inválida. Use ativo ou inativo."
     values["status"] = status
     values["notes"] = (draft.notes or "").strip() or None
+    errors.update(text_errors)  # the doubtful character is the cause: say so, not "invalid CPF"
     return CleanCustomer(values, password, warnings), errors
 
 
@@ -545,9 +558,60 @@ def _hash(password: str) -> str:
     return hash_password(password)
 
 
+class UniqueViolation(ValidationError):
+    """The database refused a second holder of a CPF/CNPJ or hotsite login (another station won the race)."""
+
+
+def unique_violation(exc: IntegrityError, document: str | None, login: str | None) -> UniqueViolation | None:
+    """The Portuguese refusal for a unique-constraint failure on `customers`, or None for another one.
+
+    The driver's text (which quotes the values) is never shown nor logged.
+    """
+    text = str(getattr(exc, "orig", exc))
+    errors: dict[str, str] = {}
+    if "unique_document" in text:
+        shown = mask_document(document) if document else "informado"
+        errors["cpf_cnpj"] = (f"CPF/CNPJ {shown} já cadastrado (gravado por outra estação agora há pouco). Use o "
+                              "cadastro existente ou peça a um administrador para permitir duplicados "
+                              "(aceitar_cpf_cnpj_duplicado).")
+    if "portal_login" in text:
+        errors["hotsite_login"] = (f"O login do hotsite “{login}” já é usado por outro cliente (gravado agora há "
+                                   "pouco). Escolha outro login.")
+    return UniqueViolation(errors) if errors else None
+
+
+def _params_in(uow: UnitOfWork) -> dict[str, Any]:
+    """The parameters, with the duplicates rule read under the lock (see `parameters.duplicates_allowed`)."""
+    params = params_service.load(uow.session)
+    params[params_service.DUPLICATES] = params_service.duplicates_allowed(uow.session)
+    return params
+
+
+def _flush_unique(uow: UnitOfWork, values: Mapping[str, Any]) -> None:
+    try:
+        uow.session.flush()
+    except IntegrityError as exc:
+        mapped = unique_violation(exc, values.get("document"), values.get("portal_login"))
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
+def _recheck(uow: UnitOfWork, draft: CustomerDraft, customer_id: uuid.UUID | None,
+             lost: UniqueViolation) -> ValidationError:
+    """After losing a race: today's messages (who holds the document), computed in a fresh transaction."""
+    with uow:
+        errors, _ = check_draft_in(uow, draft, customer_id)
+    return ValidationError(errors) if errors else lost
+
+
 def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
-    """`create_customer` inside an open unit of work (no commit)."""
-    clean, errors = validate_draft(draft, params_service.load(uow.session), Lookups(uow.session, uow.today))
+    """`create_customer` inside an open unit of work (no commit).
+
+    Raises:
+        UniqueViolation: the database refused the CPF/CNPJ or hotsite login saved meanwhile elsewhere.
+    """
+    clean, errors = validate_draft(draft, _params_in(uow), Lookups(uow.session, uow.today))
     if errors:
         raise ValidationError(errors)
     values = dict(clean.values)
@@ -559,7 +623,7 @@ def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
         created_by=uow.actor.login,
     )
     uow.session.add(customer)
-    uow.session.flush()
+    _flush_unique(uow, values)
     uow.audit("customer", customer.id, "create", audit_create_changes(values, clean.password is not None),
               summary=f"Cliente {customer.code} – {customer.name} cadastrado")
     return SaveResult(_row(customer), tuple(clean.warnings))
@@ -568,15 +632,21 @@ def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
 def create_customer(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
     """Register a new customer under the general parameters; audited.
 
+    Two stations saving the same CPF/CNPJ (while duplicates are forbidden) or the same hotsite login
+    at once: the database lets one through and the other gets the usual "já cadastrado" message.
+
     Raises:
         PermissionDenied: the actor may not create customers.
         ValidationError: errors by field key (``nome``, ``cpf_cnpj`` …), in Portuguese.
     """
     uow.require(Permission.CUSTOMERS_CREATE)
-    with uow:
-        result = create_customer_in(uow, draft)
-        uow.commit()
-        return result
+    try:
+        with uow:
+            result = create_customer_in(uow, draft)
+            uow.commit()
+            return result
+    except UniqueViolation as lost:
+        raise _recheck(uow, draft, None, lost) from None
 
 
 def _changes_since(uow: UnitOfWork, customer: Customer, expected_version: int) -> list[str]:
@@ -617,7 +687,7 @@ def update_customer_in(
     customer = _load(uow, customer_id)
     if customer.version != expected_version:
         raise _conflict(uow, customer, expected_version)
-    clean, errors = validate_draft(draft, params_service.load(uow.session), Lookups(uow.session, uow.today), customer)
+    clean, errors = validate_draft(draft, _params_in(uow), Lookups(uow.session, uow.today), customer)
     if errors:
         raise ValidationError(errors)
     diff: dict[str, list[Any]] = {}
@@ -634,7 +704,7 @@ def update_customer_in(
         customer.updated_at = uow.now
         customer.updated_by = uow.actor.login
         try:
-            uow.session.flush()
+            _flush_unique(uow, clean.values)
         except StaleDataError:
             uow.session.rollback()
             fresh = _load(uow, customer_id)
@@ -659,10 +729,13 @@ def update_customer(
         NotFound: the customer no longer exists.
     """
     uow.require(Permission.CUSTOMERS_EDIT)
-    with uow:
-        result = update_customer_in(uow, customer_id, draft, expected_version)
-        uow.commit()
-        return result
+    try:
+        with uow:
+            result = update_customer_in(uow, customer_id, draft, expected_version)
+            uow.commit()
+            return result
+    except UniqueViolation as lost:
+        raise _recheck(uow, draft, customer_id, lost) from None
 
 
 # -------------------------------------------------------------------------------------------- read

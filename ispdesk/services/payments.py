@@ -15,13 +15,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ispdesk.db.models import Charge, Contract, Payment
+from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
-from ispdesk.domain.money import ZERO, format_brl, to_cents
+from ispdesk.domain.money import ZERO, check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import PaymentSource
-from ispdesk.services import hooks
+from ispdesk.services import hooks, parameters
 from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
 from ispdesk.services.uow import UnitOfWork
 
@@ -100,7 +101,7 @@ def record_payment_in(
     balance = to_cents(charge.amount - charge.paid_amount)
     if amount is None or to_cents(amount) <= 0:
         raise ValidationError({"valor_pago": "Informe um valor pago maior que zero, por exemplo 99,90."})
-    amount = to_cents(amount)
+    amount = check_cents(amount, "valor_pago", "O valor pago")
     if amount > balance:
         raise ValidationError({"valor_pago": (
             f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(balance)}). "
@@ -108,11 +109,7 @@ def record_payment_in(
         )})
     if paid_on is None:
         raise ValidationError({"data_pagamento": "Informe a data do pagamento (dd/mm/aaaa)."})
-    if paid_on > uow.today:
-        raise ValidationError({"data_pagamento": (
-            f"A data do pagamento ({format_date(paid_on)}) está no futuro; informe a data em que o "
-            "cliente pagou."
-        )})
+    check_payment(paid_on, uow.today, charge.period_start, parameters.founding_date(uow.session))
     payment = Payment(id=uuid7(), charge_id=charge.id, amount=amount, paid_on=paid_on, source=source,
                       created_at=uow.now, created_by=uow.actor.login)
     uow.session.add(payment)

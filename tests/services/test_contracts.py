@@ -81,7 +81,7 @@ def test_activation_never_in_future(uow, setup) -> None:  # type: ignore[no-unty
 
 def test_typed_values_override_defaults_and_base_date_not_before_activation(uow, setup) -> None:  # type: ignore[no-untyped-def]
     row = contracts.create_contract(uow(), ContractDraft(
-        setup["customer"], plan_id=setup["plan"], value=Decimal("89.905"), activated_on=date(2026, 3, 1),
+        setup["customer"], plan_id=setup["plan"], value=Decimal("89.91"), activated_on=date(2026, 3, 1),
         billing_base_date=date(2026, 3, 15), due_day=28, loyalty_months=6, loyalty_benefit=Decimal("120"),
         inclusion_reason="MIGRACAO", notes="  instalado em fibra  "))
     assert row.value == Decimal("89.91")

@@ -21,6 +21,10 @@ class Customer(IdMixin, StampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     name_folded: Mapped[str] = mapped_column(SearchKey, nullable=False)
     document: Mapped[str | None] = mapped_column(String(14))
+    #: A copy of `document` while ``aceitar_cpf_cnpj_duplicado`` is "não" (NULL while duplicates are
+    #: allowed): its unique constraint is the database's half of the no-duplicates rule, so two
+    #: stations saving the same CPF/CNPJ at once cannot both succeed.
+    unique_document: Mapped[str | None] = mapped_column(String(14), unique=True)
     rg_ie: Mapped[str | None] = mapped_column(String(30))
     birth_date: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(254))

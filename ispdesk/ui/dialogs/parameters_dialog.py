@@ -75,7 +75,7 @@ def _set(widget: QWidget, spec: ParameterSpec, value: Any) -> None:
     elif isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(widget.findData(value), 0))
     elif isinstance(widget, QLineEdit):
-        widget.setText(str(value))
+        widget.setText(registry.display(spec.name, value) if spec.kind is Kind.DATE else str(value))
 
 
 def _get(widget: QWidget, spec: ParameterSpec) -> Any:
@@ -89,6 +89,8 @@ def _get(widget: QWidget, spec: ParameterSpec) -> Any:
     if isinstance(widget, QComboBox):
         return widget.currentData()
     assert isinstance(widget, QLineEdit)
+    if spec.kind is Kind.DATE:
+        return registry.parse_value(spec.name, widget.text())
     return widget.text().strip()
 
 

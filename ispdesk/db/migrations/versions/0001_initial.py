@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 06:00:37.237503
+Create Date: 2026-12-03 09:11:29.581223
 """
 
 from alembic import op
@@ -122,6 +122,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("document", sa.String(length=14), nullable=True),
+        sa.Column("unique_document", sa.String(length=14), nullable=True),
         sa.Column("rg_ie", sa.String(length=30), nullable=True),
         sa.Column("birth_date", sa.Date(), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
@@ -154,6 +155,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("code", name=op.f("uq_customers_code")),
         sa.UniqueConstraint("portal_login", name=op.f("uq_customers_portal_login")),
+        sa.UniqueConstraint("unique_document", name=op.f("uq_customers_unique_document")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index("ix_customers_city", ["city"], unique=False)
