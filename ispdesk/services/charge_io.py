@@ -17,11 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ispdesk.db.models import Charge, Contract
+from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, parse_money, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus
+from ispdesk.services import parameters as params_service
 from ispdesk.services.charges import OPEN
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_date, fmt_money, write_export
@@ -68,9 +70,8 @@ class PaymentImporter(RowImporter[PaymentItem]):
         paid_on = parse_date(row["data_pagamento"], field="data_pagamento")
         if amount <= 0:
             raise BusinessRuleError("valor_pago deve ser maior que zero.")
-        if paid_on > uow.today:
-            raise BusinessRuleError(f"data_pagamento {format_date(paid_on)} está no futuro.")
         charge = find_charge_in(uow, int(number_text), due)
+        check_payment(paid_on, uow.today, charge.period_start, params_service.founding_date(uow.session))
         if charge.status != OPEN:
             situation = "já está paga" if charge.status == ChargeStatus.PAGA else "foi cancelada"
             raise BusinessRuleError(
