@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from ispdesk.db.models import Contract, Customer, Payment
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
-from ispdesk.services import contracts
+from ispdesk.services import contracts, payments
 from ispdesk.services import customers as cs
 from ispdesk.services import parameters as params_service
-from ispdesk.services import payments
 from ispdesk.services.charge_io import import_payments
 from ispdesk.services.contract_io import import_contracts
 from ispdesk.services.contracts import ContractDraft
@@ -147,8 +146,9 @@ def test_birth_window_on_the_form_and_in_the_import(uow, tmp_path: Path, birth: 
     with pytest.raises(ValidationError) as info:
         cs.create_customer(uow(), draft(birth_date=birth))
     assert text in info.value.errors["data_nascimento"]
+    typed = f"{birth.day:02d}/{birth.month:02d}/{birth.year:04d}"
     path = write_csv(tmp_path / "c.csv", ["nome", "cpf_cnpj", "celular", "email", "data_nascimento"],
-                     [["Maria", CPF, "11987654321", "m@example.com", f"{birth.day:02d}/{birth.month:02d}/{birth.year:04d}"]])
+                     [["Maria", CPF, "11987654321", "m@example.com", typed]])
     report = import_customers(uow(), path)
     assert report.imported == 0 and text in report.rejected[0].reason
 
