@@ -31,7 +31,7 @@ def test_tabs_follow_the_registry_with_cadastros_first(dialog):
 
 def test_one_typed_field_per_parameter_with_stored_values(dialog):
     kinds = {registry.Kind.BOOL: QCheckBox, registry.Kind.INT: QSpinBox, registry.Kind.DECIMAL: MoneyEdit,
-             registry.Kind.CHOICE: QComboBox, registry.Kind.TEXT: QLineEdit}
+             registry.Kind.CHOICE: QComboBox, registry.Kind.TEXT: QLineEdit, registry.Kind.DATE: QLineEdit}
     for spec in registry.SPECS:
         editor = dialog.findChild(kinds[spec.kind], f"param_{spec.name}")
         assert editor is not None, spec.name
@@ -94,3 +94,30 @@ def test_attendant_is_refused_by_the_service(qtbot, factory, attendant, uow):
     assert d.save() is False
     assert "permissão" in d.message.text()
     assert params.get_all(uow())["email_obrigatorio"] is True
+
+
+def test_founding_date_is_typed_as_dd_mm_aaaa(dialog, uow):
+    from datetime import date
+
+    editor = dialog.editors["data_fundacao_provedor"]
+    assert editor.text() == "01/01/1990"
+    editor.setText("31/02/2010")
+    assert dialog.save() is False
+    assert "dd/mm/aaaa" in dialog.error_of("data_fundacao_provedor")
+    editor.setText("15/03/2010")
+    assert dialog.save() is True
+    assert params.get_all(uow())["data_fundacao_provedor"] == date(2010, 3, 15)
+
+
+def test_forbidding_duplicates_again_lists_the_repeated_documents(dialog, uow):
+    from ispdesk.services import customers
+
+    params.update(uow(), {"aceitar_cpf_cnpj_duplicado": True})
+    for name in ("Maria", "Maria C."):
+        customers.create_customer(uow(), customers.CustomerDraft(
+            name=name, document="529.982.247-25", email="m@example.com", mobile="11987654321"))
+    dialog.load()
+    dialog.editors["aceitar_cpf_cnpj_duplicado"].setChecked(False)
+    assert dialog.save() is False
+    assert "529.982.247-25" in dialog.error_of("aceitar_cpf_cnpj_duplicado")
+    assert params.get_all(uow())["aceitar_cpf_cnpj_duplicado"] is True
