@@ -183,11 +183,14 @@ class CustomerImporter(RowImporter[_Item]):
         from ispdesk.services.users import hash_password
 
         first = uow.next_numbers("customer_code", len(items))
+        # read again under the write lock / row lock (see `customers._claim`)
+        claim = not params_service.duplicates_allowed(uow.session)
         now, who = uow.now, uow.actor.login
         customers: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
         for n, item in enumerate(items):
             values = dict(item.clean.values)
+            values["unique_document"] = values["document"] if claim else None
             values.update(id=uuid7(), code=first + n, created_at=now, created_by=who, version=1,
                           portal_password_hash=hash_password(item.clean.password) if item.clean.password else None)
             customers.append(values)

@@ -587,6 +587,15 @@ def _params_in(uow: UnitOfWork) -> dict[str, Any]:
     return params
 
 
+def _claim(uow: UnitOfWork, values: dict[str, Any]) -> None:
+    """Reserve the document, reading the duplicates rule again now that this transaction writes.
+
+    SQLite: the write lock is held, so a switch of the parameter has either committed (and is seen
+    here) or will run after this commit (and find this row). PostgreSQL: the rule's row is share-locked.
+    """
+    values["unique_document"] = None if params_service.duplicates_allowed(uow.session) else values.get("document")
+
+
 def _flush_unique(uow: UnitOfWork, values: Mapping[str, Any]) -> None:
     try:
         uow.session.flush()
@@ -616,6 +625,7 @@ def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
         raise ValidationError(errors)
     values = dict(clean.values)
     values["code"] = uow.next_numbers("customer_code")
+    _claim(uow, values)
     customer = Customer(
         **values,
         portal_password_hash=_hash(clean.password) if clean.password else None,
@@ -705,6 +715,11 @@ def update_customer_in(
         customer.updated_by = uow.actor.login
         try:
             _flush_unique(uow, clean.values)
+            claim = {"document": customer.document}
+            _claim(uow, claim)
+            if customer.unique_document != claim["unique_document"]:
+                customer.unique_document = claim["unique_document"]
+                _flush_unique(uow, clean.values)
         except StaleDataError:
             uow.session.rollback()
             fresh = _load(uow, customer_id)

@@ -148,3 +148,26 @@ def test_duplicates_allowed_store_no_claim(uow) -> None:
     results = race(lambda: cs.create_customer(uow(), draft(cpf)), lambda: cs.create_customer(uow(), draft(cpf)))
     assert all(isinstance(r, cs.SaveResult) for r in results), results
     assert holders(uow, cpf) == 2
+
+
+def test_switching_to_no_duplicates_while_a_duplicate_is_being_saved_never_leaves_both(uow) -> None:
+    """Race the switch "sim" → "não" against a creation of a duplicate: one of them loses, never neither."""
+    outcomes = set()
+    for cpf in distinct_cpfs(10):
+        params_service.update(uow(), {"aceitar_cpf_cnpj_duplicado": True})
+        cs.create_customer(uow(), draft(cpf))
+        created, switched = race(lambda c=cpf: cs.create_customer(uow(), draft(c, name="Outra Maria")),
+                                 lambda: params_service.update(uow(), {"aceitar_cpf_cnpj_duplicado": False}))
+        forbidden = params_service.get_all(uow())["aceitar_cpf_cnpj_duplicado"] is False
+        count = holders(uow, cpf)
+        assert not (forbidden and count > 1), (created, switched)
+        assert isinstance(created, cs.SaveResult | ValidationError), created
+        assert isinstance(switched, dict | ValidationError), switched
+        outcomes.add((isinstance(created, cs.SaveResult), forbidden))
+        if count > 1:  # the creation won: undo the duplicate for the next round
+            with uow() as u:
+                extra = u.session.scalars(select(Customer).where(Customer.document == cpf)
+                                          .order_by(Customer.code.desc())).first()
+                u.session.delete(extra)
+                u.session.commit()
+    assert (True, True) not in outcomes
