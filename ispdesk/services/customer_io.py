@@ -25,6 +25,7 @@ from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
+from ispdesk.domain.text import doubtful_character
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_document, write_export
@@ -116,8 +117,12 @@ class CustomerImporter(RowImporter[_Item]):
 
     def prepare(self, uow: UnitOfWork, rows: Sequence[Mapping[str, str]]) -> None:
         base = Lookups(uow.session, uow.today)
-        documents = sorted({d for d in (normalize_document(r.get("cpf_cnpj", "")) for r in rows) if d})
-        logins = sorted({r.get("hotsite_login", "").strip() for r in rows} - {""})
+        # only keys that can be stored are looked up (a NUL would break the query on PostgreSQL; the
+        # row itself is refused by the checks)
+        documents = sorted({d for d in (normalize_document(r.get("cpf_cnpj", "")) for r in rows)
+                            if d and d.isascii() and d.isalnum()})
+        logins = sorted({lg for lg in (r.get("hotsite_login", "").strip() for r in rows)
+                         if lg and doubtful_character(lg) is None})
         by_document: dict[str, list[ExistingCustomer]] = {}
         found: list[Any] = []
         for chunk in _chunks(documents):

@@ -229,3 +229,14 @@ def test_benefit_without_loyalty_is_refused_on_contracts(uow, setup, tmp_path: P
     updated = contracts.update_contract(uow(), current.id, {"loyalty_months": 0, "loyalty_benefit": Decimal("0")},
                                         current.version)
     assert (updated.loyalty_months, updated.loyalty_benefit) == (0, Decimal("0.00"))
+
+
+def test_nul_in_the_key_columns_rejects_the_row_not_the_file(uow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "c.csv", ["nome", "cpf_cnpj", "celular", "email", "hotsite_login", "observacao"], [
+        ["Ana", "390.533.447-05", "11987654321", "a@example.com", "ana", "x" * 5000],  # NULs past 4 KB
+        ["Maria", "529.982.247-25\x00", "11987654321", "m@example.com", "", ""],
+        ["Maria", "111.444.777-35", "11987654321", "n@example.com", "ma\x00ria", ""],
+    ])
+    report = import_customers(uow(), path)
+    assert report.imported == 1 and len(report.rejected) == 2
+    assert all("caractere nulo" in r.reason for r in report.rejected)
