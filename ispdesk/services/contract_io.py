@@ -180,7 +180,8 @@ class ContractImporter(RowImporter[_ContractItem]):
         return ("cpf_cnpj", "plano")
 
     def prepare(self, uow: UnitOfWork, rows: Sequence[Mapping[str, str]]) -> None:
-        documents = sorted({d for d in (normalize_document(r.get("cpf_cnpj", "")) for r in rows) if d})
+        documents = sorted({d for d in (normalize_document(r.get("cpf_cnpj", "")) for r in rows)
+                            if d and d.isascii() and d.isalnum()})  # a NUL would break the query on PostgreSQL
         for i in range(0, len(documents), _CHUNK):
             for cid, code, doc in uow.session.execute(
                 select(Customer.id, Customer.code, Customer.document)

@@ -348,6 +348,24 @@ def _check_notes(notes: str | None) -> str | None:
     return (notes or "").strip() or None
 
 
+_CODE_LABELS = {"plan_code": ("plano", "O código do plano"),
+                "payment_term": ("condicao_pagamento", "A condição de pagamento"),
+                "billing_type": ("tipo_cobranca", "O tipo de cobrança"),
+                "inclusion_reason": ("motivo_inclusao", "O motivo de inclusão"), "branch_code": ("filial", "A filial")}
+
+
+def _check_codes(draft: ContractDraft) -> None:
+    """Codes typed or imported hold no doubtful character (checked before they are looked up)."""
+    errors: dict[str, str] = {}
+    for attr, (key, label) in _CODE_LABELS.items():
+        try:
+            check_text(getattr(draft, attr) or "", label, key)
+        except BusinessRuleError as exc:
+            errors[key] = exc.message
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_activation(uow: UnitOfWork, activated_on: date, billing_base_date: date | None) -> None:
     check_activation(activated_on, uow.today, parameters.founding_date(uow.session))
     if billing_base_date is not None:
@@ -405,6 +423,7 @@ def check_draft_in(uow: UnitOfWork, draft: ContractDraft) -> CheckedDraft:
     Raises:
         BusinessRuleError / ValidationError: the first rule that refuses the draft.
     """
+    _check_codes(draft)
     params = parameters.load(uow.session)
     customer = _customer_in(uow, draft.customer_id)
     plan = _plan_in(uow, draft.plan_id, draft.plan_code)

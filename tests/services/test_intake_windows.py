@@ -240,3 +240,15 @@ def test_nul_in_the_key_columns_rejects_the_row_not_the_file(uow, tmp_path: Path
     report = import_customers(uow(), path)
     assert report.imported == 1 and len(report.rejected) == 2
     assert all("caractere nulo" in r.reason for r in report.rejected)
+
+
+def test_nul_in_contract_import_cells_rejects_the_row(uow, setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "contratos.csv", ["cpf_cnpj", "plano", "motivo_inclusao", "observacao"], [
+        [setup["document"], "FIBRA-300", "NOVO", "x" * 5000],
+        [setup["document"] + "\x00", "FIBRA-300", "NOVO", ""],
+        [setup["document"], "FIBRA\x00-300", "NOVO", ""],
+        [setup["document"], "FIBRA-300", "NO\x00VO", ""],
+        [setup["document"], "FIBRA-300", "NOVO", "obs \x00"],
+    ])
+    report = import_contracts(uow(), path)
+    assert report.imported == 1 and len(report.rejected) == 4
