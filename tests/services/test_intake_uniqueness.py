@@ -25,7 +25,7 @@ from ispdesk.services.uow import UnitOfWork
 from tests.factories import make_customer
 
 ROUNDS = 20
-IMPORT_ROWS = 1000
+IMPORT_ROWS = 3000
 
 
 def draft(document: str, login: str = "", name: str = "Maria da Conceição") -> cs.CustomerDraft:
