@@ -171,3 +171,16 @@ def test_switching_to_no_duplicates_while_a_duplicate_is_being_saved_never_leave
                 u.session.delete(extra)
                 u.session.commit()
     assert (True, True) not in outcomes
+
+
+def test_simultaneous_edits_to_the_same_cpf_store_it_once(uow) -> None:
+    for target, a_doc, b_doc in zip(*[iter(distinct_cpfs(3 * 5))] * 3, strict=True):
+        a = cs.create_customer(uow(), draft(a_doc)).customer
+        b = cs.create_customer(uow(), draft(b_doc, name="Outra Maria")).customer
+        results = race(lambda r=a, t=target: cs.update_customer(uow(), r.id, draft(t), r.version),
+                       lambda r=b, t=target: cs.update_customer(uow(), r.id, draft(t, name="Outra Maria"), r.version))
+        saved = [r for r in results if isinstance(r, cs.SaveResult)]
+        refused = [r for r in results if isinstance(r, ValidationError)]
+        assert len(saved) == 1 and len(refused) == 1, results
+        assert holders(uow, target) == 1
+        assert "já cadastrado" in refused[0].errors["cpf_cnpj"]
