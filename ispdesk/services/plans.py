@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ispdesk.db.models import Contract, Plan
-from ispdesk.domain.errors import ConflictError, NotFound, ValidationError
-from ispdesk.domain.loyalty import MAX_LOYALTY_MONTHS
-from ispdesk.domain.money import format_brl, to_cents
+from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
+from ispdesk.domain.loyalty import MAX_LOYALTY_MONTHS, check_loyalty_benefit
+from ispdesk.domain.money import check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.text import check_text
 from ispdesk.services import lookups
 from ispdesk.services.uow import UnitOfWork
 
@@ -112,8 +113,23 @@ def validate_plan(draft: PlanDraft) -> PlanDraft:
                                      "meses (pessoa física: no máximo 12, regra da Anatel aplicada no contrato)."
     if draft.loyalty_benefit is None or draft.loyalty_benefit < 0:
         errors["beneficio_fidelidade"] = "O benefício da fidelidade não pode ser negativo."
-    elif draft.loyalty_months == 0 and draft.loyalty_benefit > 0:
-        errors["beneficio_fidelidade"] = "Benefício sem fidelidade: informe os meses de fidelidade ou zere o benefício."
+    else:
+        try:  # the same rules as the contract: one pair rule, at most two decimals
+            check_loyalty_benefit(draft.loyalty_months, draft.loyalty_benefit)
+            check_cents(draft.loyalty_benefit, "beneficio_fidelidade", "O benefício da fidelidade")
+        except BusinessRuleError as exc:
+            errors["beneficio_fidelidade"] = exc.message
+    if draft.price is not None and "valor" not in errors:
+        try:
+            check_cents(draft.price, "valor", "O preço do plano")
+        except BusinessRuleError as exc:
+            errors["valor"] = exc.message
+    for key, label, text in (("codigo", "O código do plano", draft.code), ("nome", "O nome do plano", draft.name),
+                             ("regra_reajuste", "A regra de reajuste", draft.adjustment_rule)):
+        try:
+            check_text(text or "", label, key)
+        except BusinessRuleError as exc:
+            errors[key] = exc.message
     rule = (draft.adjustment_rule or "").strip()
     if len(rule) > 200:
         errors["regra_reajuste"] = "A regra de reajuste pode ter no máximo 200 caracteres."

@@ -252,3 +252,23 @@ def test_nul_in_contract_import_cells_rejects_the_row(uow, setup, tmp_path: Path
     ])
     report = import_contracts(uow(), path)
     assert report.imported == 1 and len(report.rejected) == 4
+
+
+def test_plans_follow_the_same_amount_and_text_rules(uow) -> None:  # type: ignore[no-untyped-def]
+    from ispdesk.services import plans
+
+    def errors(**kw: object) -> dict[str, str]:
+        values: dict[str, object] = dict(code="FIBRA-500", name="Fibra 500", price=Decimal("129.90"),
+                                         download_mbps=500, upload_mbps=250)
+        values.update(kw)
+        with pytest.raises(ValidationError) as info:
+            plans.create_plan(uow(), plans.PlanDraft(**values))  # type: ignore[arg-type]
+        return info.value.errors
+
+    assert "mais de duas casas decimais" in errors(price=Decimal("129.905"))["valor"]
+    assert "mais de duas casas decimais" in errors(loyalty_months=12, loyalty_benefit=Decimal("1.234"))[
+        "beneficio_fidelidade"]
+    assert "Benefício sem fidelidade" in errors(loyalty_benefit=Decimal("500"))["beneficio_fidelidade"]
+    assert "direção de texto" in errors(name="Fibra\u202e005")["nome"]
+    assert plans.create_plan(uow(), plans.PlanDraft("FIBRA-500", "Fibra 500", Decimal("129.90"), 500, 250)).code \
+        == "FIBRA-500"
