@@ -8,7 +8,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ispdesk.db.models import User
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
@@ -155,6 +155,8 @@ def update_user(
     if errors:
         raise ValidationError(errors)
     with uow:
+        if role is not None or active is False:
+            _lock_admins(uow)  # before reading: the last-administrator check below sees settled rows
         user = uow.session.scalar(select(User).where(User.login == login))
         if user is None:
             raise NotFound(f"Usuário “{login}” não encontrado.")
@@ -181,6 +183,23 @@ def update_user(
             uow.audit("user", user.id, "update", diff, summary=f"Usuário {user.login} alterado")
         uow.commit()
         return _row(user)
+
+
+def _lock_admins(uow: UnitOfWork) -> None:
+    """Serialise changes that may remove an administrator, so two of them never both pass the check.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the active administrators (in id order, no deadlock); a
+    concurrent change waits and then counts what the other committed. SQLite: a write first takes
+    the database write lock before anything is read (the check then reads after the other commit).
+    """
+    session = uow.session
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE users SET version = version WHERE 1 = 0"))
+        return
+    session.execute(
+        select(User.id).where(User.role == Role.ADMINISTRADOR.value, User.active.is_(True))
+        .order_by(User.id).with_for_update()
+    ).all()
 
 
 def _last_active_admin(uow: UnitOfWork, user: User) -> bool:
