@@ -196,21 +196,30 @@ def _record_failure(uow: UnitOfWork, typed: str, user_id: uuid.UUID | None, reas
                   summary=f"Login “{shown}” bloqueado por {minutes} minutos após {count} tentativas erradas")
 
 
-def unlock_user(uow: UnitOfWork, login: str) -> UserRow:
+@dataclass(frozen=True)
+class Unlocked:
+    """What `unlock_user` did: the user after it, and whether there was anything to unlock."""
+
+    user: UserRow
+    was_locked: bool
+
+
+def unlock_user(uow: UnitOfWork, login: str) -> Unlocked:
     """Lift a login lockout and clear the wrong-password count (administrators only, audited)."""
     uow.require(Permission.USERS_MANAGE)
     with uow:
         user = uow.session.scalar(select(User).where(User.login == login.strip()))
         if user is None:
             raise NotFound(f"Usuário “{login}” não encontrado. Veja os logins com `ispdesk users list`.")
-        if user.locked_until is not None or user.failed_logins:
+        was_locked = user.locked_until is not None or bool(user.failed_logins)
+        if was_locked:
             uow.audit("user", user.id, "unlock",
                       {"bloqueado_ate": [user.locked_until, None], "tentativas": [user.failed_logins, 0]},
                       summary=f"Login {user.login} desbloqueado")
             user.locked_until = None
             user.failed_logins = 0
         uow.commit()
-        return _row(user, uow.now)
+        return Unlocked(_row(user, uow.now), was_locked)
 
 
 def actor_for(factory: UnitOfWorkFactory, login: str) -> Actor:

@@ -60,7 +60,8 @@ def test_an_administrator_unlocks(factory, limits, uow, attendant) -> None:
     with pytest.raises(PermissionDenied):
         users.unlock_user(uow(attendant), "admin")
     unlocked = users.unlock_user(uow(), "admin")
-    assert unlocked.locked_until is None and unlocked.failed_logins == 0
+    assert unlocked.was_locked and unlocked.user.locked_until is None and unlocked.user.failed_logins == 0
+    assert not users.unlock_user(uow(), "admin").was_locked
     assert len(_actions(factory, "unlock")) == 1
     assert users.authenticate(factory, "admin", "segredo123").login == "admin"
 
