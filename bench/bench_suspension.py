@@ -13,15 +13,19 @@ Measured in the same run, on two copies of the same file:
   overdue contract's V and last notice, then ``INSERT … SELECT`` / ``UPDATE … WHERE id IN``), the
   rescission as a plain status update (no fine, no last period);
 - **routine**: `ispdesk.services.access.run_suspension` (streamed candidates, batches, domain
-  decisions, notices with the full RGC 765 text, events, periods, rescission through the
-  cancellation service with the fine).
+  decisions, notices with the full RGC 765 text — built from `services.notices.NoticeTemplate`,
+  whose header, footer, dates, amounts and ladder paragraphs are formatted once per run —, events,
+  periods, rescission through the cancellation service with the fine).
+
+``--scenario first`` is the first run ever on a base with no notice (100,000 notices at once on
+1,000,000 contracts): the case where building the notice texts weighs most.
 
 Targets: routine ≤ 30 s and ≤ 2× the floor. The transition counts are checked to agree. Peak RSS
 is printed (run with ``--contracts 100000`` too: it stays flat).
 
 Usage::
 
-    python bench/bench_suspension.py [--contracts 1000000] [--dir /tmp/bench-suspension] [--keep]
+    python bench/bench_suspension.py [--contracts 1000000] [--dir /tmp/bench-suspension] [--keep] [--scenario first]
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Administration commands: ``db upgrade|backup``, ``users add|list|set|passwd``, ``params list|set``.
+"""Administration commands: ``db upgrade|backup``, ``users add|list|set|passwd|unlock``, ``params …``.
 
 Importing this module also puts argparse's own messages ("usage:", "options", "the following
 arguments are required" …) in Portuguese for the whole ``ispdesk`` command line.
@@ -76,6 +76,9 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p = groups["users"].add_parser("passwd", help="troca a senha de um usuário (nova senha lida da entrada padrão)")
     p.add_argument("login")
     p.set_defaults(func=_users_passwd)
+    p = groups["users"].add_parser("unlock", help="desbloqueia um login bloqueado por tentativas de senha erradas")
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(func=_users_unlock)
 
     p = groups["params"].add_parser("list", help="lista os parâmetros gerais com valor e padrão")
     p.set_defaults(func=_params_list)
@@ -116,9 +119,24 @@ def _users_add(args: argparse.Namespace, ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _locked_text(row: users_service.UserRow) -> str:
+    if row.locked_until is None:
+        return ""
+    return "\tbloqueado até " + row.locked_until.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
 def _users_list(args: argparse.Namespace, ctx: CliContext) -> int:
     for row in users_service.list_users(ctx.uow()):
-        out(f"{row.login}\t{row.role.value}\t{'ativo' if row.active else 'inativo'}\t{row.name}")
+        out(f"{row.login}\t{row.role.value}\t{'ativo' if row.active else 'inativo'}\t{row.name}{_locked_text(row)}")
+    return EXIT_OK
+
+
+def _users_unlock(args: argparse.Namespace, ctx: CliContext) -> int:
+    done = users_service.unlock_user(ctx.uow(), args.login)
+    if done.was_locked:
+        out(f"Login {done.user.login} desbloqueado: já pode entrar com a senha dele.")
+    else:
+        out(f"O login {done.user.login} não estava bloqueado; nada a fazer.")
     return EXIT_OK
 
 

@@ -38,7 +38,7 @@ class ParameterSpec:
         kind: value type.
         default: the value when nothing is stored.
         label: Portuguese label for the editor.
-        tab: the editor tab ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa").
+        tab: the editor tab ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança").
         help: one line of explanation shown in the editor.
         minimum / maximum: bounds for numbers.
         legal_floor: text naming the legal rule behind `minimum`, when it is a legal floor.
@@ -60,7 +60,7 @@ class ParameterSpec:
 _TRUE = {"sim", "s", "true", "t", "1", "yes", "y", "verdadeiro", "on"}
 _FALSE = {"nao", "n", "false", "f", "0", "no", "falso", "off"}
 
-TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa")
+TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança")
 
 SPECS: tuple[ParameterSpec, ...] = (
     # Cadastros (IXC: Configurações › Parâmetros › Parâmetros gerais › Cadastros)
@@ -134,6 +134,13 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("empresa_site", Kind.TEXT, "www.provedor.example", "Site", "Empresa"),
     ParameterSpec("data_fundacao_provedor", Kind.DATE, DEFAULT_FOUNDING, "Data de fundação do provedor", "Empresa",
                   "Nenhuma ativação de contrato nem pagamento pode ser anterior a esta data (dd/mm/aaaa)."),
+    # Segurança (login do ispdesk)
+    ParameterSpec("login_tentativas_maximas", Kind.INT, 5, "Tentativas de login antes do bloqueio", "Segurança",
+                  "Senhas erradas seguidas que bloqueiam o login; um administrador pode desbloquear antes.",
+                  minimum=1, maximum=100),
+    ParameterSpec("login_bloqueio_minutos", Kind.INT, 15, "Bloqueio do login (minutos)", "Segurança",
+                  "Por quanto tempo o login fica bloqueado após as tentativas erradas.", minimum=1,
+                  maximum=1440),
 )
 
 BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in SPECS}

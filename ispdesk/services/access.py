@@ -44,7 +44,8 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
 from ispdesk.services import hooks, lookups
 from ispdesk.services import parameters as params_service
-from ispdesk.services.notices import OwedCharge, notice_text, reference_month
+from ispdesk.services.notices import notice_schedule
+from ispdesk.services.notices import template_for as notice_template
 from ispdesk.services.uow import UnitOfWork
 
 BATCH_SIZE = 2000
@@ -390,14 +391,15 @@ def _flush_writes(uow: UnitOfWork, w: _Writes, on: date) -> None:
 def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, Any], at: datetime) -> dict[str, Any]:
     v = item.overdue_since
     assert v is not None
-    plan = ladder.schedule(v, on, params, item.no_block_until)
-    owed = [OwedCharge(due, balance, description) for _, due, balance, description in item.charges]
+    plan = notice_schedule(v, on, params, item.no_block_until)
+    owed = [(due, balance) for _, due, balance, _ in item.charges]
     oldest = min(item.charges, key=lambda c: c[1])
+    template = notice_template(company)  # header, footer, dates and amounts formatted once per run
     return {
         "id": uuid7(), "contract_id": item.contract_id, "charge_id": oldest[0], "notice_date": on,
-        "amount": item.overdue_amount, "reference_month": reference_month(owed),
+        "amount": item.overdue_amount, "reference_month": template.month(oldest[1]),
         "suspension_date": plan.suspension, "rescission_date": plan.rescission,
-        "text": notice_text(company, item.customer_name, item.number, item.plan_code, owed, plan),
+        "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan),
         "sent_at": None, "created_at": at,
     }
 

@@ -28,11 +28,22 @@ def test_wrong_password_keeps_the_dialog_open_with_a_portuguese_message(qtbot, f
     d.password_edit.setText("errada")
     d.accept()
     assert d.actor is None
-    assert d.error_label.text() == "Login ou senha incorretos, ou usuário inativo."
+    assert d.error_label.text() == users.LOGIN_REFUSED.format(n=5, m=15)
+    assert d.error_label.text().startswith("Login ou senha incorretos, ou usuário inativo ou bloqueado.")
     assert d.password_edit.text() == ""
     d.login_edit.setText("")
     d.accept()
     assert d.error_label.text() == "Informe o login."
+
+
+def test_login_dialog_refuses_the_right_password_once_locked(qtbot, factory, admin_user):
+    d = LoginDialog(factory)
+    qtbot.addWidget(d)
+    for password in ["errada"] * 5 + ["segredo123"]:
+        d.login_edit.setText("admin")
+        d.password_edit.setText(password)
+        d.accept()
+    assert d.actor is None and "bloqueado por 15 minutos" in d.error_label.text()
 
 
 def test_first_admin_dialog_creates_the_administrator(qtbot, factory):

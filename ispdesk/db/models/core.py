@@ -23,6 +23,10 @@ class User(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     created_by: Mapped[str] = mapped_column(String(80), nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Wrong passwords in a row since the last success, lockout or unlock (login hardening).
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    #: Logins are refused until this instant (None: not locked).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}

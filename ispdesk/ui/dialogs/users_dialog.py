@@ -39,7 +39,7 @@ def _tr(text: str) -> str:
 
 
 def user_columns() -> list[Column[UserRow]]:
-    """Login, nome, perfil, situação, último acesso."""
+    """Login, nome, perfil, situação, último acesso, bloqueio (tentativas de senha erradas)."""
     return [
         Column(_tr("Login"), lambda u: u.login),
         Column(_tr("Nome"), lambda u: u.name),
@@ -47,7 +47,16 @@ def user_columns() -> list[Column[UserRow]]:
         Column(_tr("Situação"), lambda u: _tr("Ativo") if u.active else _tr("Inativo"), sort_value=lambda u: u.active),
         Column(_tr("Último acesso"), lambda u: format_datetime(u.last_login_at) if u.last_login_at else _tr("nunca"),
                sort_value=lambda u: u.last_login_at),
+        Column(_tr("Bloqueio"), _lock_text, sort_value=lambda u: u.locked_until is not None),
     ]
+
+
+def _lock_text(u: UserRow) -> str:
+    if u.locked_until is not None:
+        return _tr("bloqueado até {t}").format(t=format_datetime(u.locked_until))
+    if u.failed_logins:
+        return _tr("{n} senha(s) errada(s)").format(n=u.failed_logins)
+    return ""
 
 
 class UserListModel(RowsTableModel[UserRow]):
@@ -203,7 +212,7 @@ class UsersDialog(QDialog):
     """The users of the system (administrators only; the service checks the permission too).
 
     objectNames: ``usersDialog``, ``usersTable``, ``addUserButton``, ``editUserButton``,
-    ``resetPasswordButton``, ``usersMessage``.
+    ``resetPasswordButton``, ``unlockUserButton``, ``usersMessage``.
     """
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -229,17 +238,21 @@ class UsersDialog(QDialog):
         self.edit_button.setObjectName("editUserButton")
         self.reset_button = QPushButton(self.tr("&Redefinir senha…"), self)
         self.reset_button.setObjectName("resetPasswordButton")
+        self.unlock_button = QPushButton(self.tr("Des&bloquear login"), self)
+        self.unlock_button.setObjectName("unlockUserButton")
+        self.unlock_button.setToolTip(self.tr("Libera um login bloqueado por tentativas de senha erradas."))
         close = QPushButton(self.tr("&Fechar"), self)
         close.setObjectName("closeUsersButton")
         close.clicked.connect(self.accept)
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_selected)
         self.reset_button.clicked.connect(self.reset_selected)
+        self.unlock_button.clicked.connect(self.unlock_selected)
         self.message = QLabel(self)
         self.message.setObjectName("usersMessage")
         self.message.setWordWrap(True)
         side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.reset_button):
+        for button in (self.add_button, self.edit_button, self.reset_button, self.unlock_button):
             side.addWidget(button)
         side.addStretch(1)
         side.addWidget(close)
@@ -261,7 +274,7 @@ class UsersDialog(QDialog):
         except BusinessRuleError as exc:
             self.model.set_rows([])
             self.message.setText(exc.message)
-            for button in (self.add_button, self.edit_button, self.reset_button):
+            for button in (self.add_button, self.edit_button, self.reset_button, self.unlock_button):
                 button.setEnabled(False)
             return
         self.model.set_rows(rows)
@@ -294,6 +307,24 @@ class UsersDialog(QDialog):
         """Change the selected user's name, role or active flag."""
         user = self.selected()
         return user is not None and self._run(UserEditDialog(self.context, user, parent=self))
+
+    def unlock_selected(self) -> bool:
+        """Lift the selected user's login lockout; True when there was one."""
+        user = self.selected()
+        if user is None:
+            return False
+        try:
+            done = users_service.unlock_user(self.context.uow(), user.login)
+        except BusinessRuleError as exc:
+            self.message.setText(exc.message)
+            return False
+        self.reload(user.login)
+        if done.was_locked:
+            self.context.events.changed.emit("user")
+            self.message.setText(self.tr("Login {login} desbloqueado: já pode entrar.").format(login=user.login))
+        else:
+            self.message.setText(self.tr("O login {login} não estava bloqueado.").format(login=user.login))
+        return done.was_locked
 
     def reset_selected(self) -> bool:
         """Set a new password for the selected user."""

@@ -50,6 +50,9 @@ ACTION_LABELS = {
     "trust_unlock": "Desbloqueio de confiança",
     "release_temporary": "Liberação temporária",
     "release_manual": "Liberação manual",
+    "login_failed": "Login recusado",
+    "login_locked": "Login bloqueado",
+    "unlock": "Login desbloqueado",
 }
 
 _MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 09:11:29.581223
+Create Date: 2026-12-03 10:25:29.485610
 """
 
 from alembic import op
@@ -238,6 +238,8 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
         sa.Column("last_login_at", UTCDateTime(), nullable=True),
+        sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("locked_until", UTCDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
