@@ -98,7 +98,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     Raises:
         BusinessRuleError: binary data or an encoding that is neither.
     """
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    # UTF-16 (a NUL every other byte), binary, or a NUL in the header line; a stray NUL in a data cell
+    # only rejects its row (`csv_import.screen_row`)
+    if (data.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 8 > len(head)
+            or b"\x00" in head.split(b"\n", 1)[0]):
         raise BusinessRuleError(
             "O arquivo não é texto (parece binário ou UTF-16). Salve como CSV (separado por ; ou ,) "
             "em UTF-8 ou Windows-1252.")
