@@ -14,7 +14,6 @@ from ispdesk.domain.clock import Clock
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import open_database
-from ispdesk.services.bug_report import configure_logging, install_excepthooks
 from ispdesk.services.uow import Actor
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.main_window import MainWindow
@@ -60,8 +59,7 @@ def create_main_window(database_url: str, login: str, clock: Clock | None = None
 
 def run_gui(cli_url: str | None = None) -> int:
     """Open the app: database, first administrator or login, then the main window."""
-    configure_logging(os.environ.get("ISPDESK_LOG", "WARNING"))
-    install_excepthooks()
+    logging.basicConfig(level=os.environ.get("ISPDESK_LOG", "WARNING"))
     app = ensure_application()
     database_url = resolve_database_url(cli_url)
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,7 +17,6 @@ from ispdesk.cli import _argparse_pt  # noqa: F401  (Portuguese argparse message
 from ispdesk.cli.context import EXIT_ERROR, CliContext, err
 from ispdesk.discovery import area_modules
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.services.bug_report import configure_logging, describe
 
 #: Command groups; each area module adds its commands to these with `register(top, groups)`.
 GROUPS: dict[str, str] = {
@@ -72,7 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    configure_logging()
     args = build_parser().parse_args(argv)
     if not getattr(args, "command", None):
         from ispdesk.app import run_gui
@@ -90,10 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         _silence_stdout()
         return 0
-    except Exception as exc:
-        # never the exception's text: a database error carries the row's values (names, CPFs, e-mails)
-        err(describe(exc))
-        err("erro inesperado (bug); detalhes acima, sem dados pessoais. Informe o suporte.")
+    except Exception:
+        logging.getLogger("ispdesk").exception("erro inesperado")
+        err("erro inesperado (bug); detalhes acima. Informe o suporte.")
         return 3
     finally:
         ctx.close()
