@@ -53,6 +53,14 @@ def newer_schema_message(revision: str) -> str:
             "Instale a versão mais recente do ispdesk nesta estação; o banco não foi alterado.")
 
 
+def foreign_database_message(tables: list[str]) -> str:
+    """What to say about a database that has tables but none of ispdesk's."""
+    shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+    return (f"Este banco não é do ispdesk: tem outras tabelas ({shown}) e nenhuma do ispdesk. "
+            "Ele não foi alterado. Informe o banco do ispdesk (--db, ISPDESK_DB_URL ou `ispdesk db use`) "
+            "ou um arquivo novo, que o ispdesk cria.")
+
+
 def foreign_tables(engine: Engine) -> list[str]:
     """The tables of a database without ispdesk's version table (empty for an ispdesk or empty database)."""
     names = inspect(engine).get_table_names()
@@ -70,12 +78,7 @@ def check_compatible(engine: Engine) -> None:
     if current is None:
         others = foreign_tables(engine)
         if others:
-            shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
-            raise BusinessRuleError(
-                f"Este banco não é do ispdesk: tem outras tabelas ({shown}) e nenhuma do ispdesk. "
-                "Ele não foi alterado. Informe o banco do ispdesk (--db, ISPDESK_DB_URL ou `ispdesk db use`) "
-                "ou um arquivo novo, que o ispdesk cria."
-            )
+            raise BusinessRuleError(foreign_database_message(others))
         return
     if not is_known_revision(current):
         raise BusinessRuleError(newer_schema_message(current))

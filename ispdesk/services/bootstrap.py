@@ -106,4 +106,4 @@ def usable(database_url: str) -> Iterator[None]:
 def _check_sqlite_file(database_url: str) -> None:
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        database_errors.check_sqlite_writable(Path(parsed.database))
+        database_errors.check_sqlite_file(Path(parsed.database))

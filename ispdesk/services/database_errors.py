@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from ispdesk.db import migrate, sqlite_files
 from ispdesk.domain.errors import BusinessRuleError
 
 #: Errno values that mean "no room to write".
@@ -120,6 +121,32 @@ def unusable_message(exc: BaseException, url: str) -> str | None:
             if message:
                 return message
     return None
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse up front, without writing a byte, a file that cannot be the ispdesk database.
+
+    That is: not a database, another program's SQLite database, or a file (or the folder of a new
+    one) this user cannot write.
+
+    Raises:
+        DatabaseUnavailable: the file cannot be used; nothing was changed.
+    """
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as stream:
+            if stream.read(len(sqlite_files.SQLITE_HEADER)) != sqlite_files.SQLITE_HEADER:
+                raise DatabaseUnavailable(_sqlite_message("file is not a database", str(path)) or "")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = sorted(row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+        except sqlite3.Error:
+            tables = []  # judged again when the engine opens it
+        finally:
+            conn.close()
+        if tables and "alembic_version" not in tables:
+            raise DatabaseUnavailable(migrate.foreign_database_message(tables))
+    check_sqlite_writable(path)
 
 
 def check_sqlite_writable(path: Path) -> None:
