@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import database, parameters
@@ -236,3 +238,35 @@ def test_restore_over_a_damaged_file_keeps_it_beside(tmp_path: Path) -> None:
     assert _due_day(url) == 11
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("x.db.substituido-")]
     assert len(kept) == 1 and kept[0].read_bytes() == b"estragado" * 1000
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.sampled_from([".", "sub/..", "ligada", "ligada/sub/.."]), max_size=4),
+       name=st.sampled_from(["x.db", "link.db", "hard.db", "x.db-wal", "x.db-shm", "x.db-journal"]))
+def test_every_spelling_of_the_live_file_is_refused(tmp_path_factory: pytest.TempPathFactory, steps: list[str],
+                                                      name: str) -> None:
+    root = _spelling_root(tmp_path_factory)
+    live = root / "x.db"
+    before = live.read_bytes()
+    # "ligada" is a symlink to the same folder, so every spelling names the live file (or a side file)
+    target = Path(root, *steps, name)
+    with pytest.raises(BusinessRuleError, match="próprio banco em uso"):
+        database.backup(f"sqlite:///{live}", target)
+    assert live.read_bytes() == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+_ROOTS: dict[int, Path] = {}
+
+
+def _spelling_root(factory: pytest.TempPathFactory) -> Path:
+    key = id(factory)
+    if key not in _ROOTS:
+        root = factory.mktemp("grafias")
+        _new_database(root / "x.db")
+        (root / "sub").mkdir()
+        (root / "ligada").symlink_to(root, target_is_directory=True)
+        (root / "link.db").symlink_to(root / "x.db")
+        os.link(root / "x.db", root / "hard.db")
+        _ROOTS[key] = root
+    return _ROOTS[key]
