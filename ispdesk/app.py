@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ispdesk.config import resolve_database_url
 from ispdesk.domain.clock import Clock
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services import database_errors
 from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import open_database
 from ispdesk.services.uow import Actor
@@ -57,19 +58,31 @@ def create_main_window(database_url: str, login: str, clock: Clock | None = None
     return MainWindow(context, database_label(database_url))
 
 
+def _cannot_start(message: str) -> int:
+    """Say why the database cannot be used (a message box, no traceback); exit code 2."""
+    log.warning("banco indisponível: %s", message)
+    QMessageBox.critical(None, "ispdesk — banco de dados indisponível",
+                         message + "\n\nPara escolher outro banco: ispdesk db use URL (ou ispdesk db show).")
+    return 2
+
+
 def run_gui(cli_url: str | None = None) -> int:
     """Open the app: database, first administrator or login, then the main window."""
     logging.basicConfig(level=os.environ.get("ISPDESK_LOG", "WARNING"))
     app = ensure_application()
     database_url = resolve_database_url(cli_url)
-    try:
-        factory = open_database(database_url)
-    except BusinessRuleError as exc:
-        QMessageBox.critical(None, "ispdesk", exc.message)
-        return 2
     from ispdesk.ui.dialogs.login import obtain_actor
 
-    actor: Actor | None = obtain_actor(factory)
+    try:
+        factory = open_database(database_url)
+        actor: Actor | None = obtain_actor(factory)
+    except BusinessRuleError as exc:
+        return _cannot_start(exc.message)
+    except Exception as exc:
+        message = database_errors.unusable_message(exc, database_url)
+        if message is None:
+            raise
+        return _cannot_start(message)
     if actor is None:
         return 0
     context = AppContext(factory=factory, actor=actor, events=DataEvents())

@@ -1,4 +1,4 @@
-"""Administration commands: ``db upgrade|backup``, ``users add|list|set|passwd|unlock``, ``params …``.
+"""Administration commands: ``db upgrade|backup|restore``, ``users add|list|set|passwd|unlock``, ``params …``.
 
 Importing this module also puts argparse's own messages ("usage:", "options", "the following
 arguments are required" …) in Portuguese for the whole ``ispdesk`` command line.
@@ -56,9 +56,13 @@ def register(top: Any, groups: dict[str, Any]) -> None:
         _translate_existing(child, seen)
     p = groups["db"].add_parser("upgrade", help="cria ou atualiza o esquema do banco (idempotente)")
     p.set_defaults(func=_db_upgrade)
-    p = groups["db"].add_parser("backup", help="cópia consistente do banco SQLite em uso")
+    p = groups["db"].add_parser("backup", help="cópia consistente e verificada do banco SQLite em uso")
     p.add_argument("file", metavar="ARQUIVO", type=Path)
     p.set_defaults(func=_db_backup)
+    p = groups["db"].add_parser("restore", help="restaura o banco SQLite de uma cópia (com o ispdesk fechado "
+                                "em todas as estações; o conteúdo substituído fica guardado ao lado)")
+    p.add_argument("file", metavar="ARQUIVO", type=Path)
+    p.set_defaults(func=_db_restore)
 
     p = groups["users"].add_parser("add", help="cria um usuário (senha lida da entrada padrão)")
     p.add_argument("login")
@@ -98,7 +102,15 @@ def _db_upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _db_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     target = database_service.backup(ctx.db_url, args.file)
-    out(f"Cópia de segurança gravada em {target}.")
+    out(f"Cópia de segurança gravada em {target} (verificada: integridade ok).")
+    return EXIT_OK
+
+
+def _db_restore(args: argparse.Namespace, ctx: CliContext) -> int:
+    result = database_service.restore(ctx.db_url, args.file)
+    out(f"Banco {result.database} restaurado de {args.file} (versão {result.revision}).")
+    if result.kept is not None:
+        out(f"O conteúdo substituído foi guardado em {result.kept}.")
     return EXIT_OK
 
 

@@ -17,10 +17,11 @@ from ispdesk.cli import _argparse_pt  # noqa: F401  (Portuguese argparse message
 from ispdesk.cli.context import EXIT_ERROR, CliContext, err
 from ispdesk.discovery import area_modules
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services import database_errors
 
 #: Command groups; each area module adds its commands to these with `register(top, groups)`.
 GROUPS: dict[str, str] = {
-    "db": "Banco de dados: upgrade, backup",
+    "db": "Banco de dados: upgrade, backup, restore",
     "users": "Usuários do sistema",
     "params": "Parâmetros gerais",
     "import": "Importar dados de arquivos CSV",
@@ -89,7 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         _silence_stdout()
         return 0
-    except Exception:
+    except Exception as exc:
+        message = database_errors.unusable_message(exc, ctx.db_url)
+        if message is not None:  # the database itself failed (disk full, server gone …): no traceback
+            err(f"erro: {message}")
+            return EXIT_ERROR
         logging.getLogger("ispdesk").exception("erro inesperado")
         err("erro inesperado (bug); detalhes acima. Informe o suporte.")
         return 3

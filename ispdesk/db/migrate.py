@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -11,8 +9,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, inspect
 
+from ispdesk.db import sqlite_files
 from ispdesk.domain.errors import BusinessRuleError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -38,21 +38,50 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def is_known_revision(revision: str) -> bool:
+    """True when this build has the migration `revision` (False: written by a newer ispdesk)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def newer_schema_message(revision: str) -> str:
+    """What to say about a database at a revision this build does not know."""
+    return (f"Este banco de dados foi atualizado por uma versão mais nova do ispdesk (revisão {revision}). "
+            "Instale a versão mais recente do ispdesk nesta estação; o banco não foi alterado.")
+
+
+def foreign_database_message(tables: list[str]) -> str:
+    """What to say about a database that has tables but none of ispdesk's."""
+    shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+    return (f"Este banco não é do ispdesk: tem outras tabelas ({shown}) e nenhuma do ispdesk. "
+            "Ele não foi alterado. Informe o banco do ispdesk (--db, ISPDESK_DB_URL ou `ispdesk db use`) "
+            "ou um arquivo novo, que o ispdesk cria.")
+
+
+def foreign_tables(engine: Engine) -> list[str]:
+    """The tables of a database without ispdesk's version table (empty for an ispdesk or empty database)."""
+    names = inspect(engine).get_table_names()
+    return [] if "alembic_version" in names else sorted(names)
+
+
 def check_compatible(engine: Engine) -> None:
-    """Refuse a database written by a newer ispdesk.
+    """Refuse a database written by a newer ispdesk, or one that belongs to another program.
 
     Raises:
-        BusinessRuleError: the database is at a revision this build does not know.
+        BusinessRuleError: the database is at a revision this build does not know, or it has tables
+            but not ispdesk's (it would be changed by the upgrade).
     """
     current = current_revision(engine)
     if current is None:
+        others = foreign_tables(engine)
+        if others:
+            raise BusinessRuleError(foreign_database_message(others))
         return
-    script = ScriptDirectory.from_config(alembic_config())
-    if script.get_revision(current) is None:  # pragma: no branch
-        raise BusinessRuleError(
-            f"Este banco de dados foi atualizado por uma versão mais nova do ispdesk (revisão {current}). "
-            "Instale a versão mais recente do ispdesk nesta estação."
-        )
+    if not is_known_revision(current):
+        raise BusinessRuleError(newer_schema_message(current))
 
 
 def upgrade(engine: Engine, backup: bool = True) -> bool:
@@ -76,23 +105,8 @@ def upgrade(engine: Engine, backup: bool = True) -> bool:
 
 
 def backup_sqlite(engine: Engine, target: Path) -> Path:
-    """Consistent copy of a live SQLite database (sqlite3 online backup API; readers keep working)."""
+    """Verified consistent copy of a live SQLite database (`sqlite_files.backup_file`)."""
     source_path = engine.url.database
     if engine.dialect.name != "sqlite" or not source_path or source_path == ":memory:":
         raise BusinessRuleError("A cópia de segurança com `db backup` é só para o banco SQLite local.")
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    src = sqlite3.connect(source_path, timeout=15)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    shutil.move(str(tmp), str(target))
-    return target
+    return sqlite_files.backup_file(Path(source_path), Path(target))

@@ -8,15 +8,20 @@ upgrade (`ispdesk db upgrade`, app start). Each area has a module in `ispdesk/se
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from ispdesk.db import migrate
 from ispdesk.db.models import Sequence
 from ispdesk.discovery import area_modules
 from ispdesk.domain.clock import Clock
+from ispdesk.services import database_errors
+from ispdesk.services.database_errors import DatabaseUnavailable
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 SEQUENCE_NAMES = ("customer_code", "contract_number", "adjustment_batch")
@@ -66,13 +71,39 @@ def open_database(database_url: str, clock: Clock | None = None, *, upgrade: boo
     Used by the app (start, login) and by every command of the command line.
 
     Raises:
-        BusinessRuleError: the database was written by a newer ispdesk.
+        BusinessRuleError: the database was written by a newer ispdesk or belongs to another program.
+        DatabaseUnavailable: the file or server cannot be used (message says why and what to do).
     """
-    factory = UnitOfWorkFactory.from_url(database_url, clock)
-    if upgrade:
+    with usable(database_url):
+        _check_sqlite_file(database_url)
+        factory = UnitOfWorkFactory.from_url(database_url, clock)
         try:
-            upgrade_database(factory)
+            if upgrade:
+                upgrade_database(factory)
+            else:
+                with factory.engine.connect():
+                    pass
         except BaseException:
             factory.dispose()
             raise
     return factory
+
+
+@contextmanager
+def usable(database_url: str) -> Iterator[None]:
+    """Turn a fault of the database itself (see `database_errors`) into `DatabaseUnavailable`."""
+    try:
+        yield
+    except DatabaseUnavailable:
+        raise
+    except Exception as exc:
+        message = database_errors.unusable_message(exc, database_url)
+        if message is None:
+            raise
+        raise DatabaseUnavailable(message) from None
+
+
+def _check_sqlite_file(database_url: str) -> None:
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        database_errors.check_sqlite_file(Path(parsed.database))

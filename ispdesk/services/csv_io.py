@@ -36,6 +36,7 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.text import fold
+from ispdesk.services.atomic_file import atomic_text_file
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 _HEADER_SEPARATORS = re.compile(r"[\s\-/]+")
@@ -228,7 +229,7 @@ def write_csv(
         return count
 
     if isinstance(target, str | Path):
-        with open(target, "w", encoding="utf-8-sig", newline="") as stream:
+        with atomic_text_file(target, "utf-8-sig", "") as stream:  # no partial file on failure
             return emit(stream)
     return emit(target)
 
@@ -249,7 +250,7 @@ def write_json(target: str | Path | IO[str], header: Sequence[str], rows: Iterab
         return count
 
     if isinstance(target, str | Path):
-        with open(target, "w", encoding="utf-8", newline="\n") as stream:
+        with atomic_text_file(target, "utf-8", "\n") as stream:  # no partial file on failure
             return emit(stream)
     return emit(target)
 

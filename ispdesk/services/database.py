@@ -9,6 +9,7 @@ functions instead of building engines themselves.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from ispdesk.config import ENV_DB_URL, default_sqlite_url, load_settings
-from ispdesk.db import migrate
+from ispdesk.db import migrate, sqlite_files
 from ispdesk.db.engine import make_engine
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.services.bootstrap import open_database, upgrade_database
+from ispdesk.services import database_errors
+from ispdesk.services.bootstrap import open_database, upgrade_database, usable
 
 
 def validate_url(url: str) -> str:
@@ -115,19 +117,107 @@ def upgrade(url: str) -> bool:
     """Create or upgrade the schema and seed the reference data; True when the schema changed."""
     factory = open_database(url, upgrade=False)
     try:
-        return upgrade_database(factory)
+        with usable(url):
+            return upgrade_database(factory)
     finally:
         factory.dispose()
 
 
+def _postgres_tools_message(url: str, action: str) -> str:
+    parts = make_url(url)
+    where = f"-h {parts.host or 'localhost'} -p {parts.port or 5432} -U {parts.username or 'postgres'}"
+    if action == "backup":
+        return ("`ispdesk db backup` copia só o banco SQLite local. No PostgreSQL a cópia é feita com as "
+                f"ferramentas do servidor: pg_dump -Fc {where} -d {parts.database or 'ispdesk'} -f ispdesk.dump "
+                "(pode rodar com o ispdesk aberto; a cópia é consistente).")
+    return ("`ispdesk db restore` restaura só o banco SQLite local. No PostgreSQL use pg_restore com as "
+            f"estações fechadas: pg_restore --clean --if-exists {where} -d {parts.database or 'ispdesk'} ispdesk.dump")
+
+
+def _sqlite_file(url: str, action: str) -> Path:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        raise BusinessRuleError(_postgres_tools_message(url, action))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        raise BusinessRuleError("A cópia de segurança com `db backup` é só para o banco SQLite local.")
+    return Path(parsed.database)
+
+
+def _file_fault(exc: BaseException, path: Path) -> BusinessRuleError | None:
+    """A Portuguese error for an OS or SQLite fault while writing or reading `path`."""
+    message = database_errors.unusable_message(exc, f"sqlite:///{path}")
+    if message is not None:
+        return BusinessRuleError(message)
+    if isinstance(exc, OSError):
+        return BusinessRuleError(f"Não foi possível gravar {exc.filename or path}: {exc.strerror or exc}. "
+                                 "Nada foi gravado; escolha outra pasta ou corrija a permissão e tente de novo.")
+    return None
+
+
 def backup(url: str, target: Path) -> Path:
-    """Consistent copy of the SQLite database at `url` into `target`.
+    """Verified consistent copy of the SQLite database at `url` into `target` (app may stay open).
+
+    The copy is written to a temporary file beside `target`, checked with ``PRAGMA integrity_check``
+    and renamed over `target` only then; on any failure nothing is left and `target` is untouched.
 
     Raises:
-        BusinessRuleError: the database is not a local SQLite file.
+        BusinessRuleError: a PostgreSQL database (the message shows the pg_dump command), `target` is
+            the database itself or a folder, or the copy could not be written or verified.
     """
-    engine = make_engine(url)
+    database = _sqlite_file(url, "backup")
     try:
-        return migrate.backup_sqlite(engine, target)
+        return sqlite_files.backup_file(database, Path(target))
+    except (OSError, sqlite3.Error) as exc:
+        fault = _file_fault(exc, Path(target))
+        if fault is None:
+            raise
+        raise fault from None
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What `restore` did: the database restored and where the content it replaced was kept."""
+
+    database: Path
+    kept: Path | None
+    revision: str
+
+
+def _check_restorable(staged: Path) -> None:
+    """Refuse a copy that is not an ispdesk database or was written by a newer ispdesk."""
+    conn = sqlite3.connect(staged)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables or "contracts" not in tables:
+            raise BusinessRuleError("O arquivo não é uma cópia de um banco do ispdesk (faltam as tabelas do "
+                                    "ispdesk). O banco em uso não foi alterado.")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     finally:
-        engine.dispose()
+        conn.close()
+    if row is None or not migrate.is_known_revision(row[0]):
+        raise BusinessRuleError(migrate.newer_schema_message(row[0] if row else "?"))
+
+
+def restore(url: str, source: Path) -> RestoreResult:
+    """Replace the SQLite database at `url` with the backup `source`, keeping the replaced content.
+
+    Refuses while the database is open anywhere else (app, command, another station). The copy is
+    verified (integrity, ispdesk's tables, a revision this build knows) before the database is
+    touched; the replaced content is kept as ``<banco>.substituido-AAAAMMDD-HHMMSS`` beside it; an
+    older backup is brought to the current schema afterwards.
+
+    Raises:
+        BusinessRuleError: a PostgreSQL database (the message shows the pg_restore command), `source`
+            is the database itself, missing or not a good ispdesk copy, or the database is open elsewhere.
+    """
+    database = _sqlite_file(url, "restore")
+    source = Path(source)
+    try:
+        kept = sqlite_files.restore_file(database, source, _check_restorable)
+    except (OSError, sqlite3.Error) as exc:
+        fault = _file_fault(exc, database)
+        if fault is None:
+            raise
+        raise fault from None
+    upgrade(url)
+    return RestoreResult(database, kept, migrate.head_revision())

@@ -39,7 +39,7 @@ def test_backup_copies_sqlite_and_refuses_a_server(tmp_path):
     database.upgrade(url)
     target = database.backup(url, tmp_path / "copia" / "base.bak")
     assert target.stat().st_size > 0
-    with pytest.raises(BusinessRuleError, match="só para o banco SQLite"):
+    with pytest.raises(BusinessRuleError, match="pg_dump"):
         database.backup("postgresql+psycopg://ana@127.0.0.1:1/ispdesk", tmp_path / "x.bak")
 
 
