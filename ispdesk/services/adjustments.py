@@ -75,6 +75,9 @@ Progress = Callable[[int, int, str], bool | None]
 
 SOURCE = ValueChangeSource.REAJUSTE
 
+#: Skip reason of a contract someone else changed while the batch ran.
+REASON_CHANGED_MEANWHILE = rules.REASON_CHANGED_MEANWHILE
+
 
 @dataclass(frozen=True)
 class AdjustmentParams:
@@ -142,6 +145,8 @@ class AdjustmentSimulation:
         skipped: the skipped contracts with the reason (at most `LIST_LIMIT`).
         notice_ok: the effective date respects the notice period.
         batch_number: set once applied.
+        changed_meanwhile: numbers of the contracts someone else changed while the batch ran (left as
+            they were, counted in `skipped_by_reason` under `rules.REASON_CHANGED_MEANWHILE`).
     """
 
     decided_on: date
@@ -158,6 +163,7 @@ class AdjustmentSimulation:
     notice_ok: bool = True
     batch_number: int | None = None
     scheduled: bool = False
+    changed_meanwhile: tuple[int, ...] = ()
 
     @property
     def delta(self) -> Decimal:
@@ -367,7 +373,9 @@ def apply_adjustment_in(
     applied_now = effective <= uow.today
     # SQLite: the batch row above took the database's write lock, so the contracts cannot change until
     # commit and the totals and the update may read `contracts` directly (sequential scans, no join).
-    # PostgreSQL: rows may change between statements, so everything derives from the batch's rows.
+    # PostgreSQL: rows may change between statements, so everything derives from the batch's rows, and
+    # the update is a compare-and-set on the version each row was decided on: a contract changed
+    # meanwhile (a plan change, an edit) keeps its new state and is reported as skipped.
     locked = session.get_bind().dialect.name == "sqlite"
     reason = _reason_expr(effective)
     old = _old_value(uow, effective)
@@ -380,40 +388,38 @@ def apply_adjustment_in(
             .where(*where).group_by(reason)).all()
     rn = func.row_number().over()  # no ORDER BY: unique ids without a sort of every row
     session.execute(insert(ca).from_select(
-        ["id", "batch_id", "contract_id", "old_value", "new_value", "skipped_reason"],
+        ["id", "batch_id", "contract_id", "contract_version", "old_value", "new_value", "skipped_reason"],
         select(_ids_expr(uow, uuid7().hex[:20], rn), literal(batch.id, ContractAdjustment.batch_id.type),
-               Contract.id, _cents(old), _new_cents(n, d, old), reason).where(*where)))
+               Contract.id, Contract.version, _cents(old), _new_cents(n, d, old), reason).where(*where)))
 
-    step(2, "Gravando o histórico de valores…")
     cvc = typing.cast(Table, ContractValueChange.__table__)
     constants = (literal(SOURCE), literal(batch.id, ContractValueChange.batch_id.type), literal(applied_now),
                  literal(uow.now, ContractValueChange.created_at.type), literal(uow.actor.login))
-    history_ids = _ids_expr(uow, uuid7().hex[:20], func.row_number().over())
     eff = literal(effective, ContractValueChange.effective_on.type)
-    if locked:  # the same rows, read sequentially from contracts (nothing changed them meanwhile)
-        history = select(history_ids, Contract.id, eff, _cents(old), _new_cents(n, d, old), *constants
-                         ).where(*where, reason.is_(None))
-    else:
-        history = select(history_ids, ca.c.contract_id, eff, _cents(ca.c.old_value), _cents(ca.c.new_value),
-                         *constants).where(selected)
-    session.execute(insert(cvc).from_select(
-        ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id", "applied",
-         "created_at", "created_by"], history))
-
-    step(3, "Atualizando os contratos…")
+    history_columns = ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id",
+                       "applied", "created_at", "created_by"]
     contracts = typing.cast(Table, Contract.__table__)
     values: dict[str, Any] = {
         "last_adjusted_on": effective, "version": contracts.c.version + 1,
         "updated_at": uow.now, "updated_by": uow.actor.login}
-    if locked:
+    changed_meanwhile: tuple[int, ...] = ()
+    if locked:  # the same rows, read sequentially from contracts (nothing changed them meanwhile)
+        step(2, "Gravando o histórico de valores…")
+        history = select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), Contract.id, eff, _cents(old),
+                         _new_cents(n, d, old), *constants).where(*where, reason.is_(None))
+        session.execute(insert(cvc).from_select(history_columns, history))
+        step(3, "Atualizando os contratos…")
         if applied_now:
             values["value"] = _new_cents(n, d, old)
         session.execute(update(Contract).where(*where, reason.is_(None)).values(**values),
                         execution_options={"synchronize_session": False})
     else:
-        if applied_now:
-            values["value"] = ca.c.new_value
-        session.execute(update(contracts).where(contracts.c.id == ca.c.contract_id, selected).values(**values))
+        step(2, "Atualizando os contratos…")
+        changed_meanwhile = _update_unchanged(uow, batch.id, ca, selected, values, applied_now)
+        step(3, "Gravando o histórico de valores…")
+        history = select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), ca.c.contract_id, eff,
+                         _cents(ca.c.old_value), _cents(ca.c.new_value), *constants).where(selected)
+        session.execute(insert(cvc).from_select(history_columns, history))
 
     step(4, "Conferindo os totais…")
     if not locked:
@@ -445,7 +451,36 @@ def apply_adjustment_in(
         decided_on=decided, effective_on=effective, percent=params.percent, index_name=params.index_name,
         count=int(count), revenue_before=batch.revenue_before, revenue_after=batch.revenue_after,
         lines=detail[0], skipped_count=sum(skipped_by_reason.values()), skipped_by_reason=skipped_by_reason,
-        skipped=detail[1], batch_number=number, scheduled=not applied_now)
+        skipped=detail[1], batch_number=number, scheduled=not applied_now, changed_meanwhile=changed_meanwhile)
+
+
+def _update_unchanged(uow: UnitOfWork, batch_id: uuid.UUID, ca: Table, selected: ColumnElement[bool],
+                      values: dict[str, Any], applied_now: bool) -> tuple[int, ...]:
+    """Update the selected contracts still at the version the batch read (PostgreSQL); return the others.
+
+    One statement: the ``UPDATE … FROM contract_adjustments`` compares ``contracts.version`` with the
+    version stored on the batch row (PostgreSQL re-checks it on the newest row version after waiting
+    for a concurrent writer), returns the ids it updated, and the batch rows of the contracts it did
+    not update are marked skipped with `rules.REASON_CHANGED_MEANWHILE`. Their value history is not
+    written (it is written afterwards from the rows still selected).
+    """
+    session = uow.session
+    contracts = typing.cast(Table, Contract.__table__)
+    if applied_now:
+        values = {**values, "value": ca.c.new_value}
+    done = (update(contracts)
+            .where(contracts.c.id == ca.c.contract_id, selected, contracts.c.version == ca.c.contract_version)
+            .values(**values).returning(contracts.c.id).cte("adjusted"))
+    marked = (update(ca).where(selected, ~exists().where(done.c.id == ca.c.contract_id))
+              .values(skipped_reason=rules.REASON_CHANGED_MEANWHILE).add_cte(done)
+              .returning(ca.c.contract_id))
+    skipped_ids = [row[0] for row in session.execute(marked, execution_options={"synchronize_session": False})]
+    if not skipped_ids:
+        return ()
+    numbers: list[int] = []
+    for start in range(0, len(skipped_ids), 1000):
+        numbers.extend(session.scalars(select(Contract.number).where(Contract.id.in_(skipped_ids[start:start + 1000]))))
+    return tuple(sorted(numbers))
 
 
 def _batch_lines(uow: UnitOfWork, batch_id: uuid.UUID, limit: int = LIST_LIMIT) -> tuple[list[AdjustmentLine],
@@ -485,9 +520,15 @@ def apply_scheduled_values_in(uow: UnitOfWork, until: date, audit: bool = True) 
               .order_by(ContractValueChange.effective_on.desc(), ContractValueChange.id.desc()).limit(1)
               .scalar_subquery())
     contracts = typing.cast(Table, Contract.__table__)
+    due = contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending))
+    if session.get_bind().dialect.name == "postgresql":
+        # lock the contracts first: the update below then reads the value changes as they are once no
+        # concurrent plan change can still replace them (it locks the contract before touching them)
+        session.execute(select(func.count()).select_from(
+            select(contracts.c.id).where(due).with_for_update().subquery()))
     session.execute(
         update(contracts)
-        .where(contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending)))
+        .where(due)
         .values(value=latest, version=contracts.c.version + 1, updated_at=uow.now, updated_by=uow.actor.login),
         execution_options={"synchronize_session": False})
     session.execute(update(ContractValueChange).where(pending).values(applied=True),
