@@ -652,7 +652,12 @@ NOTIFY_HEADER = ["lote", "contrato", "cliente", "tipo_pessoa", "cpf_cnpj", "emai
 
 
 def notification_rows(uow: UnitOfWork, batch_number: int) -> list[list[str]]:
-    """The customers to notify of batch `batch_number` (CSV cells, formatted), by contract number."""
+    """The customers to notify of batch `batch_number` (CSV cells, formatted), by contract number.
+
+    Derived from stored data only: the batch and its adjusted ``contract_adjustments`` rows (old and
+    new value as decided), with the customer's current contact data, so it can be exported again at
+    any time (``ispdesk adjust notices LOTE``), also for a batch undone later.
+    """
     from ispdesk.services.csv_io import fmt_date, fmt_document, fmt_money
 
     uow.require(Permission.ADJUSTMENT_SIMULATE)
@@ -660,24 +665,74 @@ def notification_rows(uow: UnitOfWork, batch_number: int) -> list[list[str]]:
         batch = uow.session.scalar(select(AdjustmentBatch).where(AdjustmentBatch.number == batch_number))
         if batch is None:
             raise NotFound(f"Reajuste nº {batch_number} não encontrado. Confira o número do lote.")
+        ca = ContractAdjustment
         rows = uow.session.execute(
             select(Contract.number, Customer.name, Customer.person_type, Customer.document, Customer.email,
-                   Customer.mobile, Plan.code, ContractValueChange.old_value, ContractValueChange.new_value)
-            .join(Contract, Contract.id == ContractValueChange.contract_id)
+                   Customer.mobile, Plan.code, ca.old_value, ca.new_value)
+            .join(Contract, Contract.id == ca.contract_id)
             .join(Customer, Customer.id == Contract.customer_id).join(Plan, Plan.id == Contract.plan_id)
-            .where(ContractValueChange.batch_id == batch.id, ContractValueChange.undone_at.is_(None))
+            .where(ca.batch_id == batch.id, ca.skipped_reason.is_(None))
             .order_by(Contract.number))
         return [[str(batch_number), str(num), name, pt, fmt_document(doc), email or "", mobile or "", plan,
                  fmt_money(old), fmt_money(new), fmt_date(batch.effective_on)]
                 for num, name, pt, doc, email, mobile, plan, old, new in rows]
 
 
+def _target_message(path: Path, problem: str) -> BusinessRuleError:
+    return BusinessRuleError(
+        f"Não é possível gravar o CSV de avisos em “{path}”: {problem}. Escolha outro arquivo "
+        "(--avisos ARQUIVO) numa pasta em que você possa gravar. Nada foi gravado.", field="avisos")
+
+
+def check_notices_target(path: str | Path) -> Path:
+    """Refuse a notices CSV path that cannot be written, before anything is applied; return it.
+
+    The directory must exist and accept a new file (a probe file is created and removed at once);
+    an existing target must be a writable file.
+
+    Raises:
+        BusinessRuleError: what is wrong with the path and what to do (field ``avisos``).
+    """
+    import os
+    import tempfile
+
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise _target_message(target, "é uma pasta; informe o nome do arquivo, por exemplo "
+                                      f"{target / 'avisos.csv'}")
+    folder = target.parent
+    if not folder.exists():
+        raise _target_message(target, f"a pasta “{folder}” não existe (crie-a antes)")
+    if not folder.is_dir():
+        raise _target_message(target, f"“{folder}” não é uma pasta")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise _target_message(target, "o arquivo existe e é somente leitura")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".ispdesk-avisos-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise _target_message(target, f"a pasta não aceita arquivos novos ({exc.strerror or exc})") from exc
+    return target
+
+
 def export_notifications(uow: UnitOfWork, batch_number: int, path: str | Path) -> int:
-    """Write the customers to notify of a batch as CSV (``;``, UTF-8 with BOM); return the row count."""
+    """Write the customers to notify of a batch as CSV (``;``, UTF-8 with BOM); return the row count.
+
+    Written to a temporary file next to `path` and renamed over it, so a failure leaves no partial file.
+    """
+    import os
+
     from ispdesk.services.csv_io import write_csv
 
     rows = notification_rows(uow, batch_number)
-    return write_csv(path, NOTIFY_HEADER, rows)
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        count = write_csv(temporary, NOTIFY_HEADER, rows)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return count
 
 
 def value_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[dict[str, Any]]:
