@@ -36,6 +36,7 @@ from sqlalchemy import (
     case,
     cast,
     exists,
+    false,
     func,
     insert,
     literal,
@@ -520,12 +521,10 @@ def apply_scheduled_values_in(uow: UnitOfWork, until: date, audit: bool = True) 
               .order_by(ContractValueChange.effective_on.desc(), ContractValueChange.id.desc()).limit(1)
               .scalar_subquery())
     contracts = typing.cast(Table, Contract.__table__)
+    # lock the contracts first: the update below then reads the value changes as they are once no
+    # concurrent plan change can still replace them (it locks the contract before touching them)
+    _lock_contracts(uow, select(ContractValueChange.contract_id).where(pending))
     due = contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending))
-    if session.get_bind().dialect.name == "postgresql":
-        # lock the contracts first: the update below then reads the value changes as they are once no
-        # concurrent plan change can still replace them (it locks the contract before touching them)
-        session.execute(select(func.count()).select_from(
-            select(contracts.c.id).where(due).with_for_update().subquery()))
     session.execute(
         update(contracts)
         .where(due)
@@ -568,6 +567,8 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
             f"O reajuste nº {batch_number} já foi desfeito em {format_date(batch.undone_at.date())} "
             f"por {batch.undone_by}." if batch.undone_at else f"O reajuste nº {batch_number} já foi desfeito.")
     mine = and_(ContractValueChange.batch_id == batch.id, ContractValueChange.undone_at.is_(None))
+    # the checks below and the writes after them must see the same contracts: lock them first
+    _lock_contracts(uow, select(ContractValueChange.contract_id).where(mine))
     charged = session.execute(
         select(Contract.number, Charge.due_date)
         .join(ContractValueChange, ContractValueChange.contract_id == Charge.contract_id)
@@ -620,6 +621,23 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
     uow.audit("adjustment_batch", batch.id, "undo", {"lote": batch_number, "contratos": int(reverted or 0)},
               summary=f"Reajuste nº {batch_number} desfeito: {reverted} contratos voltaram ao valor anterior")
     return _batch_row(batch)
+
+
+def _lock_contracts(uow: UnitOfWork, ids: Any) -> None:
+    """Hold the contracts `ids` (a SELECT of ids) until commit, so nothing changes them between checks and writes.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` (a concurrent plan change waits, then finds a new version and
+    is refused as a conflict). SQLite: a no-op UPDATE takes the database's write lock (reads before it
+    ran outside the transaction).
+    """
+    session = uow.session
+    contracts = typing.cast(Table, Contract.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.count()).select_from(
+            select(contracts.c.id).where(contracts.c.id.in_(ids)).with_for_update().subquery()))
+    else:
+        session.execute(update(contracts).where(false()).values(version=contracts.c.version),
+                        execution_options={"synchronize_session": False})
 
 
 def _other(contract_id: Any, batch_id: uuid.UUID, effective_on: date) -> ColumnElement[bool]:
