@@ -459,28 +459,32 @@ def _update_unchanged(uow: UnitOfWork, batch_id: uuid.UUID, ca: Table, selected:
                       values: dict[str, Any], applied_now: bool) -> tuple[int, ...]:
     """Update the selected contracts still at the version the batch read (PostgreSQL); return the others.
 
-    One statement: the ``UPDATE … FROM contract_adjustments`` compares ``contracts.version`` with the
-    version stored on the batch row (PostgreSQL re-checks it on the newest row version after waiting
-    for a concurrent writer), returns the ids it updated, and the batch rows of the contracts it did
-    not update are marked skipped with `rules.REASON_CHANGED_MEANWHILE`. Their value history is not
-    written (it is written afterwards from the rows still selected).
+    The ``UPDATE … FROM contract_adjustments`` compares ``contracts.version`` with the version stored
+    on the batch row (PostgreSQL re-checks it on the newest row version after waiting for a concurrent
+    writer) and returns the ids it updated; the batch rows of the contracts it did not update are
+    marked skipped with `rules.REASON_CHANGED_MEANWHILE`. Their value history is not written (it is
+    written afterwards from the rows still selected). The ids are compared in Python: a join against
+    the statement's own result lets the planner pick a quadratic plan.
     """
     session = uow.session
     contracts = typing.cast(Table, Contract.__table__)
     if applied_now:
         values = {**values, "value": ca.c.new_value}
-    done = (update(contracts)
-            .where(contracts.c.id == ca.c.contract_id, selected, contracts.c.version == ca.c.contract_version)
-            .values(**values).returning(contracts.c.id).cte("adjusted"))
-    marked = (update(ca).where(selected, ~exists().where(done.c.id == ca.c.contract_id))
-              .values(skipped_reason=rules.REASON_CHANGED_MEANWHILE).add_cte(done)
-              .returning(ca.c.contract_id))
-    skipped_ids = [row[0] for row in session.execute(marked, execution_options={"synchronize_session": False})]
-    if not skipped_ids:
+    done = set(session.scalars(
+        update(contracts)
+        .where(contracts.c.id == ca.c.contract_id, selected, contracts.c.version == ca.c.contract_version)
+        .values(**values).returning(contracts.c.id)))
+    wanted = int(session.scalar(select(func.count()).select_from(ca).where(selected)) or 0)
+    if len(done) == wanted:
         return ()
+    skipped_ids = [cid for cid in session.scalars(select(ca.c.contract_id).where(selected)) if cid not in done]
     numbers: list[int] = []
     for start in range(0, len(skipped_ids), 1000):
-        numbers.extend(session.scalars(select(Contract.number).where(Contract.id.in_(skipped_ids[start:start + 1000]))))
+        chunk = skipped_ids[start:start + 1000]
+        session.execute(update(ca).where(selected, ca.c.contract_id.in_(chunk))
+                        .values(skipped_reason=rules.REASON_CHANGED_MEANWHILE),
+                        execution_options={"synchronize_session": False})
+        numbers.extend(session.scalars(select(Contract.number).where(Contract.id.in_(chunk))))
     return tuple(sorted(numbers))
 
 
