@@ -8,6 +8,7 @@ what its value history says, and no successful plan change was lost.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -24,7 +25,7 @@ from ispdesk.services.uow import UnitOfWork, UnitOfWorkFactory
 from tests.factories import make_contract, make_plan
 
 UoW = Callable[..., UnitOfWork]
-CONTRACTS = 60
+CONTRACTS = int(os.environ.get("ISPDESK_TEST_RACE_CONTRACTS", "60"))  # more for a measurement
 OLD = Decimal("99.90")
 ADJUSTED = Decimal("104.90")  # 99.90 × 1.05 half-up
 NEW = Decimal("199.90")
@@ -113,6 +114,8 @@ def test_adjustment_skips_contracts_changed_while_it_runs(uow: UoW, db_url: str)
             assert value == ADJUSTED, f"contrato {number}: {value} ({chain})"
     outcome = result[0]
     skipped = set(outcome.changed_meanwhile)
+    print(f"\n{db_url.split(':')[0]}: {len(numbers)} contratos, {sum(changed.values())} trocas de plano gravadas, "
+          f"{len(changed) - sum(changed.values())} recusadas, {len(skipped)} ignorados pelo reajuste, 0 perdidas")
     adjusted_numbers = {n for n in numbers if any(o == OLD and n_ == ADJUSTED for o, n_ in final[n][1])}
     assert outcome.count == len(adjusted_numbers)
     assert skipped == set(numbers) - adjusted_numbers
