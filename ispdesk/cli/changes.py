@@ -17,7 +17,7 @@ from ispdesk.cli.context import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, CliContext, d
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl, parse_money, parse_percent
 from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
-from ispdesk.domain.statuses import ContractStatus
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
 from ispdesk.services import adjustments, plan_changes
 from ispdesk.services.adjustments import AdjustmentParams, AdjustmentSimulation
 
@@ -214,6 +214,10 @@ def _notices(args: argparse.Namespace, ctx: CliContext) -> int:
     path = adjustments.check_notices_target(args.avisos or Path(f"reajuste-{args.batch}-avisos.csv"))
     n = adjustments.export_notifications(ctx.uow(on=args.date), args.batch, path)
     out(f"Clientes a avisar do lote nº {args.batch}: {n} em {path}")
+    batch = next((b for b in adjustments.list_batches(ctx.uow(on=args.date)) if b.number == args.batch), None)
+    if batch is not None and batch.status == AdjustmentBatchStatus.DESFEITO:
+        out(f"Atenção: o lote nº {args.batch} foi desfeito; a lista é a do lote como foi aplicado (o reajuste não "
+            "vale mais para esses clientes).")
     return EXIT_OK
 
 

@@ -86,6 +86,12 @@ def test_notices_reexported_from_the_database_any_time(
     assert "Reajuste nº 7 não encontrado" in capsys.readouterr().err
     assert main(["--db", db_url, "adjust", "notices"]) == 2
     assert "adjust notices LOTE" in capsys.readouterr().err
+    # an undone batch still has its list, with a warning
+    assert main(["--db", db_url, "adjust", "undo", "1"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "adjust", "notices", "1", "-o", str(again)]) == 0
+    assert "o lote nº 1 foi desfeito" in capsys.readouterr().out
+    assert first.read_bytes() == again.read_bytes()
 
 
 def test_notices_survive_a_kill_right_after_the_commit(db_url: str, numbers: list[int], uow: UoW,
