@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from ispdesk.db.models import Contract, ContractValueChange
@@ -42,25 +43,34 @@ def _setup(uow: UoW) -> list[int]:
 
 
 def _history_chain_ok(uow: UoW) -> dict[int, tuple[Decimal, list[tuple[Decimal, Decimal]]]]:
-    """Per contract: value in force and its history (old → new), asserting the chain is unbroken."""
+    """Per contract: value in force after every scheduled change, and its history (old → new).
+
+    Asserts the chain is unbroken (each change starts from the previous one's value) and that the
+    stored value is the last change in force (the scheduled ones, not applied yet, come after it).
+    """
     out: dict[int, tuple[Decimal, list[tuple[Decimal, Decimal]]]] = {}
     with uow() as u:
         s = u.session
         for cid, number, value in s.execute(select(Contract.id, Contract.number, Contract.value)):
-            rows = s.execute(select(ContractValueChange.old_value, ContractValueChange.new_value)
+            rows = s.execute(select(ContractValueChange.old_value, ContractValueChange.new_value,
+                                    ContractValueChange.applied)
                              .where(ContractValueChange.contract_id == cid, ContractValueChange.undone_at.is_(None))
                              .order_by(ContractValueChange.id)).tuples().all()
-            chain = [(o, n) for o, n in rows]
-            current = OLD
-            for o, n in chain:
+            chain = [(o, n) for o, n, _ in rows]
+            current, in_force = OLD, OLD
+            for o, n, applied in rows:
                 assert o == current, f"contrato {number}: histórico quebrado {chain}"
                 current = n
-            assert current == value, f"contrato {number}: valor {value} mas o histórico diz {current} ({chain})"
-            out[number] = (value, chain)
+                if applied:
+                    assert in_force == o, f"contrato {number}: mudança aplicada depois de uma agendada {rows}"
+                    in_force = n
+            assert in_force == value, f"contrato {number}: valor {value} mas o histórico diz {in_force} ({chain})"
+            out[number] = (current, chain)
     return out
 
 
-def test_adjustment_skips_contracts_changed_while_it_runs(uow: UoW, db_url: str) -> None:
+@pytest.mark.parametrize("effective", [date(2026, 11, 27), date(2026, 12, 27)], ids=["em_vigor", "agendado"])
+def test_adjustment_skips_contracts_changed_while_it_runs(uow: UoW, db_url: str, effective: date) -> None:
     numbers = _setup(uow)
     with uow() as u:
         ids = dict(u.session.execute(select(Contract.number, Contract.id)).tuples().all())
@@ -78,7 +88,7 @@ def test_adjustment_skips_contracts_changed_while_it_runs(uow: UoW, db_url: str)
     def adjust() -> None:
         try:
             result.append(adj.apply_adjustment(uow(), adj.AdjustmentParams(
-                percent=Decimal("5"), effective_on=date(2026, 11, 27), customers_notified=True), progress))
+                percent=Decimal("5"), effective_on=effective, customers_notified=True), progress))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -116,9 +126,12 @@ def test_adjustment_skips_contracts_changed_while_it_runs(uow: UoW, db_url: str)
     skipped = set(outcome.changed_meanwhile)
     print(f"\n{db_url.split(':')[0]}: {len(numbers)} contratos, {sum(changed.values())} trocas de plano gravadas, "
           f"{len(changed) - sum(changed.values())} recusadas, {len(skipped)} ignorados pelo reajuste, 0 perdidas")
-    adjusted_numbers = {n for n in numbers if any(o == OLD and n_ == ADJUSTED for o, n_ in final[n][1])}
-    assert outcome.count == len(adjusted_numbers)
-    assert skipped == set(numbers) - adjusted_numbers
+    assert outcome.count == len(numbers) - len(skipped)
+    assert all(changed.get(n) for n in skipped)  # only contracts that really changed are left out
+    for n in set(numbers) - skipped:  # the batch's change is in the history (undone if a plan change replaced it)
+        with uow() as u:
+            assert u.session.scalar(select(ContractValueChange.id).join(Contract).where(
+                Contract.number == n, ContractValueChange.source == "reajuste")) is not None
     assert outcome.skipped_count == len(skipped)
     if db_url.startswith("postgresql"):  # the plan changes ran while the batch waited: the race happened
         assert skipped and sum(changed.values()) >= len(skipped)
