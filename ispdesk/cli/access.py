@@ -47,6 +47,8 @@ def _suspension(args: argparse.Namespace, ctx: CliContext) -> int:
         out(line)
     for failure in result.failures:
         out(f"falha: {failure}")
+    if result.changed_meanwhile:
+        out(f"atenção: {result.changed_meanwhile_text()}")
     return EXIT_PARTIAL if result.failures else EXIT_OK
 
 

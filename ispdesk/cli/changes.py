@@ -4,6 +4,7 @@
 - ``report plan-changes --from D --to D``
 - ``adjust --percent P [filters] [--date D] [--vigencia E] [--clientes-notificados] [--dry-run]``
 - ``adjust undo BATCH``
+- ``adjust notices BATCH [--avisos ARQUIVO | -o ARQUIVO]``
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ispdesk.cli.context import EXIT_ERROR, EXIT_OK, CliContext, date_arg, err, out
+from ispdesk.cli.context import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, CliContext, date_arg, err, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl, parse_money, parse_percent
 from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
-from ispdesk.domain.statuses import ContractStatus
+from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
 from ispdesk.services import adjustments, plan_changes
 from ispdesk.services.adjustments import AdjustmentParams, AdjustmentSimulation
 
@@ -50,11 +51,13 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.set_defaults(func=_report)
 
     p = top.add_parser(
-        "adjust", help="reajuste anual dos contratos (ou: adjust undo LOTE)",
+        "adjust", help="reajuste anual dos contratos (ou: adjust undo LOTE, adjust notices LOTE)",
         description="Reajusta o valor dos contratos que o filtro seleciona; nunca altera o preço dos planos. "
-                    "Use “adjust undo LOTE” para desfazer um lote.")
-    p.add_argument("action", nargs="?", metavar="undo", choices=["undo"], help="desfaz o lote informado")
-    p.add_argument("batch", nargs="?", type=int, metavar="LOTE", help="número do lote (com undo)")
+                    "Use “adjust undo LOTE” para desfazer um lote e “adjust notices LOTE” para gerar de novo o "
+                    "CSV dos clientes a avisar de um lote.")
+    p.add_argument("action", nargs="?", metavar="undo|notices", choices=["undo", "notices"],
+                   help="undo: desfaz o lote informado; notices: exporta de novo os clientes a avisar do lote")
+    p.add_argument("batch", nargs="?", type=int, metavar="LOTE", help="número do lote (com undo ou notices)")
     p.add_argument("--percent", metavar="P", help="percentual (ex.: 4,5) ou valor do índice do período")
     p.add_argument("--indice", metavar="NOME", help="nome do índice (IPCA, IGP-M …) quando --percent é um índice")
     p.add_argument("--plano", metavar="CODIGO", help="só contratos deste plano")
@@ -71,7 +74,7 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--clientes-notificados", action="store_true",
                    help="confirma que os clientes já foram avisados (permite vigência antes do aviso de 30 dias)")
     p.add_argument("--dry-run", action="store_true", help="só simula, sem gravar")
-    p.add_argument("--avisos", type=Path, metavar="ARQUIVO",
+    p.add_argument("--avisos", "-o", type=Path, metavar="ARQUIVO",
                    help="CSV dos clientes a avisar (padrão: reajuste-LOTE-avisos.csv na pasta atual)")
     p.set_defaults(func=_adjust)
 
@@ -150,8 +153,10 @@ def _adjust(args: argparse.Namespace, ctx: CliContext) -> int:
         row = adjustments.undo_adjustment(ctx.uow(on=args.date), args.batch)
         out(f"Reajuste nº {row.number} desfeito: {row.contracts_count} contratos voltaram ao valor anterior.")
         return EXIT_OK
+    if args.action == "notices":
+        return _notices(args, ctx)
     if args.batch is not None:
-        err("erro: número de lote só com “undo” (ispdesk adjust undo LOTE).")
+        err("erro: número de lote só com “undo” ou “notices” (ispdesk adjust undo LOTE, ispdesk adjust notices LOTE).")
         return EXIT_ERROR
     if not args.percent:
         err("erro: informe o percentual com --percent (ex.: --percent 4,5) ou use “adjust undo LOTE”.")
@@ -162,6 +167,8 @@ def _adjust(args: argparse.Namespace, ctx: CliContext) -> int:
         statuses=tuple(args.status or (ContractStatus.ATIVO,)), plan_code=args.plano, city=args.cidade,
         activated_from=args.ativados_de, activated_to=args.ativados_ate,
         last_adjusted_before=args.reajustados_antes)
+    if not args.dry_run:  # refuse an unwritable notices path before anything is applied
+        adjustments.check_notices_target(args.avisos or Path("reajuste-avisos.csv"))
     sim = adjustments.simulate_adjustment(ctx.uow(on=args.date), params)
     _print_simulation(sim)
     if args.dry_run:
@@ -175,13 +182,42 @@ def _adjust(args: argparse.Namespace, ctx: CliContext) -> int:
     out(f"Lote nº {result.batch_number} gravado."
         + (f" Os novos valores vigoram em {format_date(result.effective_on)} (agendado)." if result.scheduled
            else " Os novos valores já estão em vigor."))
+    if result.changed_meanwhile:
+        shown = ", ".join(str(n) for n in result.changed_meanwhile[:SHOWN])
+        more = f" e mais {len(result.changed_meanwhile) - SHOWN}" if len(result.changed_meanwhile) > SHOWN else ""
+        out(f"Atenção: {len(result.changed_meanwhile)} contrato(s) foram alterados por outra pessoa durante o "
+            f"reajuste e ficaram como estavam (não reajustados): {shown}{more}. Confira-os e, se for o caso, "
+            "rode um novo reajuste só para eles.")
+    code = EXIT_OK
     if result.count:
         path = args.avisos or Path(f"reajuste-{result.batch_number}-avisos.csv")
-        n = adjustments.export_notifications(ctx.uow(on=args.date), result.batch_number, path)
-        out(f"Clientes a avisar: {n} em {path}")
+        try:
+            n = adjustments.export_notifications(ctx.uow(on=args.date), result.batch_number, path)
+            out(f"Clientes a avisar: {n} em {path} (gere de novo quando quiser: "
+                f"ispdesk adjust notices {result.batch_number})")
+        except OSError as exc:
+            err(f"erro: o lote nº {result.batch_number} foi gravado, mas o CSV de avisos não pôde ser escrito em "
+                f"“{path}” ({exc.strerror or exc}). Gere-o de novo com: ispdesk adjust notices "
+                f"{result.batch_number} --avisos ARQUIVO")
+            code = EXIT_PARTIAL
     else:
         out("Nenhum contrato reajustado: todos foram ignorados (motivos acima).")
     out(f"{result.count} contratos reajustados; variação da receita mensal {_signed(result.delta)}.")
+    return code
+
+
+def _notices(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``adjust notices LOTE``: the batch's customers to notify, again, from the database."""
+    if args.batch is None:
+        err("erro: informe o número do lote: ispdesk adjust notices LOTE [--avisos ARQUIVO]")
+        return EXIT_ERROR
+    path = adjustments.check_notices_target(args.avisos or Path(f"reajuste-{args.batch}-avisos.csv"))
+    n = adjustments.export_notifications(ctx.uow(on=args.date), args.batch, path)
+    out(f"Clientes a avisar do lote nº {args.batch}: {n} em {path}")
+    batch = next((b for b in adjustments.list_batches(ctx.uow(on=args.date)) if b.number == args.batch), None)
+    if batch is not None and batch.status == AdjustmentBatchStatus.DESFEITO:
+        out(f"Atenção: o lote nº {args.batch} foi desfeito; a lista é a do lote como foi aplicado (o reajuste não "
+            "vale mais para esses clientes).")
     return EXIT_OK
 
 

@@ -26,6 +26,9 @@ MAX_PERCENT_PLACES = 4
 
 REASON_NO_ADJUSTMENT = "marcado como “não reajustar”"
 REASON_NOT_ACTIVATED = "contrato sem data de ativação"
+#: A contract changed by someone else (plan change, edit) while the batch ran: left as it was.
+REASON_CHANGED_MEANWHILE = ("alterado por outra pessoa durante o reajuste; ficou como estava "
+                            "(rode um novo reajuste só para ele, se for o caso)")
 
 
 def validate_percent(percent: Decimal) -> Decimal:

@@ -20,7 +20,21 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ispdesk.db.models import (
@@ -109,6 +123,9 @@ class SuspensionResult:
         examined: candidate contracts looked at.
         interrupted: the user cancelled; running again for the same date completes the run.
         failures: per-contract messages of rescissions that the rules refused.
+        changed_meanwhile: numbers of the contracts whose access status someone else changed between
+            the routine's reading and its writing: left as they are (not counted), decided again by
+            the next run.
     """
 
     run_date: date
@@ -116,10 +133,20 @@ class SuspensionResult:
     examined: int = 0
     interrupted: bool = False
     failures: list[str] = field(default_factory=list)
+    changed_meanwhile: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """``chave: n`` lines, one per transition kind."""
         return [f"{key}: {self.counts.get(key, 0)}" for key in COUNT_KEYS]
+
+    def changed_meanwhile_text(self, shown: int = 20) -> str:
+        """The sentence naming the contracts left as they were (empty when none)."""
+        if not self.changed_meanwhile:
+            return ""
+        numbers = ", ".join(str(n) for n in self.changed_meanwhile[:shown])
+        more = f" e mais {len(self.changed_meanwhile) - shown}" if len(self.changed_meanwhile) > shown else ""
+        return (f"{len(self.changed_meanwhile)} contrato(s) tiveram o acesso alterado por outra pessoa durante a "
+                f"rotina e ficaram como estavam: {numbers}{more}. A próxima execução decide de novo.")
 
 
 @dataclass(frozen=True)
@@ -317,7 +344,9 @@ class StatusWrite:
     note: str | None = None
 
 
-def write_status_changes(uow: UnitOfWork, writes: Sequence[StatusWrite], on: date, bump_version: bool = True) -> None:
+def write_status_changes(
+    uow: UnitOfWork, writes: Sequence[StatusWrite], on: date, bump_version: bool = True
+) -> list[StatusWrite]:
     """Write access status changes — the one writer, for a single contract and for the routine's batches.
 
     For each change: the contract's status (and release end), its `AccessEvent`, and the suspension
@@ -329,17 +358,29 @@ def write_status_changes(uow: UnitOfWork, writes: Sequence[StatusWrite], on: dat
     ORM objects of the touched contracts and periods are flushed before and expired after, so a caller
     holding them reads the new state. `bump_version` False: the caller's own change of the same
     contracts in this transaction already counts as the one new version (a cancellation).
+
+    Compare-and-set: a change is written only when the contract's stored access status is still its
+    `StatusWrite.from_status` (read under ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite holds the write
+    lock once the caller wrote). The others — decided on a state someone else changed meanwhile —
+    are left as they are and **returned**, so the caller reports them; nothing of theirs is written.
     """
     if not writes:
-        return
+        return []
     session = uow.session
     session.flush()
+    current = _stored_statuses(session, [w.contract_id for w in writes])
+    skipped = [w for w in writes if current.get(w.contract_id) != w.from_status]
+    if skipped:
+        writes = [w for w in writes if current.get(w.contract_id) == w.from_status]
+        if not writes:
+            return skipped
     at, actor = uow.now, uow.actor.login
     session.execute(
-        update(_C).where(_C.c.id == bindparam("cid")).values(
+        update(_C).where(_C.c.id == bindparam("cid"), _C.c.access_status == bindparam("f")).values(
             access_status=bindparam("s"), access_until=bindparam("u"), version=_C.c.version + int(bump_version),
             updated_at=bindparam("at"), updated_by=bindparam("by")),
-        [{"cid": w.contract_id, "s": w.to_status.value, "u": w.until, "at": at, "by": actor} for w in writes],
+        [{"cid": w.contract_id, "f": w.from_status, "s": w.to_status.value, "u": w.until, "at": at, "by": actor}
+         for w in writes],
         execution_options={"synchronize_session": False},
     )
     session.execute(insert(_EV), [
@@ -359,6 +400,22 @@ def write_status_changes(uow: UnitOfWork, writes: Sequence[StatusWrite], on: dat
             session.expire(obj)
     hooks.access_changed(uow, [hooks.AccessStatusChange(w.contract_id, w.from_status, w.to_status.value,
                                                         w.cause.value, on) for w in writes])
+    return skipped
+
+
+def _stored_statuses(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The stored access status of `ids`, kept until commit (PostgreSQL: ``FOR UPDATE``; SQLite: write lock)."""
+    found: dict[uuid.UUID, str] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:  # take SQLite's write lock first (a no-op UPDATE), so no one commits between read and write
+        session.execute(update(_C).where(false()).values(version=_C.c.version),
+                        execution_options={"synchronize_session": False})
+    for chunk in _chunks(list(dict.fromkeys(ids)), 1000):
+        query = select(_C.c.id, _C.c.access_status).where(_C.c.id.in_(chunk))
+        if postgres:
+            query = query.with_for_update()
+        found.update(session.execute(query).tuples().all())
+    return found
 
 
 def close_open_periods(uow: UnitOfWork, contract_ids: Sequence[uuid.UUID], on: date) -> None:
@@ -382,10 +439,17 @@ class _Writes:
     rescind: list[tuple[_Item, int]] = field(default_factory=list)
 
 
-def _flush_writes(uow: UnitOfWork, w: _Writes, on: date) -> None:
+def _flush_writes(uow: UnitOfWork, w: _Writes, on: date, items: Sequence[_Item], result: SuspensionResult) -> None:
     if w.notices:
         uow.session.execute(insert(_N), w.notices)
-    write_status_changes(uow, w.statuses, on)
+    skipped = write_status_changes(uow, w.statuses, on)
+    if not skipped:
+        return
+    numbers = {item.contract_id: item.number for item in items}
+    for write in skipped:  # changed by someone else since the batch read it: the next run decides again
+        key = write.cause.value
+        result.counts[key] = max(result.counts.get(key, 0) - 1, 0)
+        result.changed_meanwhile.append(numbers.get(write.contract_id, 0))
 
 
 def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, Any], at: datetime) -> dict[str, Any]:
@@ -529,7 +593,7 @@ def run_suspension(
                     counts=json.dumps(result.counts)))
                 items = _load_items(session, ids, on, lock=True)
                 writes, _ = _plan_batch(items, on, params, company, uow.now, actor, result, write=True)
-                _flush_writes(uow, writes, on)
+                _flush_writes(uow, writes, on, items, result)
                 for item, days in writes.rescind:
                     _rescind(uow, item, days, on, result)
                 session.commit()
@@ -543,7 +607,8 @@ def run_suspension(
         summary = ", ".join(f"{k} {v}" for k, v in result.counts.items() if v)
         uow.audit("suspension_run", run.id, "run", {"data": on, "contagens": result.counts,
                                                     "interrompida": result.interrupted,
-                                                    "falhas": result.failures[:50]},
+                                                    "falhas": result.failures[:50],
+                                                    "alterados_durante": result.changed_meanwhile[:50]},
                   summary=f"Rotina de bloqueio de {format_date(on)}: {summary or 'nada a fazer'}")
         uow.commit()
         return result
@@ -867,11 +932,17 @@ def set_block_exemption_in(
 def restore_after_debt_change_in(uow: UnitOfWork, contract: Contract) -> None:
     """`DEBT_CHANGED` hook: paying the overdue debt restores ``normal`` at once.
 
+    The contract is re-read (and locked on PostgreSQL) before deciding, so a payment made while the
+    routine suspends the contract restores it once the routine commits.
+
     No reconnection fee. A cancelled contract's access is ``bloqueado`` and its open suspension
     period is closed on the cancellation date.
     """
     session = uow.session
     session.flush()
+    # decide on the stored state, not on what the caller read before its own writes: the routine may
+    # have changed the access status meanwhile (locked on PostgreSQL until this transaction ends)
+    session.refresh(contract, with_for_update=True if session.get_bind().dialect.name == "postgresql" else None)
     on = uow.today
     if contract.status in CLOSED_CONTRACT:
         if contract.access_status != AccessStatus.BLOQUEADO:

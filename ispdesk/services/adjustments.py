@@ -36,6 +36,7 @@ from sqlalchemy import (
     case,
     cast,
     exists,
+    false,
     func,
     insert,
     literal,
@@ -74,6 +75,9 @@ LIST_LIMIT = 1000
 Progress = Callable[[int, int, str], bool | None]
 
 SOURCE = ValueChangeSource.REAJUSTE
+
+#: Skip reason of a contract someone else changed while the batch ran.
+REASON_CHANGED_MEANWHILE = rules.REASON_CHANGED_MEANWHILE
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class AdjustmentSimulation:
         skipped: the skipped contracts with the reason (at most `LIST_LIMIT`).
         notice_ok: the effective date respects the notice period.
         batch_number: set once applied.
+        changed_meanwhile: numbers of the contracts someone else changed while the batch ran (left as
+            they were, counted in `skipped_by_reason` under `rules.REASON_CHANGED_MEANWHILE`).
     """
 
     decided_on: date
@@ -158,6 +164,7 @@ class AdjustmentSimulation:
     notice_ok: bool = True
     batch_number: int | None = None
     scheduled: bool = False
+    changed_meanwhile: tuple[int, ...] = ()
 
     @property
     def delta(self) -> Decimal:
@@ -367,7 +374,9 @@ def apply_adjustment_in(
     applied_now = effective <= uow.today
     # SQLite: the batch row above took the database's write lock, so the contracts cannot change until
     # commit and the totals and the update may read `contracts` directly (sequential scans, no join).
-    # PostgreSQL: rows may change between statements, so everything derives from the batch's rows.
+    # PostgreSQL: rows may change between statements, so everything derives from the batch's rows, and
+    # the update is a compare-and-set on the version each row was decided on: a contract changed
+    # meanwhile (a plan change, an edit) keeps its new state and is reported as skipped.
     locked = session.get_bind().dialect.name == "sqlite"
     reason = _reason_expr(effective)
     old = _old_value(uow, effective)
@@ -380,40 +389,38 @@ def apply_adjustment_in(
             .where(*where).group_by(reason)).all()
     rn = func.row_number().over()  # no ORDER BY: unique ids without a sort of every row
     session.execute(insert(ca).from_select(
-        ["id", "batch_id", "contract_id", "old_value", "new_value", "skipped_reason"],
+        ["id", "batch_id", "contract_id", "contract_version", "old_value", "new_value", "skipped_reason"],
         select(_ids_expr(uow, uuid7().hex[:20], rn), literal(batch.id, ContractAdjustment.batch_id.type),
-               Contract.id, _cents(old), _new_cents(n, d, old), reason).where(*where)))
+               Contract.id, Contract.version, _cents(old), _new_cents(n, d, old), reason).where(*where)))
 
-    step(2, "Gravando o histórico de valores…")
     cvc = typing.cast(Table, ContractValueChange.__table__)
     constants = (literal(SOURCE), literal(batch.id, ContractValueChange.batch_id.type), literal(applied_now),
                  literal(uow.now, ContractValueChange.created_at.type), literal(uow.actor.login))
-    history_ids = _ids_expr(uow, uuid7().hex[:20], func.row_number().over())
     eff = literal(effective, ContractValueChange.effective_on.type)
-    if locked:  # the same rows, read sequentially from contracts (nothing changed them meanwhile)
-        history = select(history_ids, Contract.id, eff, _cents(old), _new_cents(n, d, old), *constants
-                         ).where(*where, reason.is_(None))
-    else:
-        history = select(history_ids, ca.c.contract_id, eff, _cents(ca.c.old_value), _cents(ca.c.new_value),
-                         *constants).where(selected)
-    session.execute(insert(cvc).from_select(
-        ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id", "applied",
-         "created_at", "created_by"], history))
-
-    step(3, "Atualizando os contratos…")
+    history_columns = ["id", "contract_id", "effective_on", "old_value", "new_value", "source", "batch_id",
+                       "applied", "created_at", "created_by"]
     contracts = typing.cast(Table, Contract.__table__)
     values: dict[str, Any] = {
         "last_adjusted_on": effective, "version": contracts.c.version + 1,
         "updated_at": uow.now, "updated_by": uow.actor.login}
-    if locked:
+    changed_meanwhile: tuple[int, ...] = ()
+    if locked:  # the same rows, read sequentially from contracts (nothing changed them meanwhile)
+        step(2, "Gravando o histórico de valores…")
+        history = select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), Contract.id, eff, _cents(old),
+                         _new_cents(n, d, old), *constants).where(*where, reason.is_(None))
+        session.execute(insert(cvc).from_select(history_columns, history))
+        step(3, "Atualizando os contratos…")
         if applied_now:
             values["value"] = _new_cents(n, d, old)
         session.execute(update(Contract).where(*where, reason.is_(None)).values(**values),
                         execution_options={"synchronize_session": False})
     else:
-        if applied_now:
-            values["value"] = ca.c.new_value
-        session.execute(update(contracts).where(contracts.c.id == ca.c.contract_id, selected).values(**values))
+        step(2, "Atualizando os contratos…")
+        changed_meanwhile = _update_unchanged(uow, batch.id, ca, selected, values, applied_now)
+        step(3, "Gravando o histórico de valores…")
+        history = select(_ids_expr(uow, uuid7().hex[:20], func.row_number().over()), ca.c.contract_id, eff,
+                         _cents(ca.c.old_value), _cents(ca.c.new_value), *constants).where(selected)
+        session.execute(insert(cvc).from_select(history_columns, history))
 
     step(4, "Conferindo os totais…")
     if not locked:
@@ -445,7 +452,40 @@ def apply_adjustment_in(
         decided_on=decided, effective_on=effective, percent=params.percent, index_name=params.index_name,
         count=int(count), revenue_before=batch.revenue_before, revenue_after=batch.revenue_after,
         lines=detail[0], skipped_count=sum(skipped_by_reason.values()), skipped_by_reason=skipped_by_reason,
-        skipped=detail[1], batch_number=number, scheduled=not applied_now)
+        skipped=detail[1], batch_number=number, scheduled=not applied_now, changed_meanwhile=changed_meanwhile)
+
+
+def _update_unchanged(uow: UnitOfWork, batch_id: uuid.UUID, ca: Table, selected: ColumnElement[bool],
+                      values: dict[str, Any], applied_now: bool) -> tuple[int, ...]:
+    """Update the selected contracts still at the version the batch read (PostgreSQL); return the others.
+
+    The ``UPDATE … FROM contract_adjustments`` compares ``contracts.version`` with the version stored
+    on the batch row (PostgreSQL re-checks it on the newest row version after waiting for a concurrent
+    writer) and returns the ids it updated; the batch rows of the contracts it did not update are
+    marked skipped with `rules.REASON_CHANGED_MEANWHILE`. Their value history is not written (it is
+    written afterwards from the rows still selected). The ids are compared in Python: a join against
+    the statement's own result lets the planner pick a quadratic plan.
+    """
+    session = uow.session
+    contracts = typing.cast(Table, Contract.__table__)
+    if applied_now:
+        values = {**values, "value": ca.c.new_value}
+    done = set(session.scalars(
+        update(contracts)
+        .where(contracts.c.id == ca.c.contract_id, selected, contracts.c.version == ca.c.contract_version)
+        .values(**values).returning(contracts.c.id)))
+    wanted = int(session.scalar(select(func.count()).select_from(ca).where(selected)) or 0)
+    if len(done) == wanted:
+        return ()
+    skipped_ids = [cid for cid in session.scalars(select(ca.c.contract_id).where(selected)) if cid not in done]
+    numbers: list[int] = []
+    for start in range(0, len(skipped_ids), 1000):
+        chunk = skipped_ids[start:start + 1000]
+        session.execute(update(ca).where(selected, ca.c.contract_id.in_(chunk))
+                        .values(skipped_reason=rules.REASON_CHANGED_MEANWHILE),
+                        execution_options={"synchronize_session": False})
+        numbers.extend(session.scalars(select(Contract.number).where(Contract.id.in_(chunk))))
+    return tuple(sorted(numbers))
 
 
 def _batch_lines(uow: UnitOfWork, batch_id: uuid.UUID, limit: int = LIST_LIMIT) -> tuple[list[AdjustmentLine],
@@ -485,9 +525,13 @@ def apply_scheduled_values_in(uow: UnitOfWork, until: date, audit: bool = True) 
               .order_by(ContractValueChange.effective_on.desc(), ContractValueChange.id.desc()).limit(1)
               .scalar_subquery())
     contracts = typing.cast(Table, Contract.__table__)
+    # lock the contracts first: the update below then reads the value changes as they are once no
+    # concurrent plan change can still replace them (it locks the contract before touching them)
+    _lock_contracts(uow, select(ContractValueChange.contract_id).where(pending))
+    due = contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending))
     session.execute(
         update(contracts)
-        .where(contracts.c.id.in_(select(ContractValueChange.contract_id).where(pending)))
+        .where(due)
         .values(value=latest, version=contracts.c.version + 1, updated_at=uow.now, updated_by=uow.actor.login),
         execution_options={"synchronize_session": False})
     session.execute(update(ContractValueChange).where(pending).values(applied=True),
@@ -527,6 +571,8 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
             f"O reajuste nº {batch_number} já foi desfeito em {format_date(batch.undone_at.date())} "
             f"por {batch.undone_by}." if batch.undone_at else f"O reajuste nº {batch_number} já foi desfeito.")
     mine = and_(ContractValueChange.batch_id == batch.id, ContractValueChange.undone_at.is_(None))
+    # the checks below and the writes after them must see the same contracts: lock them first
+    _lock_contracts(uow, select(ContractValueChange.contract_id).where(mine))
     charged = session.execute(
         select(Contract.number, Charge.due_date)
         .join(ContractValueChange, ContractValueChange.contract_id == Charge.contract_id)
@@ -581,6 +627,23 @@ def undo_adjustment_in(uow: UnitOfWork, batch_number: int) -> BatchRow:
     return _batch_row(batch)
 
 
+def _lock_contracts(uow: UnitOfWork, ids: Any) -> None:
+    """Hold the contracts `ids` (a SELECT of ids) until commit, so nothing changes them between checks and writes.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` (a concurrent plan change waits, then finds a new version and
+    is refused as a conflict). SQLite: a no-op UPDATE takes the database's write lock (reads before it
+    ran outside the transaction).
+    """
+    session = uow.session
+    contracts = typing.cast(Table, Contract.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.count()).select_from(
+            select(contracts.c.id).where(contracts.c.id.in_(ids)).with_for_update().subquery()))
+    else:
+        session.execute(update(contracts).where(false()).values(version=contracts.c.version),
+                        execution_options={"synchronize_session": False})
+
+
 def _other(contract_id: Any, batch_id: uuid.UUID, effective_on: date) -> ColumnElement[bool]:
     from sqlalchemy.orm import aliased
 
@@ -611,7 +674,12 @@ NOTIFY_HEADER = ["lote", "contrato", "cliente", "tipo_pessoa", "cpf_cnpj", "emai
 
 
 def notification_rows(uow: UnitOfWork, batch_number: int) -> list[list[str]]:
-    """The customers to notify of batch `batch_number` (CSV cells, formatted), by contract number."""
+    """The customers to notify of batch `batch_number` (CSV cells, formatted), by contract number.
+
+    Derived from stored data only: the batch and its adjusted ``contract_adjustments`` rows (old and
+    new value as decided), with the customer's current contact data, so it can be exported again at
+    any time (``ispdesk adjust notices LOTE``), also for a batch undone later.
+    """
     from ispdesk.services.csv_io import fmt_date, fmt_document, fmt_money
 
     uow.require(Permission.ADJUSTMENT_SIMULATE)
@@ -619,24 +687,74 @@ def notification_rows(uow: UnitOfWork, batch_number: int) -> list[list[str]]:
         batch = uow.session.scalar(select(AdjustmentBatch).where(AdjustmentBatch.number == batch_number))
         if batch is None:
             raise NotFound(f"Reajuste nº {batch_number} não encontrado. Confira o número do lote.")
+        ca = ContractAdjustment
         rows = uow.session.execute(
             select(Contract.number, Customer.name, Customer.person_type, Customer.document, Customer.email,
-                   Customer.mobile, Plan.code, ContractValueChange.old_value, ContractValueChange.new_value)
-            .join(Contract, Contract.id == ContractValueChange.contract_id)
+                   Customer.mobile, Plan.code, ca.old_value, ca.new_value)
+            .join(Contract, Contract.id == ca.contract_id)
             .join(Customer, Customer.id == Contract.customer_id).join(Plan, Plan.id == Contract.plan_id)
-            .where(ContractValueChange.batch_id == batch.id, ContractValueChange.undone_at.is_(None))
+            .where(ca.batch_id == batch.id, ca.skipped_reason.is_(None))
             .order_by(Contract.number))
         return [[str(batch_number), str(num), name, pt, fmt_document(doc), email or "", mobile or "", plan,
                  fmt_money(old), fmt_money(new), fmt_date(batch.effective_on)]
                 for num, name, pt, doc, email, mobile, plan, old, new in rows]
 
 
+def _target_message(path: Path, problem: str) -> BusinessRuleError:
+    return BusinessRuleError(
+        f"Não é possível gravar o CSV de avisos em “{path}”: {problem}. Escolha outro arquivo "
+        "(--avisos ARQUIVO) numa pasta em que você possa gravar. Nada foi gravado.", field="avisos")
+
+
+def check_notices_target(path: str | Path) -> Path:
+    """Refuse a notices CSV path that cannot be written, before anything is applied; return it.
+
+    The directory must exist and accept a new file (a probe file is created and removed at once);
+    an existing target must be a writable file.
+
+    Raises:
+        BusinessRuleError: what is wrong with the path and what to do (field ``avisos``).
+    """
+    import os
+    import tempfile
+
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise _target_message(target, "é uma pasta; informe o nome do arquivo, por exemplo "
+                                      f"{target / 'avisos.csv'}")
+    folder = target.parent
+    if not folder.exists():
+        raise _target_message(target, f"a pasta “{folder}” não existe (crie-a antes)")
+    if not folder.is_dir():
+        raise _target_message(target, f"“{folder}” não é uma pasta")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise _target_message(target, "o arquivo existe e é somente leitura")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".ispdesk-avisos-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise _target_message(target, f"a pasta não aceita arquivos novos ({exc.strerror or exc})") from exc
+    return target
+
+
 def export_notifications(uow: UnitOfWork, batch_number: int, path: str | Path) -> int:
-    """Write the customers to notify of a batch as CSV (``;``, UTF-8 with BOM); return the row count."""
+    """Write the customers to notify of a batch as CSV (``;``, UTF-8 with BOM); return the row count.
+
+    Written to a temporary file next to `path` and renamed over it, so a failure leaves no partial file.
+    """
+    import os
+
     from ispdesk.services.csv_io import write_csv
 
     rows = notification_rows(uow, batch_number)
-    return write_csv(path, NOTIFY_HEADER, rows)
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        count = write_csv(temporary, NOTIFY_HEADER, rows)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return count
 
 
 def value_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[dict[str, Any]]:

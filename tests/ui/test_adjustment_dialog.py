@@ -132,3 +132,42 @@ def test_finance_can_simulate_but_not_apply(qtbot, factory, finance, numbers) ->
     assert dialog.apply_button.isHidden() and dialog.undo_button.isHidden()
     dialog.percent_edit.setText("3")
     assert dialog.simulate() is not None
+
+
+def test_applied_result_shows_the_contracts_changed_meanwhile(qtbot, context, uow, numbers, db_url) -> None:  # noqa: ANN001
+    """A real race (PostgreSQL): a plan change commits while the batch waits; the dialog names the contract."""
+    import threading
+
+    from ispdesk.services import adjustments
+    from ispdesk.services import plan_changes as pc
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("no SQLite a escrita do lote bloqueia o banco: nada muda durante o reajuste")
+    with uow() as u:
+        target = u.session.scalar(select(Contract.id).where(Contract.number == numbers[0]))
+    selected, changed = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int, text: str) -> None:
+        if done == 2:
+            selected.set()
+            changed.wait(10)
+
+    def change_plan() -> None:
+        selected.wait(10)
+        pc.apply_plan_change(uow(), pc.preview_plan_change(uow(), target, "F500"))
+        changed.set()
+
+    thread = threading.Thread(target=change_plan)
+    thread.start()
+    result = adjustments.apply_adjustment(uow(), adjustments.AdjustmentParams(
+        percent=Decimal("5"), effective_on=date(2026, 11, 27), customers_notified=True), progress)
+    thread.join(10)
+    assert result.changed_meanwhile == (numbers[0],)
+    dialog = AdjustmentDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show_simulation(result, applied=True)
+    text = dialog.summary.text()
+    assert "1 contrato(s) foram alterados por outra pessoa durante o reajuste" in text and str(numbers[0]) in text
+    assert dialog.results.tabText(1) == "Ignorados (3)"
+    assert adjustments.REASON_CHANGED_MEANWHILE in {dialog.skipped_model.row_at(i).reason for i in range(3)}
+    assert values(uow)[numbers[0]] == Decimal("129.90")

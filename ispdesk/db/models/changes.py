@@ -101,5 +101,7 @@ class ContractAdjustment(IdMixin, Base):
     old_value: Mapped[Decimal] = mapped_column(Money, nullable=False)
     new_value: Mapped[Decimal] = mapped_column(Money, nullable=False)
     skipped_reason: Mapped[str | None] = mapped_column(String(200))
+    #: the contract's version the batch decided on; the update applies only to that version
+    contract_version: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_contract_adjustments_batch", "batch_id", "contract_id"),)

@@ -227,6 +227,8 @@ class SuspensionView(QWidget):
                 d=format_date(day), state=state, what=counts_text(result.counts))
             if result.failures:
                 text += "\n" + "\n".join(result.failures[:10])
+            if result.changed_meanwhile:
+                text += "\n" + result.changed_meanwhile_text()
             self.summary.setText(text)
             self.preview_model.set_rows([])
             self.reload_runs()

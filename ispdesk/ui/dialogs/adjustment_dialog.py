@@ -335,6 +335,14 @@ class AdjustmentDialog(QDialog):
                 n=sim.batch_number,
                 when=self.tr("Os novos valores vigoram em {d} (agendado).").format(d=format_date(sim.effective_on))
                 if sim.scheduled else self.tr("Os novos valores já estão em vigor.")))
+        if applied and sim.changed_meanwhile:
+            numbers = ", ".join(str(n) for n in sim.changed_meanwhile[:20])
+            more = "…" if len(sim.changed_meanwhile) > 20 else ""
+            lines.append(self.tr(
+                "<span style='color:#b00020'>{n} contrato(s) foram alterados por outra pessoa durante o reajuste e "
+                "ficaram como estavam (não reajustados): {numbers}{more}. Veja a aba “Ignorados” e, se for o caso, "
+                "rode um novo reajuste só para eles.</span>").format(
+                    n=len(sim.changed_meanwhile), numbers=numbers, more=more))
         if len(sim.lines) < sim.count or len(sim.skipped) < sim.skipped_count:
             lines.append(self.tr("As listas mostram os {n} primeiros de cada; os totais incluem todos.").format(
                 n=adjustments.LIST_LIMIT))

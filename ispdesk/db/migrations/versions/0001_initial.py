@@ -397,6 +397,7 @@ def upgrade() -> None:
         sa.Column("old_value", Money(), nullable=False),
         sa.Column("new_value", Money(), nullable=False),
         sa.Column("skipped_reason", sa.String(length=200), nullable=True),
+        sa.Column("contract_version", sa.Integer(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["adjustment_batches.id"], name=op.f("fk_contract_adjustments_batch_id_adjustment_batches")
