@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
+from ispdesk.cli.context import EXIT_OK, EXIT_PARTIAL, CliContext, date_arg, err, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
 from ispdesk.services import cancellation, charges
@@ -20,7 +20,10 @@ def register(top: Any, groups: dict[str, Any]) -> None:
         "charges", help="gera as mensalidades com vencimento até a data (idempotente)",
         description="Gera, para cada contrato ativo, toda mensalidade com vencimento até DATA (ciclos pós-pagos "
                     "no dia de vencimento; a primeira proporcional desde a data base financeira; dias de "
-                    "bloqueio total não são cobrados). Rodar de novo não duplica nada.")
+                    "bloqueio total não são cobrados). Rodar de novo não duplica nada. Grava em lotes: outras estações "
+                    "gravam entre um lote e outro, e uma execução interrompida se completa rodando de novo. Contrato "
+                    f"com datas impossíveis (mais de {charges.MAX_PERIODS} mensalidades de uma vez) é ignorado e "
+                    "listado; saída 1 nesse caso.")
     p.add_argument("--until", required=True, type=date_arg, metavar="DATA", help="dd/mm/aaaa ou aaaa-mm-dd")
     p.add_argument("--date", type=date_arg, metavar="DATA", help="executa como se hoje fosse DATA")
     p.set_defaults(func=_tasks_charges)
@@ -66,7 +69,12 @@ def _tasks_charges(args: argparse.Namespace, ctx: CliContext) -> int:
     result = charges.generate_charges(ctx.uow(on=args.date), args.until)
     out(f"{result.charges} cobrança(s) gerada(s) em {result.contracts} contrato(s), vencimento até "
         f"{format_date(result.until)}, total {format_brl(result.total)}.")
-    return EXIT_OK
+    if not result.skipped:
+        return EXIT_OK
+    err(f"{len(result.skipped)} contrato(s) ignorado(s) (os demais foram cobrados normalmente):")
+    for skipped in result.skipped:
+        err(f"  contrato {skipped.number}: {skipped.reason}")
+    return EXIT_PARTIAL
 
 
 def _import_payments(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,11 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 PG_CONNECT_TIMEOUT = 10
 
 
+def lock_timeout_ms() -> int:
+    """How long a write waits for a lock held elsewhere: 15 s (``ISPDESK_LOCK_TIMEOUT_S`` overrides)."""
+    try:
+        seconds = float(os.environ.get("ISPDESK_LOCK_TIMEOUT_S", "15"))
+    except ValueError:
+        seconds = 15.0
+    return max(1, int(seconds * 1000))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
@@ -26,10 +36,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the house settings (SQLite: WAL, foreign keys, busy timeout)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": lock_timeout_ms() / 1000}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT, **kwargs.pop("connect_args", {})}
+    # a lock wait gives up after 15 s as on SQLite (the unit of work turns it into "tente de novo")
+    connect_args = {
+        "connect_timeout": PG_CONNECT_TIMEOUT,
+        "options": f"-c lock_timeout={lock_timeout_ms()}",
+        **kwargs.pop("connect_args", {}),
+    }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 

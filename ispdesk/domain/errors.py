@@ -45,3 +45,7 @@ class ConflictError(BusinessRuleError):
     def __init__(self, message: str, changes: list[str] | None = None) -> None:
         super().__init__(message)
         self.changes = changes or []
+
+
+class TryAgainError(BusinessRuleError):
+    """The database was busy (a lock held by another station timed out); nothing was saved."""

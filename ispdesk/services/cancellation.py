@@ -34,6 +34,7 @@ from ispdesk.services.charges import (
     ChargeRow,
     billing_start,
     charge_values,
+    check_billing_start,
     create_one_off_charge_in,
     generate_unchecked_in,
     recurring_description,
@@ -209,6 +210,7 @@ def preview_in(
         else:
             start = billing_start(contract.billing_base_date, contract.activated_on, _last_end(uow, contract))
             if start is not None:
+                check_billing_start(contract.number, start, on_date)
                 for cycle in billing.cycles_due_until(start, contract.due_day, on_date):
                     pending += _period_amount(uow, contract, cycle, divisor, suspended)
                     start = cycle.due

@@ -4,7 +4,18 @@ The billing convention (post-paid cycles anchored on the due day, pro-rata) live
 `ispdesk.domain.billing`; this module applies it to the database. Generation reads the contracts
 in keyset batches (primary key) with the end of their last recurring charge, computes the new
 cycles in Python and inserts each batch with one DB-API ``executemany`` — no per-contract ORM round
-trip — all in one transaction (1,000,000 contracts: see ``bench/bench_charges.py``).
+trip (1,000,000 contracts: see ``bench/bench_charges.py``).
+
+Concurrency: each batch first locks what it decides on (SQLite: the write lock, taken before the
+batch's first read; PostgreSQL: ``SELECT … FOR UPDATE`` on the batch's contracts), then reads the
+contracts, their last charge, suspensions and value changes, and inserts — so its charges always
+match the row state it read, and a second generation running at the same time waits for the batch
+and then finds it done. The public `generate_charges` commits every batch (the lock is released
+between batches; a killed run leaves whole batches and a rerun completes it).
+
+Bad data: a contract whose dates would need more than `MAX_PERIODS` cycles in one run (an
+activation in 1900 or in year 1), or whose dates fall off the calendar, is skipped and reported
+(`GenerationResult.skipped`, number and reason in Portuguese); it never stops the others.
 """
 
 from __future__ import annotations
@@ -42,6 +53,16 @@ STATUSES = ChargeStatus.values()
 #: Contracts read per batch during generation.
 BATCH = 5000
 
+#: Most recurring charges one run generates for one contract (three years of monthly cycles). A
+#: contract that would need more (activation in 1900, in year 1, a base date typed wrong) is skipped
+#: and reported instead: such a backlog is a data error to fix in the contract, not to bill.
+MAX_PERIODS = 36
+
+#: SQLite: after holding the write lock this long (seconds) in committed batches, pause for
+#: `LOCK_PAUSE` so another station waiting on the lock (busy handler polls every 0.1 s) gets in.
+LOCK_WINDOW = 1.0
+LOCK_PAUSE = 0.12
+
 #: Called with (contracts done, contracts total); returning False cancels the generation.
 Progress = Callable[[int, int], bool]
 
@@ -71,13 +92,45 @@ class ChargeRow:
 
 
 @dataclass(frozen=True)
+class SkippedContract:
+    """A contract the generation left out, and why (Portuguese, says what to fix)."""
+
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class GenerationResult:
-    """What a generation run did."""
+    """What a generation run did; `skipped` lists the contracts left out (bad dates)."""
 
     until: date
     charges: int
     contracts: int
     total: Decimal
+    skipped: tuple[SkippedContract, ...] = ()
+
+
+def backlog_problem(start: date, until: date) -> str | None:
+    """Why billing from `start` up to `until` in one run is implausible (None when it is fine).
+
+    More than `MAX_PERIODS` monthly cycles (each cycle ends on a due day, so the count is at most the
+    months between the two dates plus one) means a wrong activation or base date.
+    """
+    months = (until.year - start.year) * 12 + until.month - start.month
+    if months <= MAX_PERIODS:
+        return None
+    shown = f"{start.day:02d}/{start.month:02d}/{start.year:04d}"
+    count = f"{months:,}".replace(",", ".")
+    return (f"a cobrança começaria em {shown} e exigiria cerca de {count} mensalidades de uma vez (o limite é "
+            f"{MAX_PERIODS} por execução): a data de ativação ou a data base financeira do contrato está errada. "
+            "Corrija-a no contrato.")
+
+
+def check_billing_start(number: int, start: date, until: date) -> None:
+    """Refuse (BusinessRuleError) a single-contract computation from an implausible `start`."""
+    problem = backlog_problem(start, until)
+    if problem is not None:
+        raise BusinessRuleError(f"Contrato {number}: {problem}")
 
 
 def row_of(charge: Charge, number: int) -> ChargeRow:
@@ -145,17 +198,21 @@ def suspensions_by_contract(
 def generate_charges(uow: UnitOfWork, until: date, progress: Progress | None = None) -> GenerationResult:
     """Create every recurring charge due on or before `until` for the active contracts (idempotent).
 
-    Runs the `BEFORE_CHARGES` hooks first (scheduled value changes), then generates in one
-    transaction and writes one audit row.
+    Runs the `BEFORE_CHARGES` hooks first (scheduled value changes, committed on their own), then
+    generates batch by batch, committing each one (other stations can write between batches), and
+    writes one audit row. A run killed midway leaves whole batches; the next run completes it.
+    Contracts with implausible dates are skipped and listed in the result.
 
     Raises:
         PermissionDenied: the actor may not generate charges.
-        BusinessRuleError: cancelled through `progress`, or another generation ran at the same time.
+        BusinessRuleError: cancelled through `progress` (the batches already committed stay).
+        TryAgainError: a lock held elsewhere did not come free in time (the unit of work maps it).
     """
     uow.require(Permission.CHARGES_GENERATE)
     with uow:
-        result = generate_charges_in(uow, until, progress=progress)
+        pacer = _Pacer(uow)
         try:
+            result = generate_unchecked_in(uow, until, progress=progress, checkpoint=pacer.checkpoint)
             uow.commit()
         except IntegrityError:
             raise BusinessRuleError(
@@ -163,6 +220,22 @@ def generate_charges(uow: UnitOfWork, until: date, progress: Progress | None = N
                 "ela só cria o que falta."
             ) from None
         return result
+
+
+class _Pacer:
+    """Commits a generation batch; on SQLite pauses now and then so waiting stations get the lock."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.sqlite = uow.session.get_bind().dialect.name == "sqlite"
+        self.since = time.monotonic()
+
+    def checkpoint(self) -> None:
+        """Commit what the batch wrote (the next statement starts a new transaction)."""
+        self.uow.commit()
+        if self.sqlite and time.monotonic() - self.since >= LOCK_WINDOW:
+            time.sleep(LOCK_PAUSE)
+            self.since = time.monotonic()
 
 
 def generate_charges_in(
@@ -183,8 +256,12 @@ def generate_unchecked_in(
     progress: Progress | None = None,
     run_hooks: bool = True,
     audit: bool = True,
+    checkpoint: Callable[[], None] | None = None,
 ) -> GenerationResult:
     """The generation itself, for services that checked their own permission (cancellation).
+
+    `checkpoint` (the public `generate_charges` passes one) is called after the hooks and after each
+    batch to commit it; without one everything stays in the caller's transaction.
 
     Streams the contracts in keyset batches of `BATCH` ids, reading the active ones with the end of their last recurring
     charge (one correlated lookup on the unique index), computes the cycles in Python — a full
@@ -198,11 +275,13 @@ def generate_unchecked_in(
         uow.session.flush()
     session = uow.session
     divisor = str(params_service.load(session)["divisor_proporcional"])
+    sqlite = session.get_bind().dialect.name == "sqlite"
     raw_id = type_coerce(Contract.id, String)
     base = (
         select(raw_id, type_coerce(Contract.value, BigInteger), Contract.due_day,
                type_coerce(Contract.billing_base_date, String), type_coerce(Contract.activated_on, String),
-               Plan.code, type_coerce(_last_end_subquery(), String).label("last_end"), Contract.status)
+               Plan.code, type_coerce(_last_end_subquery(), String).label("last_end"), Contract.status,
+               Contract.number)
         .join(Plan, Plan.id == Contract.plan_id)
     )
     # The status is checked in Python on purpose: with a status filter in SQL, SQLite prefers the
@@ -215,11 +294,17 @@ def generate_unchecked_in(
         if contract_ids is not None:
             counted = counted.where(Contract.id.in_(list(contract_ids)))
         total_contracts = session.scalar(counted) or 0
+    if checkpoint is not None:
+        checkpoint()  # the hooks' writes; each batch below starts a transaction of its own
     writer = _ChargeWriter(uow)
-    connection = session.connection()  # Core results: no ORM row machinery per contract
-    created = touched = done = total_cents = 0
+    created = touched = done = total_cents = committed = 0
+    skipped: list[SkippedContract] = []
     last_id: Any = None
     while True:
+        connection = session.connection()  # Core results: no ORM row machinery per contract
+        if sqlite:
+            # the write lock before the batch's first read: what is read below is what is written on
+            connection.exec_driver_sql("UPDATE sequences SET next_value = next_value WHERE 0")
         # keyset over the primary key alone (the planner could otherwise pick the status index and
         # sort every active contract on each batch), then the batch's rows by id
         ids_query = select(raw_id).order_by(raw_id).limit(BATCH)
@@ -227,6 +312,10 @@ def generate_unchecked_in(
             ids_query = ids_query.where(Contract.id.in_(list(contract_ids)))
         if last_id is not None:
             ids_query = ids_query.where(raw_id > last_id)
+        if not sqlite:
+            # lock the batch's contracts first; the reads below (new statements, READ COMMITTED)
+            # then see every change committed before the lock, and none can land until the commit
+            ids_query = ids_query.with_for_update()
         chunk = list(connection.execute(ids_query).scalars())
         if not chunk:
             break
@@ -235,60 +324,86 @@ def generate_unchecked_in(
         suspended = _raw_suspensions(uow, chunk[0], last_id) if batch else {}
         changed = _raw_value_changes(uow, chunk[0], last_id) if batch else {}
         rows: list[tuple[Any, ...]] = []
-        for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end, status in batch:
+        for contract_id, value_cents, due_day, base_date, activated_on, plan_code, last_end, status, number in batch:
             if status != ContractStatus.ATIVO:
                 continue
-            if last_end is not None:
-                start = _as_date(last_end) + billing.ONE_DAY
-            elif base_date or activated_on:
-                start = _as_date(base_date or activated_on)
-            else:
+            try:
+                if last_end is not None:
+                    start = _as_date(last_end) + billing.ONE_DAY
+                elif base_date or activated_on:
+                    start = _as_date(base_date or activated_on)
+                else:
+                    continue
+            except (ValueError, OverflowError):
+                skipped.append(SkippedContract(number, "a data de ativação ou a data base financeira não é uma "
+                                                       "data válida. Corrija-a no contrato."))
+                continue
+            problem = backlog_problem(start, until)
+            if problem is not None:
+                skipped.append(SkippedContract(number, problem))
                 continue
             periods = suspended.get(contract_id)
             changes = changed.get(contract_id)
             if changes is not None:
                 changes = [c for c in changes if c[0] > start] or None
             before = len(rows)
-            while True:
-                # due date of the cycle starting on `start` (due_day ≤ 28, so every month has it)
-                if start.day < due_day:
-                    due = date(start.year, start.month, due_day)
-                elif start.month == 12:
-                    due = date(start.year + 1, 1, due_day)
-                else:
-                    due = date(start.year, start.month + 1, due_day)
-                if due > until:
-                    break
-                if changes is None and periods is None and start.day == due_day:  # full cycle, nothing to leave out
-                    cents = value_cents
-                    rows.append(writer.row(contract_id, plan_code, start, due - billing.ONE_DAY, due, cents, False))
-                elif changes is not None:  # the value changes at some point after `start`: split by value
-                    cycle = billing.cycle_at(start, due_day)
-                    segments = billing.value_segments(cycle, Decimal(value_cents) / 100, changes)
-                    amount = billing.segmented_amount(cycle, segments, divisor, periods or ())
-                    cents = int(amount * 100)
-                    rows.append(writer.row(contract_id, plan_code, start, cycle.end, due, cents, not cycle.is_full))
-                else:
-                    cycle = billing.cycle_at(start, due_day)
-                    amount = billing.cycle_amount(Decimal(value_cents) / 100, cycle, divisor, periods or ())
-                    cents = int(amount * 100)
-                    rows.append(writer.row(contract_id, plan_code, start, cycle.end, due, cents, not cycle.is_full))
-                total_cents += cents
-                start = due
+            before_cents = total_cents
+            try:
+                while True:
+                    # due date of the cycle starting on `start` (due_day ≤ 28, so every month has it)
+                    if start.day < due_day:
+                        due = date(start.year, start.month, due_day)
+                    elif start.month == 12:
+                        due = date(start.year + 1, 1, due_day)
+                    else:
+                        due = date(start.year, start.month + 1, due_day)
+                    if due > until:
+                        break
+                    if changes is None and periods is None and start.day == due_day:  # full cycle, nothing to leave out
+                        cents = value_cents
+                        rows.append(writer.row(contract_id, plan_code, start, due - billing.ONE_DAY, due, cents, False))
+                    elif changes is not None:  # the value changes at some point after `start`: split by value
+                        cycle = billing.cycle_at(start, due_day)
+                        segments = billing.value_segments(cycle, Decimal(value_cents) / 100, changes)
+                        amount = billing.segmented_amount(cycle, segments, divisor, periods or ())
+                        cents = int(amount * 100)
+                        rows.append(writer.row(contract_id, plan_code, start, cycle.end, due, cents, not cycle.is_full))
+                    else:
+                        cycle = billing.cycle_at(start, due_day)
+                        amount = billing.cycle_amount(Decimal(value_cents) / 100, cycle, divisor, periods or ())
+                        cents = int(amount * 100)
+                        rows.append(writer.row(contract_id, plan_code, start, cycle.end, due, cents, not cycle.is_full))
+                    total_cents += cents
+                    start = due
+            except (ValueError, OverflowError):  # a date off the calendar (year 1 or 9999)
+                del rows[before:]
+                total_cents = before_cents
+                skipped.append(SkippedContract(number, "as datas de cobrança saem do calendário (ano 1 ou 9999). "
+                                                       "Corrija a data de ativação ou a data base financeira."))
+                continue
             if len(rows) > before:
                 touched += 1
         if rows:
             writer.insert(rows)
             created += len(rows)
-        done += sum(1 for r in batch if r[-1] == ContractStatus.ATIVO)
+        done += sum(1 for r in batch if r[7] == ContractStatus.ATIVO)
         if progress is not None and not progress(done, total_contracts):
-            raise BusinessRuleError("Geração de cobranças cancelada pelo usuário; nada foi gravado.")
+            kept = (f"as {committed} cobrança(s) dos lotes já concluídos ficam gravadas; gere de novo para "
+                    "completar (nada é duplicado)." if committed else "nada foi gravado.")
+            raise BusinessRuleError(f"Geração de cobranças cancelada pelo usuário; {kept}")
+        if checkpoint is not None:
+            checkpoint()
+            committed = created
     total = to_cents(Decimal(total_cents) / 100)
     if audit:
-        uow.audit("charges", None, "generate", {"ate": until, "cobrancas": created, "contratos": touched},
-                  summary=f"Cobranças geradas até {format_date(until)}: {created} em {touched} contratos "
-                          f"({format_brl(total)})")
-    return GenerationResult(until, created, touched, total)
+        detail: dict[str, Any] = {"ate": until, "cobrancas": created, "contratos": touched}
+        summary = (f"Cobranças geradas até {format_date(until)}: {created} em {touched} contratos "
+                   f"({format_brl(total)})")
+        if skipped:
+            detail["ignorados"] = [f"{s.number}: {s.reason}" for s in skipped[:100]]
+            summary += f"; {len(skipped)} contrato(s) ignorado(s) por datas inválidas"
+        uow.audit("charges", None, "generate", detail, summary=summary)
+    return GenerationResult(until, created, touched, total, tuple(skipped))
 
 
 def _as_date(value: Any) -> date:
@@ -348,8 +463,8 @@ class _ChargeWriter:
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
-        self.connection = uow.session.connection()
-        dialect = self.connection.dialect
+        self.session = uow.session
+        dialect = self.session.get_bind().dialect
         columns = Charge.__table__.c
         self._sqlite = dialect.name == "sqlite"
         # SQLite stores DATE as ``aaaa-mm-dd`` text (SQLAlchemy's format); other drivers take `date`
@@ -386,8 +501,8 @@ class _ChargeWriter:
                 PAID if cents == 0 else OPEN, plan_code, self._created_at, self._created_by, 1)
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert the rows (one executemany)."""
-        self.connection.exec_driver_sql(self._sql, rows)
+        """Insert the rows (one executemany) on the session's current connection (batches commit)."""
+        self.session.connection().exec_driver_sql(self._sql, rows)
 
 
 def create_one_off_charge(

@@ -48,7 +48,7 @@ from ispdesk.domain.text import check_text
 from ispdesk.services import lookups, parameters
 from ispdesk.services import values as values_service
 from ispdesk.services.catalogs import CatalogKind, resolve_in
-from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.uow import UnitOfWork, conflict_on_stale
 
 #: Contract statuses (stored values, in display order).
 STATUSES: tuple[str, ...] = ContractStatus.values()
@@ -677,16 +677,29 @@ def _conflict_changes(uow: UnitOfWork, contract: Contract, expected_version: int
     return found[: max(1, contract.version - expected_version)]
 
 
+def _conflict(uow: UnitOfWork, contract: Contract, expected_version: int) -> ConflictError:
+    return ConflictError(
+        f"O contrato {contract.number} foi alterado por outra pessoa enquanto você editava. "
+        "Reabra o contrato para ver os dados atuais e refaça a alteração.",
+        _conflict_changes(uow, contract, expected_version),
+    )
+
+
+def _lost_race(uow: UnitOfWork, contract_id: uuid.UUID, number: int, expected_version: int) -> ConflictError:
+    """The conflict after a concurrent save won the race: roll back, read what the other one saved."""
+    uow.session.rollback()
+    fresh = uow.session.get(Contract, contract_id, populate_existing=True)
+    if fresh is None:
+        return ConflictError(f"O contrato {number} foi removido por outra pessoa enquanto você editava.")
+    return _conflict(uow, fresh, expected_version)
+
+
 def update_contract_in(
     uow: UnitOfWork, contract: Contract, changes: Mapping[str, Any], expected_version: int
 ) -> Contract:
     """Same as `update_contract` inside an open unit of work (no commit, no permission check)."""
     if contract.version != expected_version:
-        raise ConflictError(
-            f"O contrato {contract.number} foi alterado por outra pessoa enquanto você editava. "
-            "Reabra o contrato para ver os dados atuais e refaça a alteração.",
-            _conflict_changes(uow, contract, expected_version),
-        )
+        raise _conflict(uow, contract, expected_version)
     errors: dict[str, str] = {}
     for name in changes:
         if name in READ_ONLY:
@@ -786,7 +799,9 @@ def update_contract_in(
             contract.loyalty_expires_on = new_exp
     if diff:
         contract.updated_at, contract.updated_by = uow.now, uow.actor.login
-        uow.session.flush()
+        contract_id, number = contract.id, contract.number
+        with conflict_on_stale(lambda: _lost_race(uow, contract_id, number, expected_version)):
+            uow.session.flush()
         uow.audit("contract", contract.id, "update", diff,
                   summary=f"Contrato {contract.number} alterado: {', '.join(diff)}")
     return contract

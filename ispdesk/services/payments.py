@@ -17,14 +17,14 @@ from sqlalchemy import select
 from ispdesk.db.models import Charge, Contract, Payment
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date
-from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
+from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import PaymentSource
 from ispdesk.services import hooks, parameters
 from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
-from ispdesk.services.uow import UnitOfWork
+from ispdesk.services.uow import UnitOfWork, conflict_on_stale
 
 SOURCES = PaymentSource.values()
 
@@ -84,6 +84,14 @@ def _charge_label(charge: Charge, number: int) -> str:
     return f"a cobrança de {format_date(charge.due_date)} do contrato {number}"
 
 
+def _raced(label: str, what: str) -> ConflictError:
+    """Another station paid or reversed the same charge at the same moment: nothing of this one is saved."""
+    return ConflictError(
+        f"Outra estação registrou um pagamento ou estorno em {label} ao mesmo tempo; {what} não foi gravado. "
+        "Atualize a tela, confira o saldo e registre de novo se ainda for preciso."
+    )
+
+
 def record_payment_in(
     uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual"
 ) -> PaymentResult:
@@ -117,7 +125,8 @@ def record_payment_in(
     charge.paid_amount = to_cents(charge.paid_amount + amount)
     if charge.paid_amount >= charge.amount:
         charge.status, charge.paid_on = PAID, paid_on
-    uow.session.flush()
+    with conflict_on_stale(lambda: _raced(label, "este pagamento")):
+        uow.session.flush()
     paid_until = refresh_paid_until(uow, contract)
     uow.audit("charge", charge.id, "payment",
               {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
@@ -166,12 +175,14 @@ def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> P
     charge.paid_amount = max(ZERO, to_cents(charge.paid_amount - payment.amount))
     if charge.paid_amount < charge.amount:
         charge.status, charge.paid_on = OPEN, None
-    uow.session.flush()
+    label = _charge_label(charge, contract.number)
+    with conflict_on_stale(lambda: _raced(label, "este estorno")):
+        uow.session.flush()
     paid_until = refresh_paid_until(uow, contract)
     uow.audit("charge", charge.id, "reverse_payment",
               {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
                "pagamento": str(payment.id), "motivo": reason},
-              summary=f"Estorno de {format_brl(payment.amount)} de {_charge_label(charge, contract.number)}: "
+              summary=f"Estorno de {format_brl(payment.amount)} de {label}: "
                       f"{reason}")
     hooks.debt_changed(uow, contract)
     return PaymentResult(_row(payment), charge.status, to_cents(charge.amount - charge.paid_amount), paid_until)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,12 +14,14 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from ispdesk.db.engine import make_engine, make_session_factory
 from ispdesk.db.models import AuditEntry, Sequence
 from ispdesk.domain.clock import Clock, SystemClock
-from ispdesk.domain.errors import PermissionDenied
+from ispdesk.domain.errors import ConflictError, PermissionDenied, TryAgainError
 from ispdesk.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 
 
@@ -77,10 +81,85 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: Shown when a lock wait timed out (SQLite "database is locked", PostgreSQL lock timeout/deadlock).
+TRY_AGAIN = ("O banco de dados está ocupado com uma gravação de outra estação (por exemplo, a geração de "
+             "cobranças). Nada foi gravado; tente de novo em alguns segundos.")
+#: PostgreSQL SQLSTATEs of a lock that could not be had: lock_not_available, deadlock, serialization.
+_LOCK_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+#: What a versioned table holds, for the generic conflict message.
+_TABLE_LABELS = {
+    "contracts": "o contrato", "charges": "a cobrança", "plans": "o plano", "customers": "o cliente",
+    "users": "o usuário",
+}
+#: Unique constraints that two stations saving the same new version at once run into.
+_VERSION_CONSTRAINTS = {
+    "uq_contract_templates_code_version": "Outra pessoa salvou uma nova versão deste modelo de contrato ao mesmo "
+                                          "tempo; a sua não foi gravada. Reabra o modelo e refaça a alteração.",
+    "uq_charges_contract_period": "Outra geração de cobranças gravou ao mesmo tempo. Execute a geração de novo: "
+                                  "ela só cria o que falta.",
+}
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True when `exc` is a lock wait that gave up (SQLite busy, PostgreSQL lock timeout or deadlock)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    text = str(orig).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return True
+    return getattr(orig, "sqlstate", None) in _LOCK_SQLSTATES
+
+
+def stale_conflict(exc: StaleDataError) -> ConflictError:
+    """The documented conflict for a versioned write that matched no row (someone saved it meanwhile)."""
+    found = re.search(r"table '([a-z_]+)'", str(exc))
+    what = _TABLE_LABELS.get(found.group(1), "o registro") if found else "o registro"
+    return ConflictError(
+        f"Outra pessoa alterou {what} ao mesmo tempo que você; suas alterações não foram gravadas. "
+        "Atualize a tela para ver os dados atuais e refaça a alteração."
+    )
+
+
+def race_error(exc: BaseException) -> ConflictError | TryAgainError | None:
+    """The Portuguese error for a race that `exc` reveals, or None when it is not one."""
+    if isinstance(exc, StaleDataError):
+        return stale_conflict(exc)
+    if is_lock_timeout(exc):
+        return TryAgainError(TRY_AGAIN)
+    if isinstance(exc, IntegrityError):
+        text = str(exc.orig)
+        for name, message in _VERSION_CONSTRAINTS.items():
+            if name in text:
+                return ConflictError(message)
+        if "UNIQUE constraint failed: charges.contract_id, charges.kind, charges.period_start" in text:
+            return ConflictError(_VERSION_CONSTRAINTS["uq_charges_contract_period"])
+        if "UNIQUE constraint failed: contract_templates.code, contract_templates.version_number" in text:
+            return ConflictError(_VERSION_CONSTRAINTS["uq_contract_templates_code_version"])
+    return None
+
+
+@contextmanager
+def conflict_on_stale(build: Callable[[], ConflictError]) -> Iterator[None]:
+    """Turn a `StaleDataError` raised inside the block into the service's own `ConflictError`.
+
+    `build` makes the conflict (it may roll the session back to read what changed). Services that
+    write under a version wrap their flush with it; anything not wrapped still becomes the generic
+    conflict when it leaves the unit of work (`UnitOfWork.__exit__`).
+    """
+    try:
+        yield
+    except StaleDataError:
+        raise build() from None
+
+
 class UnitOfWork:
     """A transaction for one user action.
 
     Use as ``with factory(actor) as uow: …; uow.commit()``; leaving the block without commit rolls back.
+    The one place where races become messages (`race_error`): a versioned write that lost a race
+    (`StaleDataError`) leaves the block as `ConflictError`, a lock wait that timed out (SQLite
+    "database is locked", PostgreSQL lock timeout or deadlock) as `TryAgainError` ("tente de novo").
 
     Attributes:
         session: the SQLAlchemy session (only services use it; `ui/` and `cli/` never touch it).
@@ -104,6 +183,9 @@ class UnitOfWork:
         # close() rolls back what was not committed and detaches objects without expiring them,
         # so rows loaded here stay readable after the block.
         self.session.close()
+        mapped = race_error(exc) if exc is not None else None
+        if mapped is not None:
+            raise mapped from None
 
     @property
     def today(self) -> date:
