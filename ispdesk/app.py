@@ -15,6 +15,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import database_errors
 from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import open_database
+from ispdesk.services.bug_report import configure_logging, install_excepthooks
 from ispdesk.services.uow import Actor
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.main_window import MainWindow
@@ -68,7 +69,8 @@ def _cannot_start(message: str) -> int:
 
 def run_gui(cli_url: str | None = None) -> int:
     """Open the app: database, first administrator or login, then the main window."""
-    logging.basicConfig(level=os.environ.get("ISPDESK_LOG", "WARNING"))
+    configure_logging(os.environ.get("ISPDESK_LOG", "WARNING"))
+    install_excepthooks()
     app = ensure_application()
     database_url = resolve_database_url(cli_url)
     from ispdesk.ui.dialogs.login import obtain_actor

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -18,6 +17,7 @@ from ispdesk.cli.context import EXIT_ERROR, CliContext, err
 from ispdesk.discovery import area_modules
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import database_errors
+from ispdesk.services.bug_report import configure_logging, describe
 
 #: Command groups; each area module adds its commands to these with `register(top, groups)`.
 GROUPS: dict[str, str] = {
@@ -73,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    configure_logging()
     args = build_parser().parse_args(argv)
     if not getattr(args, "command", None):
         from ispdesk.app import run_gui
@@ -95,8 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is not None:  # the database itself failed (disk full, server gone …): no traceback
             err(f"erro: {message}")
             return EXIT_ERROR
-        logging.getLogger("ispdesk").exception("erro inesperado")
-        err("erro inesperado (bug); detalhes acima. Informe o suporte.")
+        # never the exception's text: a database error carries the row's values (names, CPFs, e-mails)
+        err(describe(exc))
+        err("erro inesperado (bug); detalhes acima, sem dados pessoais. Informe o suporte.")
         return 3
     finally:
         ctx.close()

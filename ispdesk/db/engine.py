@@ -33,7 +33,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine with the house settings (SQLite: WAL, foreign keys, busy timeout)."""
+    """Create an engine with the house settings (SQLite: WAL, foreign keys, busy timeout).
+
+    Bound parameters (names, CPFs, e-mails …) never appear in an error's text or in SQLAlchemy's
+    logs (``hide_parameters=True``).
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": lock_timeout_ms() / 1000}, **kwargs)

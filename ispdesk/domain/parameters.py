@@ -70,6 +70,12 @@ SPECS: tuple[ParameterSpec, ...] = (
                   "Exige o documento para consultar a situação do cliente."),
     ParameterSpec("hotsite_obrigatorio", Kind.BOOL, False, "Hotsite obrigatório", "Cadastros",
                   "Exige login e senha da central do assinante no cadastro."),
+    ParameterSpec("custo_senha_hotsite", Kind.CHOICE, "baixo", "Custo das senhas do hotsite", "Cadastros",
+                  "Custo do argon2 ao gravar senhas do hotsite: mais alto resiste mais a quem roubar uma cópia "
+                  "do banco, mas cada senha leva mais tempo (importar 100.000: ~1 min baixo, ~30 min médio).",
+                  choices=(("baixo", "Baixo (1 passada, 2 MiB, ~1 ms)"),
+                           ("medio", "Médio (2 passadas, 19 MiB, ~35 ms)"),
+                           ("alto", "Alto (3 passadas, 64 MiB, ~115 ms)"))),
     ParameterSpec("celular_obrigatorio", Kind.BOOL, True, "Telefone celular obrigatório", "Cadastros",
                   "Necessário para boletos por gateway, SMS e notificações."),
     ParameterSpec("email_obrigatorio", Kind.BOOL, True, "E-mail principal obrigatório", "Cadastros",

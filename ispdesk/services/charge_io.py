@@ -63,7 +63,7 @@ class PaymentImporter(RowImporter[PaymentItem]):
     def check_row(self, uow: UnitOfWork, row: Mapping[str, str]) -> PaymentItem:
         """Find the charge and check the amount against its balance (earlier lines included)."""
         number_text = row["contrato"].strip()
-        if not number_text.isdigit():
+        if not (number_text.isascii() and number_text.isdigit()) or len(number_text) > 18:
             raise BusinessRuleError(f"contrato “{number_text}” inválido: informe o número do contrato (só dígitos).")
         due = parse_date(row["vencimento"], field="vencimento")
         amount = parse_money(row["valor_pago"], field="valor_pago")

@@ -53,8 +53,9 @@ def _int(text: str, field: str, what: str) -> int | None:
     raw = (text or "").strip()
     if not raw:
         return None
-    if not raw.lstrip("-").isdigit():
-        raise ValidationError({field: f"{what} inválido: “{text}”. Use um número inteiro."})
+    digits = raw.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+        raise ValidationError({field: f"{what} inválido: “{text}”. Use um número inteiro (só dígitos de 0 a 9)."})
     return int(raw)
 
 

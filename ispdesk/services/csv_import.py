@@ -6,12 +6,20 @@ write the accepted ones) and calls `run_import`. The pipeline guarantees the hou
 * an unusable file — missing, unreadable, or without a required column — raises
   `BusinessRuleError` (CLI exit 2) and nothing is imported;
 * unknown columns are reported (and ignored);
-* every row is checked by the area (`RowImporter.check_row`, raising `BusinessRuleError` to reject);
-  values declared unique by `RowImporter.unique_keys` are unique inside the file: the first row
-  wins, later ones are rejected as its duplicates;
-* the accepted rows are written in ONE transaction (`RowImporter.write`), with one summary audit row;
-* each rejected row is written verbatim (original cells and column order, the source's delimiter)
-  to the rejects file, plus a ``motivo`` column;
+* a bad cell never stops the file: a row with a cell over 128 KB (`MAX_CELL_BYTES`), a NUL character
+  or more cells than the header is rejected before the area sees it; every row is checked by the
+  area (`RowImporter.check_row`, raising `BusinessRuleError` to reject) and ANY other exception the
+  check raises rejects that row too, with a Portuguese reason naming the suspicious columns (never
+  the values, never a traceback); values declared unique by `RowImporter.unique_keys` are unique
+  inside the file: the first row wins, later ones are rejected as its duplicates;
+* slow work on the accepted rows (password hashes) runs in `RowImporter.before_write`, with no
+  transaction open; then the accepted rows are written in ONE short transaction
+  (`RowImporter.write`), with one summary audit row. A row the database refuses (a value out of the
+  column's range, a uniqueness index) is found by writing halves under savepoints and rejected
+  alone; the others are written. So `ImportReport` is exact: every row read is either imported or
+  rejected with its reason;
+* each rejected row is written verbatim (original cells and column order — extra cells too —, the
+  source's delimiter) to the rejects file, plus a ``motivo`` column after all of its cells;
 * `ImportReport.summary` is the Portuguese summary and `ImportReport.exit_code` is 0 (all
   imported), 1 (some rejected) or 2 (unusable; raised as an exception instead).
 
@@ -32,15 +40,19 @@ Example::
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from sqlalchemy import exc as sa_exc
+
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.permissions import Permission
-from ispdesk.services.csv_io import CsvRow, CsvTable, read_csv, write_csv
+from ispdesk.services.csv_io import MAX_CELL_BYTES, CsvRow, CsvTable, read_csv, write_csv
 from ispdesk.services.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -95,6 +107,17 @@ class RowImporter(ABC, Generic[T]):
     def warnings(self, item: T) -> Iterable[str]:
         """Warnings about an accepted row (shown in the summary)."""
         return ()
+
+    def before_write(self, uow: UnitOfWork, items: Sequence[T]) -> Sequence[T]:
+        """Optional: slow work on the accepted rows, outside any transaction; same items, same order.
+
+        E.g. the customers import hashes the hotsite passwords here, so the write lock is short.
+        """
+        return items
+
+    def write_reason(self, exc: Exception) -> str | None:
+        """Optional: the Portuguese reason for a row the database refused (None: the generic one)."""
+        return None
 
     @abstractmethod
     def write(self, uow: UnitOfWork, items: Sequence[T]) -> None:
@@ -171,6 +194,58 @@ def reason_of(exc: BusinessRuleError) -> str:
     return exc.message.replace("\n", " ")
 
 
+# --- what a cell can hold ------------------------------------------------------------------------
+
+_LONG_NUMBER = re.compile(r"\d{19,}")
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
+
+
+def _odd(value: str) -> bool:
+    """A cell a parser may choke on: non-ASCII digits (², ٣), invisible characters, 19+ digits."""
+    if value.isascii():
+        return bool(_LONG_NUMBER.search(value)) or any(ord(c) < 32 and c not in "\t\r\n" for c in value)
+    return any((c.isdigit() and not c.isascii()) or unicodedata.category(c) in _INVISIBLE
+               for c in value if c not in "\t\r\n") or bool(_LONG_NUMBER.search(value))
+
+
+def _columns_named(names: Iterable[str]) -> str:
+    shown = [f"“{n}”" for n in names]
+    return ", ".join(shown[:5]) + (" …" if len(shown) > 5 else "")
+
+
+def unexpected_reason(values: Mapping[str, str], exc: BaseException) -> str:
+    """The reason for a row whose check raised something other than a rule error (no values shown)."""
+    suspects = [name for name, value in values.items() if value and _odd(value)]
+    where = f" na(s) coluna(s) {_columns_named(suspects)}" if suspects else ""
+    return (f"valor que o sistema não consegue interpretar{where}: confira dígitos sobrescritos ou de outros "
+            "alfabetos (como ² ou ٣), números longos demais e caracteres invisíveis, corrija e importe de novo "
+            f"(erro interno {type(exc).__name__}).")
+
+
+def _column_label(table: CsvTable, index: int) -> str:
+    if index < len(table.raw_header) and table.raw_header[index].strip():
+        return f"“{table.raw_header[index].strip()}”"
+    return f"{index + 1}ª (sem nome no cabeçalho)"
+
+
+def screen_row(table: CsvTable, row: CsvRow) -> str | None:
+    """Why `row` cannot be imported whatever its columns mean (too many cells, NUL, a huge cell), or None."""
+    width = len(table.raw_header)
+    if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
+        return (f"a linha tem {len(row.cells)} colunas e o cabeçalho {width}; confira o separador "
+                f"“{table.delimiter}” e as aspas.")
+    for i, cell in enumerate(row.cells):
+        if "\x00" in cell:
+            return (f"a coluna {_column_label(table, i)} tem o caractere nulo (NUL, código 0), que não é texto; "
+                    "apague-o (o arquivo pode ter sido salvo como UTF-16 ou estar corrompido).")
+        if len(cell) > MAX_CELL_BYTES // 4 and len(cell.encode("utf-8", "surrogatepass")) > MAX_CELL_BYTES:
+            size = len(cell.encode("utf-8", "surrogatepass")) // 1024
+            return (f"a coluna {_column_label(table, i)} tem {size} KB; cada campo aceita até "
+                    f"{MAX_CELL_BYTES // 1024} KB. Encurte-o ou confira as aspas (uma aspa sem par junta "
+                    "várias linhas num campo só).")
+    return None
+
+
 def _check_columns(table: CsvTable, importer: RowImporter[T], required: Sequence[str], source: str) -> list[str]:
     present = set(table.header)
     missing = [c for c in required if c not in present]
@@ -199,14 +274,18 @@ def _apply_aliases(table: CsvTable, importer: RowImporter[T]) -> CsvTable:
 def write_rejects(path: str | Path, table: CsvTable, rejected: Sequence[RejectedRow]) -> None:
     """The rejected rows verbatim (source delimiter, original cells/order) + ``motivo``, UTF-8 with BOM.
 
-    A ``motivo`` column already in the file (a rejects file imported again) is overwritten.
+    ``motivo`` comes after every cell of every rejected row (extra cells beyond the header included),
+    so no original cell is overwritten. Only a rejects file imported again — whose last header column
+    is already ``motivo`` and whose rejected rows have no cells past it — gets its old reason replaced
+    instead of a second ``motivo`` column.
     """
     header = list(table.raw_header)
-    try:
-        reason_at = table.header.index(REASON_COLUMN)
-    except ValueError:
-        reason_at = len(header)
-        header.append(REASON_COLUMN)
+    widest = max((len(r.cells) for r in rejected), default=0)
+    if table.header and table.header[-1] == REASON_COLUMN and widest <= len(header):
+        reason_at = len(header) - 1
+    else:
+        reason_at = max(len(header), widest)
+        header += [""] * (reason_at - len(header)) + [REASON_COLUMN]
     rows = []
     for rej in rejected:
         cells = list(rej.cells) + [""] * max(0, len(header) - len(rej.cells))
@@ -218,6 +297,9 @@ def write_rejects(path: str | Path, table: CsvTable, rejected: Sequence[Rejected
         raise BusinessRuleError(
             f"Não foi possível gravar o arquivo de rejeitados {path}: {exc.strerror or exc}. Nada foi importado."
         ) from None
+
+
+# --- the pipeline --------------------------------------------------------------------------------
 
 
 def run_import(
@@ -246,28 +328,45 @@ def run_import(
     report = ImportReport(source=Path(source).name, what=importer.what, total=len(table.rows))
     with uow:
         report.unknown_columns = _check_columns(table, importer, importer.required_columns(uow), source)
-        width = len(table.raw_header)
-        dicts = [table.as_dict(r) for r in table.rows]
-        importer.prepare(uow, dicts)
-        accepted: list[T] = []
+        screened: list[tuple[CsvRow, dict[str, str]]] = []
+        for row in table.rows:
+            reason = screen_row(table, row)
+            if reason is None:
+                screened.append((row, table.as_dict(row)))
+            else:
+                report.rejected.append(RejectedRow(row.line, row.cells, reason))
+        importer.prepare(uow, [values for _, values in screened])
+        accepted: list[tuple[CsvRow, T]] = []
         first_line: dict[tuple[str, str], int] = {}
-        for n, (row, values) in enumerate(zip(table.rows, dicts, strict=True)):
+        for n, (row, values) in enumerate(screened):
             if cancelled is not None and n % 500 == 0 and cancelled():
                 raise BusinessRuleError("Importação cancelada; nada foi importado.")
             if progress is not None and n % 1000 == 0:
                 progress(n, report.total, f"Conferindo linha {row.line}")
-            reason = _check_one(uow, importer, table, row, values, width, first_line, accepted, report)
+            reason = _check_one(uow, importer, row, values, first_line, accepted, report)
             if reason is not None:
                 report.rejected.append(RejectedRow(row.line, row.cells, reason))
-        if rejects is not None and report.rejected:
-            write_rejects(rejects, table, report.rejected)
-            report.rejects_path = str(rejects)
+        # the checks only read: end that transaction before the slow part, so nothing is held meanwhile
+        uow.session.rollback()
+        if accepted:
+            if progress is not None:
+                progress(report.total, report.total, f"Preparando {len(accepted)} {importer.what}")
+            items = importer.before_write(uow, [item for _, item in accepted])
+            accepted = [(row, item) for (row, _), item in zip(accepted, items, strict=True)]
+        if cancelled is not None and cancelled():
+            raise BusinessRuleError("Importação cancelada; nada foi importado.")
         try:
             if progress is not None:
                 progress(report.total, report.total, f"Gravando {len(accepted)} {importer.what}")
             if accepted:
-                importer.write(uow, accepted)
-            report.imported = len(accepted)
+                _begin_write(uow)
+                refused = _write_isolated(uow, importer, accepted)
+                report.rejected.extend(refused)
+                report.imported = len(accepted) - len(refused)
+            report.rejected.sort(key=lambda r: r.line)
+            if rejects is not None and report.rejected:
+                write_rejects(rejects, table, report.rejected)
+                report.rejects_path = str(rejects)
             uow.audit(importer.entity, None, "import",
                       {"arquivo": report.source, "linhas": report.total, "importadas": report.imported,
                        "rejeitadas": len(report.rejected)},
@@ -279,6 +378,7 @@ def run_import(
             if report.rejects_path:
                 Path(report.rejects_path).unlink(missing_ok=True)
                 report.rejects_path = None
+            report.imported = 0
             raise
     return report
 
@@ -286,28 +386,82 @@ def run_import(
 def _check_one(
     uow: UnitOfWork,
     importer: RowImporter[T],
-    table: CsvTable,
     row: CsvRow,
     values: Mapping[str, str],
-    width: int,
     first_line: dict[tuple[str, str], int],
-    accepted: list[T],
+    accepted: list[tuple[CsvRow, T]],
     report: ImportReport,
 ) -> str | None:
-    if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
-        return (f"a linha tem {len(row.cells)} colunas e o cabeçalho {width}; confira o separador "
-                f"“{table.delimiter}” e as aspas.")
+    """None when the row is accepted (appended to `accepted`), else why it is rejected."""
     try:
         item = importer.check_row(uow, values)
+        keys = list(importer.unique_keys(item))
+        warnings = list(importer.warnings(item))
     except BusinessRuleError as exc:
         return reason_of(exc)
-    keys = list(importer.unique_keys(item))
+    except Exception as exc:  # any cell the rules did not foresee: this row only, never the file
+        # a failed query leaves PostgreSQL's transaction aborted; the checks wrote nothing, so start over
+        uow.session.rollback()
+        return unexpected_reason(values, exc)
     for key in keys:
         if key in first_line:
             return (f"{key[0]} {key[1]} repetido no arquivo: já aparece na linha {first_line[key]} "
                     "(só a primeira é importada).")
     for key in keys:
         first_line[key] = row.line
-    accepted.append(item)
-    report.warnings.extend(f"linha {row.line}: {w}" for w in importer.warnings(item))
+    accepted.append((row, item))
+    report.warnings.extend(f"linha {row.line}: {w}" for w in warnings)
     return None
+
+
+def _begin_write(uow: UnitOfWork) -> None:
+    """Open the write transaction explicitly on SQLite (its driver would defer it), so savepoints nest in it."""
+    conn = uow.session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: Faults of the database or the machine, not of a row: they stop the import (nothing written).
+_ENVIRONMENT = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
+                MemoryError, RecursionError)
+
+
+def _write_isolated(uow: UnitOfWork, importer: RowImporter[T], rows: Sequence[tuple[CsvRow, T]]) -> list[RejectedRow]:
+    """Write `rows`; rows the database refuses are found by halves under savepoints and returned."""
+    refused: list[RejectedRow] = []
+
+    def attempt(chunk: Sequence[tuple[CsvRow, T]]) -> None:
+        try:
+            with uow.session.begin_nested():
+                importer.write(uow, [item for _, item in chunk])
+                uow.session.flush()
+        except _ENVIRONMENT:
+            raise
+        except Exception as exc:
+            if len(chunk) == 1:
+                row = chunk[0][0]
+                refused.append(RejectedRow(row.line, row.cells, _write_reason(importer, exc)))
+                return
+            middle = len(chunk) // 2
+            attempt(chunk[:middle])
+            attempt(chunk[middle:])
+
+    attempt(rows)
+    return refused
+
+
+def _write_reason(importer: RowImporter[T], exc: Exception) -> str:
+    specific = importer.write_reason(exc)
+    if specific:
+        return specific
+    if isinstance(exc, BusinessRuleError):
+        return reason_of(exc)
+    if isinstance(exc, sa_exc.IntegrityError):
+        return ("a linha conflita com um registro já gravado (por exemplo, um documento, login ou número que "
+                "outra estação cadastrou durante a importação); confira e importe esta linha de novo.")
+    cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    return ("o banco de dados recusou a linha: algum valor passa do limite que ele grava (confira números "
+            "longos demais e caracteres especiais); corrija e importe de novo "
+            f"(erro interno {type(cause).__name__}).")

@@ -39,6 +39,8 @@ from ispdesk.domain.text import fold
 from ispdesk.services.atomic_file import atomic_text_file
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+#: Longest cell an import accepts (UTF-8 bytes); a longer one rejects its row, not the file.
+MAX_CELL_BYTES = 128 * 1024
 _HEADER_SEPARATORS = re.compile(r"[\s\-/]+")
 
 
@@ -97,7 +99,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     Raises:
         BusinessRuleError: binary data or an encoding that is neither.
     """
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    # UTF-16 (a NUL every other byte), binary, or a NUL in the header line; a stray NUL in a data cell
+    # only rejects its row (`csv_import.screen_row`)
+    if (data.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 8 > len(head)
+            or b"\x00" in head.split(b"\n", 1)[0]):
         raise BusinessRuleError(
             "O arquivo não é texto (parece binário ou UTF-16). Salve como CSV (separado por ; ou ,) "
             "em UTF-8 ou Windows-1252.")
@@ -150,6 +156,8 @@ def parse_csv_text(text: str, encoding: str = "utf-8", source: str = "arquivo") 
     if not first_line:
         raise BusinessRuleError(f"O arquivo {source} está vazio: falta o cabeçalho com os nomes das colunas.")
     delimiter = detect_delimiter(first_line)
+    # the size limit per cell is the import's business (a long cell rejects its row): read any size here
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a C long on every platform
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         raw_header: list[str] | None = None
@@ -166,7 +174,10 @@ def parse_csv_text(text: str, encoding: str = "utf-8", source: str = "arquivo") 
     except csv.Error as exc:
         raise BusinessRuleError(
             f"CSV malformado perto da linha {reader.line_num}: {exc}. Confira as aspas do arquivo.") from None
-    assert raw_header is not None
+    if raw_header is None:
+        raise BusinessRuleError(
+            f"O arquivo {source} não tem cabeçalho: a primeira linha só tem separadores ou aspas vazias. "
+            "A primeira linha deve trazer os nomes das colunas (ex.: nome;cpf_cnpj;celular).")
     header = tuple(normalize_header(h) for h in raw_header)
     return CsvTable(tuple(raw_header), header, tuple(rows), delimiter, encoding)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +38,7 @@ from ispdesk.services.customers import (
     unique_violation,
     validate_draft,
 )
+from ispdesk.services.portal_passwords import DEFAULT_COST, hash_portal_passwords
 from ispdesk.services.uow import UnitOfWork
 
 #: Columns of ``ispdesk import customers`` (order free in the file).
@@ -74,6 +75,7 @@ class _Item:
     clean: CleanCustomer
     line_document: str | None
     login: str | None
+    password_hash: str | None = None
 
 
 class _PrefetchedLookups(Lookups):
@@ -184,9 +186,17 @@ class CustomerImporter(RowImporter[_Item]):
     def warnings(self, item: _Item) -> Iterable[str]:
         return item.clean.warnings
 
-    def write(self, uow: UnitOfWork, items: Sequence[_Item]) -> None:
-        from ispdesk.services.users import hash_password
+    def before_write(self, uow: UnitOfWork, items: Sequence[_Item]) -> Sequence[_Item]:
+        """Hash the hotsite passwords (in parallel, at ``custo_senha_hotsite``) before the write lock."""
+        with_password = [i for i, item in enumerate(items) if item.clean.password]
+        hashes = hash_portal_passwords([cast(str, items[i].clean.password) for i in with_password],
+                                       self.params.get("custo_senha_hotsite", DEFAULT_COST))
+        out = list(items)
+        for i, hashed in zip(with_password, hashes, strict=True):
+            out[i] = replace(out[i], password_hash=hashed)
+        return out
 
+    def write(self, uow: UnitOfWork, items: Sequence[_Item]) -> None:
         first = uow.next_numbers("customer_code", len(items))
         # read again under the write lock / row lock (see `customers._claim`)
         claim = not params_service.duplicates_allowed(uow.session)
@@ -197,7 +207,7 @@ class CustomerImporter(RowImporter[_Item]):
             values = dict(item.clean.values)
             values["unique_document"] = values["document"] if claim else None
             values.update(id=uuid7(), code=first + n, created_at=now, created_by=who, version=1,
-                          portal_password_hash=hash_password(item.clean.password) if item.clean.password else None)
+                          portal_password_hash=item.password_hash)
             customers.append(values)
             audits.append(dict(
                 id=uuid7(), at=now, actor=who, entity="customer", entity_id=str(values["id"]), action="create",

@@ -552,10 +552,11 @@ def _load(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
     return customer
 
 
-def _hash(password: str) -> str:
-    from ispdesk.services.users import hash_password
+def _hash(uow: UnitOfWork, password: str) -> str:
+    """The hotsite password's hash at the cost of ``custo_senha_hotsite``."""
+    from ispdesk.services.portal_passwords import hash_portal_password
 
-    return hash_password(password)
+    return hash_portal_password(password, params_service.load(uow.session)["custo_senha_hotsite"])
 
 
 class UniqueViolation(ValidationError):
@@ -628,7 +629,7 @@ def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
     _claim(uow, values)
     customer = Customer(
         **values,
-        portal_password_hash=_hash(clean.password) if clean.password else None,
+        portal_password_hash=_hash(uow, clean.password) if clean.password else None,
         created_at=uow.now,
         created_by=uow.actor.login,
     )
@@ -709,7 +710,7 @@ def update_customer_in(
             setattr(customer, attr, new)
     if clean.password is not None:
         diff["hotsite_senha"] = ["***" if customer.portal_password_hash else None, "***"]
-        customer.portal_password_hash = _hash(clean.password)
+        customer.portal_password_hash = _hash(uow, clean.password)
     if diff:
         customer.updated_at = uow.now
         customer.updated_by = uow.actor.login

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.services.bug_report import describe, exception_name
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,10 @@ class Worker(QRunnable):
             result = self.job(Progress(self.signals, self.cancel_event))
         except BusinessRuleError as exc:
             self.signals.failed.emit(exc.message)
-        except Exception:  # a bug: log it with its traceback
-            log.exception("erro na tarefa em segundo plano")
-            self.signals.failed.emit("Erro inesperado:\n" + traceback.format_exc(limit=3))
+        except Exception as exc:  # a bug: log where it happened, never the values (personal data)
+            log.error("erro na tarefa em segundo plano:\n%s", describe(exc))
+            self.signals.failed.emit(f"Erro inesperado (bug): {exception_name(exc)}.\n"
+                                     "Os detalhes, sem dados pessoais, foram gravados no log. Informe o suporte.")
         else:
             self.signals.finished.emit(result)
 
