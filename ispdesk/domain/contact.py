@@ -32,7 +32,7 @@ def normalize_mobile(text: str, field: str = "celular") -> str:
     Raises:
         BusinessRuleError: what is wrong with the number, in Portuguese.
     """
-    raw = _strip_country(digits(check_ascii_digits(text, f"Celular “{text}”", field)))
+    raw = _strip_country(digits(check_ascii_digits(text, "O celular", field)))
     if len(raw) != 11:
         raise BusinessRuleError(
             f"Celular “{text}” deve ter 11 dígitos: DDD + 9 + 8 dígitos, por exemplo (11) 98765-4321.",
@@ -49,7 +49,7 @@ def normalize_mobile(text: str, field: str = "celular") -> str:
 
 def normalize_phone(text: str, field: str = "telefone") -> str:
     """Validate a landline or mobile number (10 or 11 digits with a real DDD); return the digits."""
-    raw = _strip_country(digits(check_ascii_digits(text, f"Telefone “{text}”", field)))
+    raw = _strip_country(digits(check_ascii_digits(text, "O telefone", field)))
     if len(raw) not in (10, 11):
         raise BusinessRuleError(
             f"Telefone “{text}” deve ter DDD + número (10 ou 11 dígitos), por exemplo (11) 3456-7890.",
@@ -91,7 +91,7 @@ def normalize_email(text: str, field: str = "email") -> str:
 
 def normalize_cep(text: str, field: str = "cep") -> str:
     """Validate a CEP (8 digits) and return the digits."""
-    raw = digits(check_ascii_digits(text, f"CEP “{text}”", field))
+    raw = digits(check_ascii_digits(text, "O CEP", field))
     if len(raw) != 8 or raw == "00000000":
         raise BusinessRuleError(f"CEP “{text}” deve ter 8 dígitos, por exemplo 01310-100.", field=field)
     return raw

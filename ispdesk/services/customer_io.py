@@ -27,7 +27,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.domain.text import doubtful_character
 from ispdesk.services import parameters as params_service
-from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, run_import
+from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, reason_of, run_import
 from ispdesk.services.csv_io import fmt_document, write_export
 from ispdesk.services.customers import (
     CleanCustomer,
@@ -214,23 +214,17 @@ class CustomerImporter(RowImporter[_Item]):
                 summary=f"Cliente {values['code']} – {values['name']} importado"[:300],
                 changes=_json(audit_create_changes(values, item.clean.password is not None)),
             ))
-        try:
-            for i in range(0, len(customers), _INSERT_BATCH):
-                bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
-                bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
-        except IntegrityError as exc:
-            if unique_violation(exc, None, None) is None:
-                raise
-            raise ImportRace() from None
+        for i in range(0, len(customers), _INSERT_BATCH):
+            bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
+            bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
 
-
-class ImportRace(BusinessRuleError):
-    """Another station stored some of the file's CPF/CNPJ or hotsite logins while this import ran."""
-
-    def __init__(self) -> None:
-        super().__init__("Outra estação gravou agora há pouco clientes com CPF/CNPJ ou login do hotsite deste "
-                         "arquivo; nada foi importado. Importe o arquivo de novo: as linhas já cadastradas serão "
-                         "recusadas com o motivo.")
+    def write_reason(self, exc: Exception) -> str | None:
+        """A CPF/CNPJ or hotsite login another station stored while this file was checked: "já cadastrado"."""
+        if isinstance(exc, IntegrityError):
+            violation = unique_violation(exc, None, None)
+            if violation is not None:
+                return reason_of(violation)
+        return None
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -279,12 +273,8 @@ def import_customers(
         BusinessRuleError: the file is unusable (missing, unreadable, lacks ``nome`` or — while
             ``cpf_cnpj_obrigatorio`` — ``cpf_cnpj``); nothing imported.
     """
-    try:
-        return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
-    except ImportRace:
-        # the rows the other station stored are now visible: checked again, they become per-row rejects
-        # with the usual "já cadastrado" reason
-        return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
+    # a row whose CPF/CNPJ or login another station stores meanwhile is rejected alone ("já cadastrado")
+    return run_import(uow, path, CustomerImporter(), rejects, progress, cancelled)
 
 
 def export_rows(uow: UnitOfWork) -> Iterator[list[str]]:

@@ -112,7 +112,7 @@ def test_login_taken_while_hashing_rejects_only_that_row(uow, db_url, no_documen
     report = import_customers(uow(), write(tmp_path / "c.csv", rows(40)))
     assert report.imported == 39, report.summary
     assert [r.line for r in report.rejected] == [9]
-    assert "conflita com um registro já gravado" in report.rejected[0].reason
+    assert "já é usado por outro cliente" in report.rejected[0].reason
     with uow() as u:
         assert u.session.scalar(select(func.count()).select_from(Customer)) == 40
         codes = sorted(u.session.scalars(select(Customer.code)))

@@ -174,3 +174,24 @@ def test_contract_form_shows_charges_panel_and_billing_actions(qtbot, factory, a
         form.resize(1000, 700)
         form.show()
         form.grab().save(os.path.join(SHOTS, "contract_form_charges.png"))
+
+
+def test_generate_dialog_lists_the_contracts_it_skipped(qtbot, context, uow, clock) -> None:  # noqa: ANN001
+    """A contract whose backlog is implausible (37 months) is named with what to fix; the others are billed."""
+    from ispdesk.ui.dialogs.billing_generate import GenerateChargesDialog
+
+    ok, too_old = arrange(uow, lambda s: (make_contract(s, activated_on=date(2026, 1, 10)),
+                                          make_contract(s, activated_on=date(2023, 1, 10))))
+    clock.day = date(2026, 3, 10)
+    dialog = GenerateChargesDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.skipped_list.isHidden()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=10000)
+    assert [s.number for s in dialog.result_value.skipped] == [too_old.number]
+    text = dialog.skipped_list.toPlainText()
+    assert not dialog.skipped_list.isHidden()
+    assert "1 contrato(s) pulado(s)" in text and f"Contrato {too_old.number}:" in text
+    assert "data de ativação" in text
+    with uow() as u:
+        assert len(list(u.session.scalars(select(Charge).where(Charge.contract_id == ok.id)))) == 2

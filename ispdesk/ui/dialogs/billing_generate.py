@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
@@ -37,6 +37,13 @@ class GenerateChargesDialog(BillingFormDialog):
         info.setWordWrap(True)
         self.form.addRow(info)
         self.add_row(self.tr("&Vencimento até:"), self.until_edit)
+        self.skipped_list = QPlainTextEdit(self)
+        self.skipped_list.setObjectName("generateSkippedList")
+        self.skipped_list.setAccessibleName(self.tr("Contratos pulados pela geração"))
+        self.skipped_list.setReadOnly(True)
+        self.skipped_list.setMaximumHeight(140)
+        self.skipped_list.hide()
+        self.form.addRow(self.skipped_list)
 
     def save(self) -> None:
         """Start the generation in the background."""
@@ -68,7 +75,18 @@ class GenerateChargesDialog(BillingFormDialog):
                                          "total {3}.").format(result.charges, result.contracts,
                                                               format_date(result.until), format_brl(result.total)))
         self.error_label.show()
+        self._show_skipped(result)
         self.save_button.setEnabled(True)
+
+    def _show_skipped(self, result: GenerationResult) -> None:
+        """List the contracts left out (bad dates) with what to fix; hidden when there are none."""
+        if not result.skipped:
+            self.skipped_list.hide()
+            return
+        lines = [self.tr("{0} contrato(s) pulado(s) — corrija e gere de novo:").format(len(result.skipped))]
+        lines += [self.tr("Contrato {0}: {1}").format(item.number, item.reason) for item in result.skipped]
+        self.skipped_list.setPlainText("\n".join(lines))
+        self.skipped_list.show()
 
     def _failed(self, message: str) -> None:
         self.show_error(message)
