@@ -53,6 +53,30 @@ def full_disk_message(where: str) -> str:
             "e os dados gravados antes continuam intactos. Libere espaço em disco e tente de novo.")
 
 
+#: SQLite primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``) → the text the message matches.
+_SQLITE_CODES = {26: "file is not a database", 11: "malformed", 8: "readonly", 13: "disk is full",
+                 14: "unable to open database file"}
+#: PostgreSQL SQLSTATEs → the text the message matches (a server in another language says the same code).
+_PG_SQLSTATES = {"28P01": "password authentication failed", "28000": "password authentication failed",
+                 "3D000": "database does not exist", "53100": "disk full", "25006": "read-only transaction",
+                 "57P01": "terminating connection", "57P02": "terminating connection",
+                 "57P03": "could not connect"}
+
+
+def _coded_text(item: BaseException) -> str:
+    """The driver's error code as the text the messages match, or '' when it has none we know."""
+    code = getattr(item, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_CODES.get(code & 0xFF, "")
+    state = getattr(item, "sqlstate", None)
+    if isinstance(state, str):
+        if state in _PG_SQLSTATES:
+            return _PG_SQLSTATES[state]
+        if state.startswith("08"):  # connection exception class
+            return "could not connect"
+    return ""
+
+
 def _sqlite_message(text: str, path: str) -> str | None:
     if "file is not a database" in text or "file is encrypted" in text:
         return (f"O arquivo {path} não é um banco de dados SQLite. Ele não foi alterado. Confira o caminho "
@@ -111,7 +135,8 @@ def unusable_message(exc: BaseException, url: str) -> str | None:
         if isinstance(item, OSError) and item.errno in _FULL_ERRNOS:
             return full_disk_message(f"o banco {where}" if backend else "o arquivo")
         name = type(item).__module__
-        text = str(item).lower()
+        # the driver's code first (a server answering in Portuguese has other words), then its text
+        text = f"{_coded_text(item)} {str(item).lower()}"
         if isinstance(item, sqlite3.Error) or (backend == "sqlite" and name.startswith("sqlalchemy")):
             message = _sqlite_message(text, where)
             if message:

@@ -86,7 +86,12 @@ def test_second_run_for_the_same_date_changes_nothing(
     first = access.run_suspension(uow(), on)
     before = _snapshot(uow, ids)
     second = access.run_suspension(uow(), on)
-    assert second.counts == dict.fromkeys(access.COUNT_KEYS, 0), (first.counts, second.counts)
+    # a rescission the rules refused (say, a contract of an earlier example with a backlog over the
+    # 36-cycle cap) is refused again and reported again; nothing else happens
+    done = {k: v for k, v in second.counts.items() if k != "falhas"}
+    assert done == dict.fromkeys(done, 0), (first.counts, second.counts)
+    assert set(second.failures) <= set(first.failures), (first.failures, second.failures)
+    assert second.counts["falhas"] == len(second.failures)
     assert _snapshot(uow, ids) == before
 
 
