@@ -48,3 +48,29 @@ def atomic_text_file(target: str | Path, encoding: str, newline: str | None = No
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def write_bytes_atomic(target: str | Path, data: bytes) -> None:
+    """Write `data` to `target` whole or not at all (a PDF: never a truncated file a printer chokes on)."""
+    path = Path(target)
+    try:
+        current: os.stat_result | None = path.stat()
+    except OSError:
+        current = None
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        path.write_bytes(data)
+        return
+    mode = stat.S_IMODE(current.st_mode) if current is not None else _umask_mode()
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise

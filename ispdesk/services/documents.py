@@ -43,6 +43,7 @@ from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_t
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
 from ispdesk.services import lookups
 from ispdesk.services import parameters as parameters_service
+from ispdesk.services.atomic_file import write_bytes_atomic
 from ispdesk.services.contracts import activate_contract_in
 from ispdesk.services.templates import current_template
 from ispdesk.services.uow import UnitOfWork
@@ -318,7 +319,7 @@ def generate_contract_pdf_in(
         if path.is_dir():
             path = path / file_name(template_code, data.contract_number)
         try:
-            path.write_bytes(pdf)
+            write_bytes_atomic(path, pdf)
         except OSError as exc:
             raise BusinessRuleError(
                 f"Não foi possível gravar o arquivo {path}: {exc.strerror or exc}. Escolha outra pasta.",

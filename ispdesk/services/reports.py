@@ -25,6 +25,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeReportStatus, ChargeStatus, ContractStatus
 from ispdesk.reports.report_pdf import PdfColumn, render_report_pdf
 from ispdesk.services import parameters as parameters_service
+from ispdesk.services.atomic_file import write_bytes_atomic
 from ispdesk.services.contract_list import iter_contracts_in
 from ispdesk.services.csv_io import fmt_date, fmt_document, fmt_money, write_csv
 from ispdesk.services.uow import UnitOfWork
@@ -286,7 +287,7 @@ def write_report(report: Report, output: str | Path, fmt: str) -> int:
     try:
         if fmt == "csv":
             return write_csv(output, [c.key for c in report.columns], report.csv_rows)
-        Path(output).write_bytes(report_pdf_bytes(report))
+        write_bytes_atomic(output, report_pdf_bytes(report))
     except OSError as exc:
         raise BusinessRuleError(f"Não foi possível gravar {output}: {exc.strerror or exc}. Escolha outra pasta.",
                                 field="output") from None

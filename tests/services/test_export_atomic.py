@@ -98,3 +98,33 @@ def test_export_to_a_full_disk_leaves_no_partial_file(tmp_path: Path, what: str)
 def test_a_refused_export_path_is_a_portuguese_error(tmp_path: Path) -> None:
     with pytest.raises(BusinessRuleError, match="Não foi possível gravar"):
         write_export(tmp_path / "nao" / "existe.csv", HEADER, _rows(3))
+
+
+LIMITED_PDF = """
+import sys
+from ispdesk.services.atomic_file import write_bytes_atomic
+try:
+    write_bytes_atomic(sys.argv[1], b"%PDF-1.4 novo " * 40_000)
+except OSError:
+    sys.exit(2)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE")
+def test_a_pdf_that_cannot_be_written_whole_keeps_the_older_one(tmp_path: Path) -> None:
+    """A contract or report PDF cut by a full disk never replaces the last good one with a broken file."""
+    target = tmp_path / "contrato-5001.pdf"
+    target.write_bytes(b"%PDF-1.4 ontem")
+    result = subprocess.run([sys.executable, "-c", LIMITED_PDF, str(target)], capture_output=True, text=True,
+                            timeout=120, preexec_fn=_limit_file_size)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert target.read_bytes() == b"%PDF-1.4 ontem"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_the_pdf_writers_go_through_the_atomic_write() -> None:
+    """Every place that saves a PDF (contract, report, preview's Salvar) writes it whole or not at all."""
+    root = Path(__file__).resolve().parents[2] / "ispdesk"
+    for module in ("services/documents.py", "services/reports.py", "ui/dialogs/pdf_preview.py"):
+        source = (root / module).read_text(encoding="utf-8")
+        assert "write_bytes_atomic(" in source and ".write_bytes(" not in source, module

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ispdesk.services.atomic_file import write_bytes_atomic
+
 #: Print resolution (dpi) used to rasterise pages for the printer.
 PRINT_DPI = 300
 
@@ -194,7 +196,7 @@ class PdfPreviewDialog(QDialog):
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
-        target.write_bytes(self.pdf_bytes)
+        write_bytes_atomic(target, self.pdf_bytes)
         return target
 
     def save_dialog(self) -> Path | None:
