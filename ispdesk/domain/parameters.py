@@ -15,6 +15,7 @@ from typing import Any
 from ispdesk.domain.date_windows import DEFAULT_FOUNDING, EARLIEST_BIRTH
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.messages import MessageEvent, parse_hhmm, switch_parameter
 from ispdesk.domain.text import fold
 
 
@@ -43,6 +44,7 @@ class ParameterSpec:
         minimum / maximum: bounds for numbers.
         legal_floor: text naming the legal rule behind `minimum`, when it is a legal floor.
         choices: allowed values for CHOICE (value → label).
+        secret: a password: never shown, exported, logged or audited (shown as ``••••••``).
     """
 
     name: str
@@ -55,12 +57,13 @@ class ParameterSpec:
     maximum: int | Decimal | None = None
     legal_floor: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    secret: bool = False
 
 
 _TRUE = {"sim", "s", "true", "t", "1", "yes", "y", "verdadeiro", "on"}
 _FALSE = {"nao", "n", "false", "f", "0", "no", "falso", "off"}
 
-TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança")
+TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança", "Mensagens")
 
 SPECS: tuple[ParameterSpec, ...] = (
     # Cadastros (IXC: Configurações › Parâmetros › Parâmetros gerais › Cadastros)
@@ -147,6 +150,37 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("login_bloqueio_minutos", Kind.INT, 15, "Bloqueio do login (minutos)", "Segurança",
                   "Por quanto tempo o login fica bloqueado após as tentativas erradas.", minimum=1,
                   maximum=1440),
+    # Mensagens (e-mail aos clientes; `ispdesk tasks messages` envia)
+    ParameterSpec("smtp_servidor", Kind.TEXT, "", "Servidor SMTP", "Mensagens",
+                  "Endereço do servidor de e-mail (ex.: smtp.provedor.com.br). Vazio: e-mails ficam pendentes."),
+    ParameterSpec("smtp_porta", Kind.INT, 587, "Porta SMTP", "Mensagens",
+                  "587 com STARTTLS, 465 com SSL, 25 sem segurança.", minimum=1, maximum=65535),
+    ParameterSpec("smtp_seguranca", Kind.CHOICE, "starttls", "Segurança da conexão SMTP", "Mensagens",
+                  "Como a conexão com o servidor de e-mail é protegida.",
+                  choices=(("nenhuma", "Nenhuma"), ("starttls", "STARTTLS"), ("ssl", "SSL/TLS"))),
+    ParameterSpec("smtp_usuario", Kind.TEXT, "", "Usuário SMTP", "Mensagens",
+                  "Login no servidor de e-mail (vazio: sem autenticação)."),
+    ParameterSpec("smtp_senha", Kind.TEXT, "", "Senha SMTP", "Mensagens",
+                  "Nunca aparece em listas, exportações, logs ou na auditoria.", secret=True),
+    ParameterSpec("smtp_certificado_ca", Kind.TEXT, "", "Certificado da autoridade (arquivo)", "Mensagens",
+                  "Só para servidores com certificado próprio: arquivo .pem da autoridade que o assinou."),
+    ParameterSpec("email_remetente", Kind.TEXT, "", "E-mail do remetente", "Mensagens",
+                  "Endereço que aparece como remetente (ex.: financeiro@provedor.com.br)."),
+    ParameterSpec("email_remetente_nome", Kind.TEXT, "", "Nome do remetente", "Mensagens",
+                  "Nome que aparece como remetente (vazio: o nome fantasia da empresa)."),
+    ParameterSpec("mensagens_horario_inicio", Kind.TEXT, "08:00", "Enviar a partir de (HH:MM)", "Mensagens",
+                  "Nada é enviado antes deste horário."),
+    ParameterSpec("mensagens_horario_fim", Kind.TEXT, "20:00", "Enviar até (HH:MM)", "Mensagens",
+                  "Nada é enviado a partir deste horário; o que ficou pendente sai no dia seguinte."),
+    ParameterSpec("mensagens_tentativas", Kind.INT, 8, "Tentativas por mensagem", "Mensagens",
+                  "Depois de tantas falhas seguidas a mensagem fica como “falhou”, com o motivo.",
+                  minimum=1, maximum=50),
+)
+
+SPECS += tuple(
+    ParameterSpec(switch, Kind.BOOL, True, f"Enviar “{event.label}”", "Mensagens",
+                  "Liga ou desliga esta mensagem automática (os avisos exigidos por lei não podem ser desligados).")
+    for event in MessageEvent if (switch := switch_parameter(event)) is not None
 )
 
 BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in SPECS}
@@ -226,8 +260,10 @@ def from_storage(name: str, text: str) -> Any:
 
 
 def display(name: str, value: Any) -> str:
-    """Value as shown to a person (sim/não, 2,00 …)."""
+    """Value as shown to a person (sim/não, 2,00 …; a secret as ``••••••`` or empty)."""
     s = spec(name)
+    if s.secret:
+        return "••••••" if value else ""
     if s.kind is Kind.BOOL:
         return "sim" if value else "não"
     if s.kind is Kind.DECIMAL:
@@ -269,6 +305,16 @@ def _check_ladder(values: Mapping[str, Any]) -> dict[str, str]:
 CROSS_CHECKS: tuple[Callable[[Mapping[str, Any]], dict[str, str]], ...] = (_check_ladder,)
 
 
+def _check_hours(values: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in ("mensagens_horario_inicio", "mensagens_horario_fim"):
+        try:
+            parse_hhmm(str(values[name]), name)
+        except BusinessRuleError as exc:
+            errors[name] = f"{BY_NAME[name].label}: {exc.message}"
+    return errors
+
+
 def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
     """All errors (name → Portuguese message) of a full set of parameter values."""
     errors: dict[str, str] = {}
@@ -276,7 +322,7 @@ def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
         message = _check_bounds(s, values[s.name])
         if message:
             errors[s.name] = message
-    for check in CROSS_CHECKS:
+    for check in (*CROSS_CHECKS, _check_hours):
         for name, message in check(values).items():
             errors.setdefault(name, message)
     return errors

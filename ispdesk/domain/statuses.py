@@ -119,3 +119,22 @@ class AdjustmentBatchStatus(LabeledEnum):
 
     APLICADO = ("aplicado", "Aplicado")
     DESFEITO = ("desfeito", "Desfeito")
+
+
+class MessageStatus(LabeledEnum):
+    """Where an outbox message is (`OutboxMessage.status`)."""
+
+    PENDENTE = ("pendente", "Pendente")
+    ENVIADA = ("enviada", "Enviada")
+    FALHOU = ("falhou", "Falhou")
+    CARTA = ("carta", "Carta (imprimir)")
+
+
+class MessageChannel(LabeledEnum):
+    """How a message reaches the customer (`OutboxMessage.channel`)."""
+
+    EMAIL = ("email", "E-mail")
+    SMS = ("sms", "SMS")
+    WHATSAPP = ("whatsapp", "WhatsApp")
+    PUSH = ("push", "Notificação push")
+    CARTA = ("carta", "Carta")

@@ -58,6 +58,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
 from ispdesk.services import hooks, lookups
 from ispdesk.services import parameters as params_service
+from ispdesk.services.messages import enqueue_rows_in, notice_message_row
 from ispdesk.services.notices import notice_schedule
 from ispdesk.services.notices import template_for as notice_template
 from ispdesk.services.uow import UnitOfWork
@@ -226,6 +227,8 @@ class _Item:
     block_exempt: bool
     customer_name: str
     plan_code: str
+    customer_id: uuid.UUID
+    customer_email: str | None
     charges: list[tuple[uuid.UUID, date, Decimal, str]] = field(default_factory=list)
     last_notice: date | None = None
     periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
@@ -252,7 +255,8 @@ class _Item:
 def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool) -> list[_Item]:
     query = (
         select(_C.c.id, _C.c.number, _C.c.status, _C.c.access_status, _C.c.access_until, _C.c.no_block_until,
-               _C.c.block_exempt, Customer.__table__.c.name, Plan.__table__.c.code)
+               _C.c.block_exempt, Customer.__table__.c.name, Plan.__table__.c.code, Customer.__table__.c.id,
+               Customer.__table__.c.email)
         .join(Customer.__table__, Customer.__table__.c.id == _C.c.customer_id)
         .join(Plan.__table__, Plan.__table__.c.id == _C.c.plan_id)
         .where(_C.c.id.in_(ids))
@@ -435,6 +439,7 @@ def close_open_periods(uow: UnitOfWork, contract_ids: Sequence[uuid.UUID], on: d
 @dataclass
 class _Writes:
     notices: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[StatusWrite] = field(default_factory=list)
     rescind: list[tuple[_Item, int]] = field(default_factory=list)
 
@@ -442,6 +447,8 @@ class _Writes:
 def _flush_writes(uow: UnitOfWork, w: _Writes, on: date, items: Sequence[_Item], result: SuspensionResult) -> None:
     if w.notices:
         uow.session.execute(insert(_N), w.notices)
+        # the notice's message goes out through `tasks messages`; written with the notice, never without
+        enqueue_rows_in(uow, w.messages)
     skipped = write_status_changes(uow, w.statuses, on)
     if not skipped:
         return
@@ -496,7 +503,9 @@ def _plan_batch(
         if step.notice:
             counts["aviso"] += 1
             if write:
-                w.notices.append(_notice_row(item, on, params, company, at))
+                notice = _notice_row(item, on, params, company, at)
+                w.notices.append(notice)
+                w.messages.append(notice_message_row(notice, item.customer_id, item.customer_email, company, at))
         if step.to_status is not None and step.cause is not None:
             counts[step.cause.value] = counts.get(step.cause.value, 0) + 1
             if write:

@@ -126,6 +126,8 @@ def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 row.value, row.updated_at, row.updated_by = text, uow.now, uow.actor.login
         if diff:
-            uow.audit("parameters", None, "update", diff, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+            # a password (smtp_senha) is audited as changed, never with its value
+            shown = {n: (["••••••", "••••••"] if registry.spec(n).secret else v) for n, v in diff.items()}
+            uow.audit("parameters", None, "update", shown, summary="Parâmetros gerais alterados: " + ", ".join(diff))
         uow.commit()
         return proposed

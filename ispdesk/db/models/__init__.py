@@ -7,6 +7,7 @@ from ispdesk.db.models.contracts import Charge, Contract, Negativation, Payment,
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
+from ispdesk.db.models.messages import OutboxMessage
 
 __all__ = [
     "AccessEvent",
@@ -25,6 +26,7 @@ __all__ = [
     "InclusionReason",
     "Negativation",
     "Notice",
+    "OutboxMessage",
     "Parameter",
     "Payment",
     "PaymentTerm",

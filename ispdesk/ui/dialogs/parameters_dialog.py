@@ -55,7 +55,10 @@ def _editor(spec: ParameterSpec, parent: QWidget) -> QWidget:
             combo.addItem(label, value)
         widget = combo
     else:
-        widget = QLineEdit(parent)
+        line = QLineEdit(parent)
+        if spec.secret:  # a password: typed, never shown
+            line.setEchoMode(QLineEdit.EchoMode.Password)
+        widget = line
     widget.setObjectName(f"param_{spec.name}")
     widget.setAccessibleName(spec.label)
     tip = spec.help

@@ -1,0 +1,63 @@
+"""``tasks messages`` (send what is due) and ``messages list`` (the delivery list)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from ispdesk.cli.context import EXIT_OK, CliContext, out
+from ispdesk.domain.statuses import MessageStatus
+from ispdesk.services import messages
+
+
+def _moment(text: str) -> datetime:
+    """``AAAA-MM-DD HH:MM`` (or dd/mm/aaaa HH:MM) in this workstation's time zone."""
+    raw = " ".join(text.split())
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(raw, pattern).astimezone()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"momento inválido: “{text}”. Use \"AAAA-MM-DD HH:MM\", como "
+                                     "\"2026-12-03 09:30\".")
+
+
+def register(top: Any, groups: dict[str, Any]) -> None:
+    """Add ``tasks messages`` and the ``messages`` group (``list``)."""
+    p = groups["tasks"].add_parser(
+        "messages", help="envia as mensagens devidas (e-mail), dentro do horário de envio",
+        description="Envia as mensagens pendentes cujo horário chegou, dentro do horário de envio "
+                    "(mensagens_horario_inicio/fim). Um servidor fora do ar não perde nada: as mensagens "
+                    "ficam pendentes e são tentadas de novo. A última linha é "
+                    "'mensagens: enviadas=N pendentes=N falhas=N'.")
+    p.add_argument("--at", type=_moment, metavar="\"AAAA-MM-DD HH:MM\"", help="envia como se fosse este momento")
+    p.set_defaults(func=_send)
+    group = top.add_parser("messages", help="Mensagens aos clientes (fila, enviadas, falhas, cartas)",
+                           description="Mensagens aos clientes")
+    sub = group.add_subparsers(dest="subcommand", metavar="AÇÃO", required=True)
+    p = sub.add_parser("list", help="lista as mensagens (evento, contrato, canal, endereço, situação)")
+    p.add_argument("--status", choices=MessageStatus.values(), help="só as desta situação")
+    p.add_argument("--contrato", type=int, metavar="N", help="só as do contrato N")
+    p.set_defaults(func=_list)
+
+
+def _send(args: argparse.Namespace, ctx: CliContext) -> int:
+    result = messages.send_due(ctx.uow(), args.at)
+    if result.outside_hours:
+        out("Fora do horário de envio (mensagens_horario_inicio/fim): nada foi enviado agora.")
+    if result.problem:
+        out(f"atenção: {result.problem} As mensagens continuam pendentes.")
+    if result.letters:
+        out(f"{result.letters} mensagem(ns) sem e-mail para imprimir como carta "
+            "(ispdesk messages list --status carta).")
+    out(result.last_line())
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    lines = messages.list_messages(ctx.uow(), args.status, args.contrato)
+    for line in lines:
+        out(line.line())
+    out(f"{len(lines)} mensagem(ns).")
+    return EXIT_OK

@@ -1,0 +1,273 @@
+"""Messages to customers: the outbox (written with its cause), the sender, the delivery list.
+
+The outbox row is written in the same transaction as the change that causes it (`enqueue_rows_in`
+from the ladder's notice batch, `enqueue_in` for one message), unique per event × contract ×
+reference × channel, so a rerun of the routine never writes a second one. `send_due` claims due
+rows atomically (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite's write lock), sends them through
+an adapter outside any transaction, and records each result at once in a short transaction:
+two stations sending at the same time never send the same message, and a server that is down
+leaves the messages pending with the last error and a later retry (exponential backoff).
+
+A message with no usable channel (no e-mail) becomes a letter (`carta`), listed for printing,
+never dropped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol, cast
+
+from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ispdesk.adapters.email_smtp import SendError, SmtpMailer, SmtpSettings
+from ispdesk.db.models import Contract, Notice, OutboxMessage
+from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.ids import uuid7
+from ispdesk.domain.messages import LEGAL_EVENTS, MessageEvent, next_attempt, parse_hhmm, within_hours
+from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import MessageChannel, MessageStatus
+from ispdesk.services import parameters as params_service
+from ispdesk.services.uow import UnitOfWork
+
+#: Rows one sender claims at a time; a claim not finished in `CLAIM_FOR` is taken over by another sender.
+CLAIM_BATCH = 200
+CLAIM_FOR = timedelta(minutes=10)
+
+_M = cast(Table, OutboxMessage.__table__)
+
+
+def _channel_for(email: str | None) -> tuple[str, str | None, str]:
+    """(channel, address, initial status) for a customer: e-mail when there is one, else a letter."""
+    if email:
+        return MessageChannel.EMAIL, email, MessageStatus.PENDENTE
+    return MessageChannel.CARTA, None, MessageStatus.CARTA
+
+
+def message_row(event: MessageEvent, contract_id: uuid.UUID | None, customer_id: uuid.UUID, reference: str,
+                email: str | None, subject: str, body: str, at: datetime) -> dict[str, Any]:
+    """One outbox row (a dict for a bulk insert)."""
+    channel, address, status = _channel_for(email)
+    return {
+        "id": uuid7(), "event": event.value, "channel": channel.value if hasattr(channel, "value") else channel,
+        "contract_id": contract_id, "customer_id": customer_id, "reference": reference[:80], "address": address,
+        "subject": subject[:255], "body": body, "legal": event in LEGAL_EVENTS, "status": status,
+        "attempts": 0, "next_attempt_at": at, "claimed_by": None, "claimed_until": None, "last_error": None,
+        "sent_at": None, "created_at": at,
+    }
+
+
+def notice_message_row(notice: Mapping[str, Any], customer_id: uuid.UUID, email: str | None,
+                       company: Mapping[str, Any], at: datetime) -> dict[str, Any]:
+    """The `aviso_inadimplencia` message of a notice row the ladder writes (its text, as recorded)."""
+    sender = company.get("empresa_nome_fantasia") or company.get("empresa_razao_social") or ""
+    subject = f"Aviso de débito em aberto – {sender}".strip(" –")
+    return message_row(MessageEvent.AVISO_INADIMPLENCIA, notice["contract_id"], customer_id,
+                       f"aviso:{notice['id']}", email, subject, notice["text"], at)
+
+
+def enqueue_rows_in(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert outbox rows in the caller's transaction; a row already there (same key) is left alone."""
+    if not rows:
+        return
+    dialect = uow.session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(_M).on_conflict_do_nothing(
+        index_elements=["event", "contract_id", "reference", "channel"])
+    uow.session.execute(statement, list(rows))
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+class Mailer(Protocol):
+    """What the sender needs from an e-mail adapter (`SmtpMailer`)."""
+
+    def __enter__(self) -> Any: ...
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None: ...
+
+
+@dataclass
+class SendResult:
+    """What a sending run did: `sent` now, `pending` still waiting, `failed` given up (all channels)."""
+
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0
+    letters: int = 0
+    outside_hours: bool = False
+    problem: str | None = None
+
+    def last_line(self) -> str:
+        """``mensagens: enviadas=N pendentes=N falhas=N`` (scripts read it)."""
+        return f"mensagens: enviadas={self.sent} pendentes={self.pending} falhas={self.failed}"
+
+
+def _claim(uow: UnitOfWork, token: str, at: datetime) -> list[Any]:
+    """Take up to `CLAIM_BATCH` due e-mails for this sender (committed: no other sender gets them)."""
+    session = uow.session
+    due = (select(_M.c.id)
+           .where(_M.c.status == MessageStatus.PENDENTE, _M.c.channel == MessageChannel.EMAIL,
+                  _M.c.next_attempt_at <= at, or_(_M.c.claimed_until.is_(None), _M.c.claimed_until < at))
+           .order_by(_M.c.next_attempt_at, _M.c.id).limit(CLAIM_BATCH))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = session.execute(
+        update(_M).where(_M.c.id.in_(due.scalar_subquery()))
+        .values(claimed_by=token, claimed_until=at + CLAIM_FOR)
+        .returning(_M.c.id, _M.c.address, _M.c.subject, _M.c.body, _M.c.attempts, _M.c.reference)
+    ).all()
+    uow.commit()
+    return sorted(claimed, key=lambda r: r[0])
+
+
+def _record_sent(uow: UnitOfWork, token: str, message_id: Any, reference: str, at: datetime) -> None:
+    session = uow.session
+    session.execute(update(_M).where(_M.c.id == message_id, _M.c.claimed_by == token)
+                    .values(status=MessageStatus.ENVIADA, sent_at=at, claimed_by=None, claimed_until=None,
+                            last_error=None))
+    if reference.startswith("aviso:"):  # the notice now counts as sent
+        notice_id = uuid.UUID(reference.removeprefix("aviso:"))
+        session.execute(update(Notice).where(Notice.id == notice_id, Notice.sent_at.is_(None)).values(sent_at=at))
+    uow.commit()
+
+
+def _record_failure(uow: UnitOfWork, token: str, rows: Iterable[Any], reason: str, at: datetime,
+                    tries: int) -> tuple[int, int]:
+    """Count a failed try on `rows`; returns (still pending, given up)."""
+    pending = failed = 0
+    for message_id, *_, attempts, _reference in rows:
+        count = attempts + 1
+        final = count >= tries
+        values: dict[str, Any] = {"attempts": count, "last_error": reason[:500], "claimed_by": None,
+                                  "claimed_until": None}
+        if final:
+            values["status"] = MessageStatus.FALHOU
+        else:
+            values["next_attempt_at"] = next_attempt(at, count)
+        uow.session.execute(update(_M).where(_M.c.id == message_id, _M.c.claimed_by == token).values(**values))
+        failed += final
+        pending += not final
+    uow.commit()
+    return pending, failed
+
+
+def _count(uow: UnitOfWork, status: MessageStatus) -> int:
+    return uow.session.scalar(select(func.count()).select_from(_M).where(_M.c.status == status)) or 0
+
+
+def send_due(uow: UnitOfWork, at: datetime | None = None,
+             mailer_factory: Callable[[SmtpSettings], Mailer] | None = None) -> SendResult:
+    """Send every message due at `at` (default: now) within the sending hours; see the module docstring.
+
+    Never raises for a server that is down: the messages stay pending with the reason.
+
+    Raises:
+        PermissionDenied: the actor may not run tasks.
+    """
+    uow.require(Permission.TASKS_RUN)
+    result = SendResult()
+    token = uuid.uuid4().hex
+    with uow:
+        moment = at or uow.now
+        values = params_service.load(uow.session)
+        start = parse_hhmm(values["mensagens_horario_inicio"], "mensagens_horario_inicio")
+        end = parse_hhmm(values["mensagens_horario_fim"], "mensagens_horario_fim")
+        tries = int(values["mensagens_tentativas"])
+        settings = SmtpSettings.from_parameters(values, str(values.get("empresa_nome_fantasia") or ""))
+        if not within_hours(moment.astimezone(), start, end):  # the office's hours, in local time
+            result.outside_hours = True
+        else:
+            result.problem = settings.problem()
+        if not result.outside_hours and result.problem is None:
+            _send_batches(uow, token, moment, settings, mailer_factory or SmtpMailer, tries, result)
+        uow.session.rollback()
+        result.pending = _count(uow, MessageStatus.PENDENTE)
+        result.letters = _count(uow, MessageStatus.CARTA)
+    return result
+
+
+def _send_batches(uow: UnitOfWork, token: str, at: datetime, settings: SmtpSettings,
+                  mailer_factory: Callable[[SmtpSettings], Mailer], tries: int, result: SendResult) -> None:
+    """Claim, send and record batch after batch; a server that is down ends the run (rows retried later)."""
+    while True:
+        batch = _claim(uow, token, at)
+        if not batch:
+            return
+        context = mailer_factory(settings)
+        try:
+            mailer = context.__enter__()
+        except SendError as exc:  # cannot connect: every claimed row counts a try and waits
+            result.failed += _record_failure(uow, token, batch, exc.reason, at, tries)[1]
+            result.problem = exc.reason
+            return
+        try:
+            for n, row in enumerate(batch):
+                message_id, address, subject, body, _attempts, reference = row
+                try:
+                    mailer.send(address, subject, body, str(message_id))
+                except SendError as exc:
+                    failing = batch[n:] if exc.whole_batch else [row]
+                    result.failed += _record_failure(uow, token, failing, exc.reason, at, tries)[1]
+                    if exc.whole_batch:  # the connection dropped: the rest waits for the next run
+                        result.problem = exc.reason
+                        return
+                    continue
+                _record_sent(uow, token, message_id, reference, at)
+                result.sent += 1
+        finally:
+            context.__exit__(None, None, None)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    """A message as lists show it."""
+
+    id: uuid.UUID
+    event: str
+    contract_number: int | None
+    channel: str
+    address: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    subject: str
+
+    def line(self) -> str:
+        """One line: event, contract number, channel, address, status (the CLI prints this)."""
+        number = self.contract_number if self.contract_number is not None else "-"
+        text = f"{self.event}\t{number}\t{self.channel}\t{self.address or '-'}\t{self.status}"
+        return text + (f"\t{self.last_error}" if self.last_error else "")
+
+
+def list_messages(uow: UnitOfWork, status: str | None = None, contract_number: int | None = None,
+                  limit: int = 1000) -> list[MessageLine]:
+    """Messages, newest first, optionally by status and contract.
+
+    Raises:
+        PermissionDenied: the actor may not view contracts.
+        BusinessRuleError: unknown status.
+    """
+    uow.require(Permission.CONTRACTS_VIEW)
+    if status is not None and status not in MessageStatus.values():
+        raise BusinessRuleError(f"Situação de mensagem desconhecida: “{status}”. Use uma destas: "
+                                f"{', '.join(MessageStatus.values())}.", field="status")
+    with uow:
+        query = (select(_M.c.id, _M.c.event, Contract.number, _M.c.channel, _M.c.address, _M.c.status,
+                        _M.c.attempts, _M.c.last_error, _M.c.created_at, _M.c.sent_at, _M.c.subject)
+                 .outerjoin(Contract, Contract.id == _M.c.contract_id)
+                 .order_by(_M.c.created_at.desc(), _M.c.id.desc()).limit(limit))
+        if status is not None:
+            query = query.where(_M.c.status == status)
+        if contract_number is not None:
+            query = query.where(Contract.number == contract_number)
+        return [MessageLine(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], r[7] or "", r[8], r[9], r[10])
+                for r in uow.session.execute(query)]
