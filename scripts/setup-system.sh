@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages ispdesk needs on Debian/Ubuntu: Qt's shared libraries, fonts, and — with
-# `--test` — PostgreSQL server, poppler (PDF → PNG) and binutils (PyInstaller).
+# `--test` — PostgreSQL server, poppler (PDF → PNG), binutils (PyInstaller) and openssl (test certificates).
 # Installs only what is missing; runs apt-get update only when something is.
 set -euo pipefail
 pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
@@ -8,7 +8,7 @@ pkgs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-
       libxcb-render-util0 libxcb-image0 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6
       libasound2 fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(postgresql poppler-utils binutils)
+  pkgs+=(postgresql poppler-utils binutils openssl)
 fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "Sem dpkg: instale as bibliotecas do Qt manualmente." >&2; exit 0; }
 missing=()
