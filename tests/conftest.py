@@ -16,15 +16,17 @@ os.environ.setdefault("ISPDESK_CONFIG_DIR", "/tmp/ispdesk-test-config")
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from ispdesk.db import migrate
 from ispdesk.db.engine import make_engine
+from ispdesk.db.models import Parameter
 from ispdesk.domain.clock import FixedClock
 from ispdesk.domain.permissions import Role
 from ispdesk.services.bootstrap import ensure_reference_data
@@ -41,6 +43,12 @@ def _prepare(url: str) -> None:
     try:
         migrate.upgrade(engine, backup=False)
         ensure_reference_data(UnitOfWorkFactory(engine))
+        # the ladder tests count from the notice's date (the rule before messages existed); the tests of
+        # `aviso_exige_envio` (default sim) switch it back on
+        with Session(engine) as session:
+            session.add(Parameter(name="aviso_exige_envio", value="nao", updated_at=datetime.now(UTC),
+                                  updated_by="testes"))
+            session.commit()
     finally:
         engine.dispose()
 

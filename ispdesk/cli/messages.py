@@ -40,6 +40,10 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--status", choices=MessageStatus.values(), help="só as desta situação")
     p.add_argument("--contrato", type=int, metavar="N", help="só as do contrato N")
     p.set_defaults(func=_list)
+    p = sub.add_parser("delivered", help="registra que as cartas impressas do contrato foram entregues ao cliente")
+    p.add_argument("--contrato", type=int, required=True, metavar="N", help="número do contrato")
+    p.add_argument("--at", type=_moment, metavar="\"AAAA-MM-DD HH:MM\"", help="quando foram entregues (padrão: agora)")
+    p.set_defaults(func=_delivered)
 
 
 def _send(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -60,4 +64,10 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     for line in lines:
         out(line.line())
     out(f"{len(lines)} mensagem(ns).")
+    return EXIT_OK
+
+
+def _delivered(args: argparse.Namespace, ctx: CliContext) -> int:
+    count = messages.mark_letters_delivered(ctx.uow(), args.contrato, args.at)
+    out(f"Contrato {args.contrato}: {count} carta(s) registrada(s) como entregue(s).")
     return EXIT_OK

@@ -90,6 +90,9 @@ class LadderParams:
     dias_reducao: int = 16
     dias_bloqueio: int = 31
     dias_rescisao: int = 60
+    #: ``aviso_exige_envio``: reduction and block count from the day the notice was actually sent
+    #: (e-mail sent, letter handed over), not from the day it was written; unsent, it holds them back.
+    aviso_exige_envio: bool = False
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> LadderParams:
@@ -100,6 +103,7 @@ class LadderParams:
             dias_reducao=int(values["dias_reducao"]),
             dias_bloqueio=int(values["dias_bloqueio"]),
             dias_rescisao=int(values["dias_rescisao"]),
+            aviso_exige_envio=bool(values.get("aviso_exige_envio", False)),
         )
 
     @property
@@ -229,6 +233,7 @@ class LadderState:
         status: current access status.
         overdue_since: V, the due date of the oldest unpaid overdue charge (None: no overdue debt).
         last_notice: date of the contract's latest notice (any debt).
+        notice_sent_on: the day that notice reached the customer (e-mail sent, letter handed over).
         access_until: for released contracts, the first day the routine may suspend again.
         no_block_until: "não bloquear até" (no reduction or block on or before this date).
         block_exempt: "isento de bloqueio automático".
@@ -238,6 +243,7 @@ class LadderState:
     status: AccessStatus
     overdue_since: date | None
     last_notice: date | None = None
+    notice_sent_on: date | None = None
     access_until: date | None = None
     no_block_until: date | None = None
     block_exempt: bool = False
@@ -278,6 +284,19 @@ class Step:
 NOTHING = Step()
 
 
+def counting_date(notice: date | None, sent_on: date | None, params: LadderParams) -> date | None:
+    """The date the suspension counts from.
+
+    The notice's date, or — with `aviso_exige_envio` — the day it reached the customer (never before
+    the notice); None while an obligatory sending has not happened yet.
+    """
+    if notice is None or not params.aviso_exige_envio:
+        return notice
+    if sent_on is None:
+        return None
+    return max(notice, sent_on)
+
+
 def next_step(state: LadderState, params: LadderParams, on: date) -> Step:
     """The transition of one contract by the run of `on`.
 
@@ -293,8 +312,9 @@ def next_step(state: LadderState, params: LadderParams, on: date) -> Step:
     record = False
     if notice is None and not state.block_exempt and on >= notice_due(v, params):
         record, notice = True, on
+    counted_from = counting_date(notice, None if record else state.notice_sent_on, params)
     target = (AccessStatus.NORMAL if state.block_exempt
-              else target_level(v, notice, params, on, state.no_block_until))
+              else target_level(v, counted_from, params, on, state.no_block_until))
 
     def rescind(new_status: AccessStatus) -> bool:
         return (

@@ -107,6 +107,9 @@ SPECS: tuple[ParameterSpec, ...] = (
                   "Dias entre a decisão do reajuste e a sua vigência.", minimum=30,
                   legal_floor="Anatel: consumidor avisado com 30 dias de antecedência"),
     # Bloqueio (régua de inadimplência)
+    ParameterSpec("aviso_exige_envio", Kind.BOOL, True, "Suspensão conta do envio do aviso", "Bloqueio",
+                  "Sim: redução e bloqueio só 15 dias depois que o aviso foi enviado (e-mail enviado ou carta "
+                  "entregue); um aviso não enviado segura a suspensão. Não: conta da data do aviso."),
     ParameterSpec("dias_aviso", Kind.INT, 1, "Aviso de inadimplência (dias após o vencimento)", "Bloqueio",
                   "A notificação é registrada neste dia; sem ela não há redução nem bloqueio.", minimum=0),
     ParameterSpec("reducao_habilitada", Kind.BOOL, True, "Redução de velocidade habilitada", "Bloqueio",

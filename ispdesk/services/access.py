@@ -212,6 +212,8 @@ class AccessInfo:
     temporary_used: int
     temporary_max: int
     schedule: ladder.Schedule | None
+    notice_sent_on: date | None = None
+    notice_hold: str | None = None
 
 
 # --- batch loading ------------------------------------------------------------------------
@@ -231,6 +233,7 @@ class _Item:
     customer_email: str | None
     charges: list[tuple[uuid.UUID, date, Decimal, str]] = field(default_factory=list)
     last_notice: date | None = None
+    notice_sent: date | None = None
     periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
 
     @property
@@ -247,7 +250,7 @@ class _Item:
         days = ladder.blocked_days([(s, e) for _, s, e in self.periods], notice, on) if notice else 0
         return LadderState(
             status=AccessStatus(self.access_status), overdue_since=v, last_notice=self.last_notice,
-            access_until=self.access_until, no_block_until=self.no_block_until,
+            notice_sent_on=self.notice_sent, access_until=self.access_until, no_block_until=self.no_block_until,
             block_exempt=self.block_exempt, blocked_days=days,
         )
 
@@ -269,10 +272,13 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
         _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
     for cid, charge_id, due, amount, paid, description in session.execute(charges):
         items[cid].charges.append((charge_id, due, to_cents(amount - paid), description))
-    notices = select(_N.c.contract_id, func.max(_N.c.notice_date)).where(_N.c.contract_id.in_(ids)).group_by(
-        _N.c.contract_id)
-    for cid, last in session.execute(notices):
-        items[cid].last_notice = last
+    notices = select(_N.c.contract_id, _N.c.notice_date, _N.c.sent_at).where(_N.c.contract_id.in_(ids))
+    for cid, notice_date, sent_at in session.execute(notices):
+        item = items[cid]
+        if item.last_notice is None or notice_date > item.last_notice:
+            item.last_notice, item.notice_sent = notice_date, sent_day(sent_at)
+        elif notice_date == item.last_notice and item.notice_sent is None:
+            item.notice_sent = sent_day(sent_at)
     periods = select(_SP.c.contract_id, _SP.c.id, _SP.c.start_date, _SP.c.end_date).where(_SP.c.contract_id.in_(ids))
     for cid, pid, start, end in session.execute(periods):
         items[cid].periods.append((pid, start, end))
@@ -707,6 +713,18 @@ def _last_notice(session: Session, contract_id: uuid.UUID) -> date | None:
     return session.scalar(select(func.max(Notice.notice_date)).where(Notice.contract_id == contract_id))
 
 
+def sent_day(sent_at: datetime | None) -> date | None:
+    """The office's date on which a notice reached the customer (None: not yet)."""
+    return None if sent_at is None else sent_at.astimezone().date()
+
+
+def _last_notice_sent(session: Session, contract_id: uuid.UUID, notice: date) -> date | None:
+    """When the contract's notice of `notice` was sent (earliest sending of that day's notices)."""
+    sent = session.scalar(select(func.min(Notice.sent_at)).where(
+        Notice.contract_id == contract_id, Notice.notice_date == notice))
+    return sent_day(sent)
+
+
 def change_status_in(
     uow: UnitOfWork, contract: Contract, to: AccessStatus, cause: Cause, until: date | None = None,
     note: str | None = None,
@@ -1006,10 +1024,37 @@ def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
         notice = ladder.valid_notice(v, _last_notice(session, contract.id))
         last = _last_trust_unlock(session, contract.id)
         allowed = ladder.trust_unlock_allowed_from(last, int(values["desbloqueio_confianca_intervalo_dias"]))
-        plan = ladder.schedule(v, notice, params, contract.no_block_until) if v and notice else None
+        sent = _last_notice_sent(session, contract.id, notice) if notice else None
+        counted = ladder.counting_date(notice, sent, params)
+        plan = ladder.schedule(v, counted, params, contract.no_block_until) if v and counted else None
+        hold = None
+        if notice is not None and counted is None:
+            hold = (f"Suspensão aguardando o envio do aviso de {format_date(notice)}: redução e bloqueio só "
+                    "15 dias depois que ele chegar ao cliente (aviso_exige_envio). "
+                    + _unsent_reason(session, contract.id, notice))
         return AccessInfo(
             contract.id, contract.number, contract.status, contract.access_status, contract.access_until,
             contract.no_block_until, contract.block_exempt, contract.trust_restriction_lifted, v, amount, notice,
             last, allowed, temporary_releases_used(session, contract, on),
-            int(values["liberacao_temporaria_max_por_bloqueio"]), plan,
+            int(values["liberacao_temporaria_max_por_bloqueio"]), plan, sent, hold,
         )
+
+
+def _unsent_reason(session: Session, contract_id: uuid.UUID, notice: date) -> str:
+    """What happened to the notice's message (pending with the last error, failed, a letter to hand over)."""
+    from ispdesk.db.models import OutboxMessage
+
+    ids = session.scalars(select(Notice.id).where(Notice.contract_id == contract_id, Notice.notice_date == notice))
+    row = session.execute(
+        select(OutboxMessage.status, OutboxMessage.last_error, OutboxMessage.channel)
+        .where(OutboxMessage.contract_id == contract_id,
+               OutboxMessage.reference.in_([f"aviso:{i}" for i in ids]))
+        .order_by(OutboxMessage.created_at.desc()).limit(1)).first()
+    if row is None:
+        return "Não há mensagem do aviso na fila."
+    status, error, channel = row
+    if channel == "carta":
+        return "O cliente não tem e-mail: imprima a carta e marque-a como entregue (ispdesk messages delivered)."
+    if status == "falhou":
+        return f"O envio falhou: {error or 'sem motivo registrado'}"
+    return f"E-mail pendente{': ' + error if error else ''}"

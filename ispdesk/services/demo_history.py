@@ -32,7 +32,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -663,9 +663,25 @@ def _run_ladder(factory: UnitOfWorkFactory, who: Actor, today: date,
         if step(n, "Rodando a rotina de bloqueio"):
             break
         result = run_suspension(factory(who), day)
+        _hand_over_notices(factory, who, day)
         for key, value in result.counts.items():
             totals[key] += value
     return dict(totals)
+
+
+def _hand_over_notices(factory: UnitOfWorkFactory, who: Actor, day: date) -> None:
+    """The demo's notices reach their customers on the day they are written (as if sent at once)."""
+    from ispdesk.db.models import Notice, OutboxMessage
+    from ispdesk.domain.statuses import MessageStatus
+
+    at = datetime.combine(day, time(9, 0), tzinfo=UTC)
+    with factory(who) as uow:
+        uow.session.execute(update(Notice).where(Notice.notice_date == day, Notice.sent_at.is_(None))
+                            .values(sent_at=at))
+        uow.session.execute(update(OutboxMessage).where(OutboxMessage.event == "aviso_inadimplencia",
+                                                        OutboxMessage.status == MessageStatus.PENDENTE)
+                            .values(status=MessageStatus.ENVIADA, sent_at=at))
+        uow.commit()
 
 
 __all__ = ["LADDER_DAYS", "MONTHS", "DemoHistoryResult", "FullDemoResult", "default_contracts", "generate_demo_history",

@@ -271,3 +271,39 @@ def list_messages(uow: UnitOfWork, status: str | None = None, contract_number: i
             query = query.where(Contract.number == contract_number)
         return [MessageLine(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], r[7] or "", r[8], r[9], r[10])
                 for r in uow.session.execute(query)]
+
+
+def mark_letters_delivered(uow: UnitOfWork, contract_number: int, on: datetime | None = None) -> int:
+    """Record that the printed letters of contract `contract_number` were handed to the customer.
+
+    A notice sent as a letter then counts as sent from that day (see `aviso_exige_envio`).
+
+    Returns:
+        How many letters were marked.
+
+    Raises:
+        PermissionDenied: the actor may not edit contracts.
+        BusinessRuleError: no such contract, or no letter waiting for it.
+    """
+    uow.require(Permission.CONTRACTS_EDIT)
+    with uow:
+        moment = on or uow.now
+        contract_id = uow.session.scalar(select(Contract.id).where(Contract.number == contract_number))
+        if contract_id is None:
+            raise BusinessRuleError(f"Contrato {contract_number} não encontrado.", field="contrato")
+        letters = uow.session.execute(
+            select(_M.c.id, _M.c.reference).where(_M.c.contract_id == contract_id,
+                                                  _M.c.status == MessageStatus.CARTA, _M.c.sent_at.is_(None))).all()
+        if not letters:
+            raise BusinessRuleError(f"O contrato {contract_number} não tem carta aguardando entrega.",
+                                    field="contrato")
+        for message_id, reference in letters:
+            uow.session.execute(update(_M).where(_M.c.id == message_id).values(sent_at=moment))
+            if reference.startswith("aviso:"):
+                notice_id = uuid.UUID(reference.removeprefix("aviso:"))
+                uow.session.execute(update(Notice).where(Notice.id == notice_id, Notice.sent_at.is_(None))
+                                    .values(sent_at=moment))
+        uow.audit("contract", contract_id, "letters_delivered", {"cartas": len(letters)},
+                  summary=f"Contrato {contract_number}: {len(letters)} carta(s) entregue(s) ao cliente")
+        uow.commit()
+        return len(letters)

@@ -236,3 +236,66 @@ def test_the_parameters_editor_masks_the_smtp_password(qtbot, factory, admin) ->
     assert field is not None and field.echoMode() == QLineEdit.EchoMode.Password
     tabs = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
     assert "Mensagens" in tabs
+
+
+def _run_days(uow: Uow, clock: FixedClock, first: date, last: date) -> None:
+    day = first
+    while day <= last:
+        clock.day = day
+        access.run_suspension(uow(), day)
+        day += timedelta(days=1)
+
+
+def _access(uow: Uow, number: int) -> str:
+    return access.access_info(uow(), number).access_status
+
+
+def test_an_unsent_notice_holds_the_suspension_back_and_says_why(uow: Uow, clock: FixedClock) -> None:
+    """aviso_exige_envio = sim: reduction and block count from the day the e-mail went out."""
+    params_service.update(uow(), {"aviso_exige_envio": True})
+    (number,) = overdue(uow, 1)
+    clock.at = time(3, 0)
+    _run_days(uow, clock, V, date(2026, 10, 20))  # 40 days overdue, the notice never sent (no SMTP)
+    assert _access(uow, number) == "normal"
+    info = access.access_info(uow(), number)
+    assert info.notice_hold and "aguardando o envio do aviso de 11/09/2026" in info.notice_hold
+    assert "E-mail pendente" in info.notice_hold and info.schedule is None
+    with smtp_server() as (inbox, port):
+        configure(uow, port)
+        assert messages.send_due(uow(), local(date(2026, 10, 20), 9)).sent == 1
+    _run_days(uow, clock, date(2026, 10, 21), date(2026, 11, 3))
+    assert _access(uow, number) == "normal"  # 15 days after the sending not reached yet
+    _run_days(uow, clock, date(2026, 11, 4), date(2026, 11, 4))
+    assert _access(uow, number) != "normal"
+    info = access.access_info(uow(), number)
+    assert info.notice_hold is None and info.notice_sent_on == date(2026, 10, 20)
+
+
+def test_a_letter_handed_over_counts_from_that_day(uow: Uow, clock: FixedClock) -> None:
+    params_service.update(uow(), {"aviso_exige_envio": True})
+    (number,) = overdue(uow, 1, email=False)
+    clock.at = time(3, 0)
+    _run_days(uow, clock, V, date(2026, 9, 30))
+    assert "carta" in (access.access_info(uow(), number).notice_hold or "")
+    assert messages.mark_letters_delivered(uow(), number, local(date(2026, 10, 1), 10)) == 1
+    _run_days(uow, clock, date(2026, 10, 1), date(2026, 10, 15))
+    assert _access(uow, number) == "normal"
+    _run_days(uow, clock, date(2026, 10, 16), date(2026, 10, 16))
+    assert _access(uow, number) != "normal"
+    from ispdesk.domain.errors import BusinessRuleError
+
+    with pytest.raises(BusinessRuleError, match="não tem carta aguardando"):
+        messages.mark_letters_delivered(uow(), number)
+
+
+def test_without_the_requirement_the_ladder_counts_from_the_notice(uow: Uow, clock: FixedClock) -> None:
+    params_service.update(uow(), {"aviso_exige_envio": False})
+    (number,) = overdue(uow, 1)
+    clock.at = time(3, 0)
+    _run_days(uow, clock, V, date(2026, 10, 12))
+    assert _access(uow, number) == "bloqueado"
+
+
+def test_the_sending_requirement_is_on_by_default() -> None:
+    assert registry.BY_NAME["aviso_exige_envio"].default is True
+    assert registry.BY_NAME["aviso_exige_envio"].tab == "Bloqueio"
