@@ -233,21 +233,21 @@ class LadderState:
         status: current access status.
         overdue_since: V, the due date of the oldest unpaid overdue charge (None: no overdue debt).
         last_notice: date of the contract's latest notice (any debt).
-        notice_sent_on: the day that notice reached the customer (e-mail sent, letter handed over).
         access_until: for released contracts, the first day the routine may suspend again.
         no_block_until: "não bloquear até" (no reduction or block on or before this date).
         block_exempt: "isento de bloqueio automático".
         blocked_days: days in ``bloqueado`` since the valid notice, up to the run date.
+        notice_sent_on: the day that notice reached the customer (e-mail sent, letter handed over).
     """
 
     status: AccessStatus
     overdue_since: date | None
     last_notice: date | None = None
-    notice_sent_on: date | None = None
     access_until: date | None = None
     no_block_until: date | None = None
     block_exempt: bool = False
     blocked_days: int = 0
+    notice_sent_on: date | None = None
 
 
 @dataclass(frozen=True)
