@@ -1030,7 +1030,7 @@ def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
         hold = None
         if notice is not None and counted is None:
             hold = (f"Suspensão aguardando o envio do aviso de {format_date(notice)}: redução e bloqueio só "
-                    "15 dias depois que ele chegar ao cliente (aviso_exige_envio). "
+                    "15 dias depois que ele chegar ao cliente (parâmetro “Suspensão conta do envio do aviso”). "
                     + _unsent_reason(session, contract.id, notice))
         return AccessInfo(
             contract.id, contract.number, contract.status, contract.access_status, contract.access_until,

@@ -278,14 +278,14 @@ def test_a_letter_handed_over_counts_from_that_day(uow: Uow, clock: FixedClock) 
     _run_days(uow, clock, V, date(2026, 9, 30))
     assert "carta" in (access.access_info(uow(), number).notice_hold or "")
     assert messages.mark_letters_delivered(uow(), number, local(date(2026, 10, 1), 10)) == 1
-    _run_days(uow, clock, date(2026, 10, 1), date(2026, 10, 15))
-    assert _access(uow, number) == "normal"
-    _run_days(uow, clock, date(2026, 10, 16), date(2026, 10, 16))
-    assert _access(uow, number) != "normal"
     from ispdesk.domain.errors import BusinessRuleError
 
     with pytest.raises(BusinessRuleError, match="não tem carta aguardando"):
         messages.mark_letters_delivered(uow(), number)
+    _run_days(uow, clock, date(2026, 10, 1), date(2026, 10, 15))
+    assert _access(uow, number) == "normal"
+    _run_days(uow, clock, date(2026, 10, 16), date(2026, 10, 16))
+    assert _access(uow, number) != "normal"
 
 
 def test_without_the_requirement_the_ladder_counts_from_the_notice(uow: Uow, clock: FixedClock) -> None:

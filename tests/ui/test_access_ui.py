@@ -243,3 +243,19 @@ def test_menu_opens_the_view_and_permissions(qtbot, factory, admin, attendant) -
     view = SuspensionView(AppContext(factory=factory, actor=attendant, events=DataEvents()))
     qtbot.addWidget(view)
     assert not view.run_button.isEnabled()
+
+
+def test_the_panel_says_the_suspension_waits_for_the_notice_to_go_out(qtbot, context, uow, clock) -> None:  # noqa: ANN001
+    """aviso_exige_envio = sim and the e-mail never sent: the Régua line says why nothing happens."""
+    from ispdesk.services import parameters as params_service
+    from ispdesk.ui.dialogs.access_panel import AccessPanel
+
+    params_service.update(uow(), {"aviso_exige_envio": True})
+    (cid,) = _blocked(uow, clock)  # notice on 11/09, a block due on 11/10 — held back
+    panel = AccessPanel(context, cid)
+    qtbot.addWidget(panel)
+    assert panel.labels["status"].text() == "Normal"
+    ladder = panel.labels["ladder"].text()
+    assert "aguardando o envio do aviso de 11/09/2026" in ladder and "E-mail pendente" in ladder
+    panel.resize(1000, 600)
+    _shot(panel, "access-panel-hold.png")

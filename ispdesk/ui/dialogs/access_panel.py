@@ -132,9 +132,13 @@ class AccessPanel(QWidget):
                 amount=format_brl(info.overdue_amount), d=format_date(info.overdue_since)))
         else:
             self.labels["debt"].setText(self.tr("nenhum"))
-        if info.schedule is not None:
+        if info.notice_hold:  # aviso_exige_envio: the notice has not reached the customer yet
+            self.labels["ladder"].setText(info.notice_hold)
+        elif info.schedule is not None:
             plan = info.schedule
-            steps = [self.tr("aviso em {d}").format(d=format_date(plan.notice))]
+            steps = [self.tr("aviso em {d}").format(d=format_date(info.notice_date or plan.notice))]
+            if info.notice_sent_on is not None:
+                steps[0] += self.tr(" (enviado em {d})").format(d=format_date(info.notice_sent_on))
             if plan.reduction:
                 steps.append(self.tr("redução a partir de {d}").format(d=format_date(plan.reduction)))
             steps.append(self.tr("bloqueio a partir de {d}").format(d=format_date(plan.block)))
