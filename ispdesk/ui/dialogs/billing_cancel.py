@@ -66,6 +66,8 @@ class CancelContractDialog(QDialog):
         self.reason_combo.setAccessibleName(self.tr("Motivo do cancelamento"))
         self.reason_combo.addItem(self.tr("— escolha o motivo —"), None)
         for entry in catalog_service.list_entries(context.uow(), "cancellation", include_inactive=False):
+            if entry.system:  # only the suspension routine rescinds with these (INADIMPLENCIA)
+                continue
             flags = []
             if entry.waives_fine:
                 flags.append(self.tr("isenta a multa"))

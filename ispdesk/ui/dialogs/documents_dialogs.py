@@ -128,7 +128,7 @@ class GenerateBatchDialog(QDialog):
     def __init__(self, context: AppContext, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentsBatchDialog")
-        self.setWindowTitle(self.tr("Gerar contratos"))
+        self.setWindowTitle(self.tr("Gerar PDFs dos contratos"))
         self.folder_edit = QLineEdit(self)
         self.folder_edit.setObjectName("documentsBatchFolder")
         self.folder_edit.setAccessibleName(self.tr("Pasta de destino"))
