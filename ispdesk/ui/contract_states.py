@@ -24,7 +24,7 @@ def _plural_label(status: ContractStatus) -> str:
             ContractStatus.CANCELADO: "cancelados", ContractStatus.NEGATIVADO: "negativados"}[status]
 
 
-def only_in(statuses: tuple[ContractStatus, ...], what: str, hint: str = "") -> Predicate:
+def only_when(statuses: tuple[ContractStatus, ...], what: str, hint: str = "") -> Predicate:
     """A predicate: `what` applies only to contracts in `statuses`; `hint` says what to do instead."""
 
     def available(contract: Any) -> str | None:
@@ -50,13 +50,13 @@ def reason_for(available: Predicate | None, contracts: list[Any]) -> str | None:
     return f"Não se aplica a nenhum dos {len(reasons)} contratos selecionados. {reasons[0]}"
 
 
-cancel = only_in(OPEN, "o cancelamento", "Um contrato cancelado não pode ser cancelado de novo.")
-plan_change = only_in(ACTIVE, "a alteração de plano", "Para um pré-contrato, mude o plano no próprio formulário.")
-renew = only_in(ACTIVE, "a renovação")
-access = only_in(ACTIVE, "esta ação de acesso", "Contrato encerrado fica bloqueado.")
-trust_unlock = only_in(ACTIVE, "o desbloqueio de confiança", "Contrato encerrado fica bloqueado.")
-release = only_in(ACTIVE, "a liberação", "Contrato encerrado fica bloqueado.")
-mark_signed = only_in(PRE, "marcar como assinado", "Contratos ativos já foram assinados ou ativados.")
-activate = only_in(PRE, "a ativação")
-negativate = only_in((ContractStatus.CANCELADO,), "a negativação",
+cancel = only_when(OPEN, "o cancelamento", "Um contrato cancelado não pode ser cancelado de novo.")
+plan_change = only_when(ACTIVE, "a alteração de plano", "Para um pré-contrato, mude o plano no próprio formulário.")
+renew = only_when(ACTIVE, "a renovação")
+access = only_when(ACTIVE, "esta ação de acesso", "Contrato encerrado fica bloqueado.")
+trust_unlock = only_when(ACTIVE, "o desbloqueio de confiança", "Contrato encerrado fica bloqueado.")
+release = only_when(ACTIVE, "a liberação", "Contrato encerrado fica bloqueado.")
+mark_signed = only_when(PRE, "marcar como assinado", "Contratos ativos já foram assinados ou ativados.")
+activate = only_when(PRE, "a ativação")
+negativate = only_when((ContractStatus.CANCELADO,), "a negativação",
                      "Pela Anatel (RGC 765) só se negativa após a rescisão; cancele o contrato antes.")
