@@ -55,6 +55,7 @@ from ispdesk.ui.context import AppContext
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget
 from ispdesk.ui.widgets.contract_actions import ContractActions
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MoneyEdit
+from ispdesk.ui.window_state import remember_geometry
 
 
 def _tr(text: str) -> str:
@@ -140,6 +141,7 @@ class ContractForm(QDialog):
             self.load(contract_id)
         else:
             self._init_new(customer_id, customer_label)
+        remember_geometry(self)
 
     # ------------------------------------------------------------------------------- layout
     def _field(self, widget: QWidget, name: str, accessible: str) -> FieldWithError:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -22,6 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ispdesk.ui.file_dialogs import save_file_name
+from ispdesk.ui.window_state import remember_geometry
 
 #: Print resolution (dpi) used to rasterise pages for the printer.
 PRINT_DPI = 300
@@ -112,6 +114,7 @@ class PdfPreviewDialog(QDialog):
         screen = QGuiApplication.primaryScreen()
         height = int(screen.availableGeometry().height() * 0.85) if screen else 900
         self.resize(860, max(600, height))
+        remember_geometry(self)
 
     # --- pages and zoom --------------------------------------------------------------------
     def page_count(self) -> int:
@@ -199,8 +202,7 @@ class PdfPreviewDialog(QDialog):
 
     def save_dialog(self) -> Path | None:
         """Ask where to save (QFileDialog) and write the file."""
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Salvar PDF"), self._suggested,
-                                              self.tr("Documentos PDF (*.pdf)"))
+        path = save_file_name(self, self.tr("Salvar PDF"), self._suggested, self.tr("Documentos PDF (*.pdf)"))
         if not path:
             return None
         try:
