@@ -173,3 +173,22 @@ def test_state_predicates_match_the_services_rules(status: ContractStatus, numbe
             assert str(number) in reason and status.label.lower() in reason
     assert (contract_states.mark_signed(row) is None) == (status == ContractStatus.PRE_CONTRATO)
     assert (contract_states.negativate(row) is None) == (status == ContractStatus.CANCELADO)
+
+
+def test_mnemonics_do_not_clash(qtbot, context, data) -> None:  # type: ignore[no-untyped-def]
+    """Alt+letter is unique among the tab's buttons and the menu bar, and inside "Mais ações"."""
+    from ispdesk.ui.main_window import MENU_MNEMONICS
+
+    def letter(text: str) -> str:
+        i = text.replace("&&", "").index("&")
+        return text.replace("&&", "")[i + 1].lower()
+
+    tab = ContractsTab(context)
+    qtbot.addWidget(tab)
+    texts = [b.text() for b in tab.findChildren(QPushButton) if "&" in b.text()] + list(MENU_MNEMONICS.values())
+    letters = [letter(t) for t in texts]
+    assert len(letters) == len(set(letters)), texts
+    items = [a.text() for a in tab.contract_actions.menu.actions() if a.text()]
+    assert all("&" in t for t in items)
+    menu_letters = [letter(t) for t in items]
+    assert len(menu_letters) == len(set(menu_letters)), items

@@ -192,7 +192,7 @@ registry.CONTRACT_ACTIONS.extend([
     registry.ContractActionSpec("Desbloqueio de &confiança…", "actionTrustUnlock", trust_unlock_action,
                                 Permission.ACCESS_TRUST_UNLOCK, multi=True, order=40,
                                 available=states.trust_unlock),
-    registry.ContractActionSpec("Liberação &temporária…", "actionReleaseTemporary", temporary_release_action,
+    registry.ContractActionSpec("Liberação temp&orária…", "actionReleaseTemporary", temporary_release_action,
                                 Permission.ACCESS_RELEASE_TEMPORARY, multi=True, order=41, available=states.release),
     registry.ContractActionSpec("Liberação &manual…", "actionReleaseManual", manual_release_action,
                                 Permission.ACCESS_RELEASE_MANUAL, multi=True, order=42, available=states.release),

@@ -82,7 +82,7 @@ registry.CONTRACT_PANELS.append(registry.ContractPanelSpec(
     title="Cobranças", object_name="chargesPanel", factory=_panel, permission=Permission.CONTRACTS_VIEW, order=20))
 
 for _title, _name, _build, _perm, _order, _available, _frequent, _keys in (
-    ("&Cancelar contrato…", "cancelContractAction", _cancel, Permission.CONTRACTS_CANCEL, 40, states.cancel, True,
+    ("Cancelar con&trato…", "cancelContractAction", _cancel, Permission.CONTRACTS_CANCEL, 40, states.cancel, True,
      "Ctrl+Shift+X"),
     ("Cobrança &avulsa…", "oneOffChargeAction", _one_off, Permission.CHARGES_CREATE, 50, None, False, ""),
     ("Registrar &pagamento…", "recordPaymentAction", _pay, Permission.PAYMENTS_RECORD, 51, None, True,

@@ -204,7 +204,7 @@ def _report_opener(kind: str) -> Any:
 registry.CONTRACT_ACTIONS.extend([
     registry.ContractActionSpec("&Imprimir contrato…", "actionPrintContract", print_contract_action,
                                 Permission.DOCUMENTS_PRINT, multi=False, order=60, frequent=True, shortcut="Ctrl+P"),
-    registry.ContractActionSpec("Imprimir &termo de fidelidade…", "actionPrintLoyaltyTerm", print_term_action,
+    registry.ContractActionSpec("Imprimir termo de &fidelidade…", "actionPrintLoyaltyTerm", print_term_action,
                                 Permission.DOCUMENTS_PRINT, multi=False, order=61),
     registry.ContractActionSpec("&Gerar PDFs dos contratos…", "actionGenerateContracts", generate_batch_action,
                                 Permission.DOCUMENTS_PRINT, multi=True, order=62),

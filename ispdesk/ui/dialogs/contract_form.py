@@ -260,7 +260,7 @@ class ContractForm(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setToolTip(self.tr("Salvar as alterações (Ctrl+S)"))
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
-        self.activate_button = QPushButton(self.tr("A&tivar…"), self)
+        self.activate_button = QPushButton(self.tr("&Ativar…"), self)
         self.activate_button.setObjectName("contractActivate")
         self.renew_button = QPushButton(self.tr("&Renovar…"), self)
         self.renew_button.setObjectName("contractRenew")
