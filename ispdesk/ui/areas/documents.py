@@ -214,7 +214,7 @@ registry.CONTRACT_ACTIONS.extend([
 registry.CONTRACT_PANELS.append(
     registry.ContractPanelSpec("Documentos", "documentsPanel", _panel, Permission.CONTRACTS_VIEW, order=60))
 registry.MENU_ACTIONS.extend([
-    registry.MenuActionSpec(menu=("Cadastros",), title="Modelos de contrato", object_name="actionContractTemplates",
+    registry.MenuActionSpec(menu=("Cadastros",), title="Modelos de contrato…", object_name="actionContractTemplates",
                             handler=open_template_editor, permission=Permission.TEMPLATES_MANAGE, order=60),
     registry.MenuActionSpec(menu=("Relatórios",), title="Contratos…", object_name="actionReportContracts",
                             handler=_report_opener("contracts"), permission=Permission.REPORTS_VIEW, order=10),
