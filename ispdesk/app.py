@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ispdesk.config import resolve_database_url
@@ -33,9 +33,9 @@ def ensure_application() -> QApplication:
     assert isinstance(app, QApplication)
     if not app.property("ispdesk_localized"):
         QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Country.Brazil))
-        translator = QTranslator(app)
-        if translator.load("qtbase_pt_BR", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(translator)
+        from ispdesk.ui import qt_translations
+
+        qt_translations.install(app)
         app.setProperty("ispdesk_localized", True)
     return app
 

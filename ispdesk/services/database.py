@@ -8,6 +8,7 @@ functions instead of building engines themselves.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -90,9 +91,11 @@ def choice_source(cli_url: str | None = None) -> str:
 
 
 def connection_error(url: str, timeout_seconds: int = 5) -> str | None:
-    """Connect once; None when it worked, else the first line of the driver's error.
+    """Connect once; None when it worked, else a Portuguese message saying what to check.
 
-    A PostgreSQL server gets `timeout_seconds` to answer.
+    Never the driver's own text (it is logged): server unreachable → address, port, firewall;
+    refused login → user and password; missing database → its name. A PostgreSQL server gets
+    `timeout_seconds` to answer.
     """
     kwargs = {"connect_args": {"connect_timeout": timeout_seconds}} \
         if make_url(url).get_backend_name() == "postgresql" else {}
@@ -104,7 +107,12 @@ def connection_error(url: str, timeout_seconds: int = 5) -> str | None:
         finally:
             engine.dispose()
     except Exception as exc:  # connection errors are expected input problems here
-        return (str(exc).splitlines() or [type(exc).__name__])[0]
+        logging.getLogger("ispdesk").info("teste de conexão falhou: %s", exc)
+        message = database_errors.unusable_message(exc, url)
+        if message is None:
+            message = ("Não foi possível conectar ao banco. Confira o servidor (endereço), a porta, o usuário, "
+                       "a senha e o nome do banco, e se o servidor aceita conexões desta estação.")
+        return " ".join(message.split())
     return None
 
 

@@ -11,8 +11,34 @@ from ispdesk.domain.permissions import ROLE_LABELS
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.extensions import load_all
+from ispdesk.ui.window_state import remember_geometry
 
 MENU_ORDER = ("Arquivo", "Cadastros", "Financeiro", "Ferramentas", "Relatórios", "Configurações", "Ajuda")
+#: Alt+letter of each top menu
+MENU_MNEMONICS = {"Arquivo": "&Arquivo", "Cadastros": "&Cadastros", "Financeiro": "&Financeiro",
+                  "Ferramentas": "F&erramentas", "Relatórios": "&Relatórios", "Configurações": "C&onfigurações",
+                  "Ajuda": "Aj&uda"}
+
+
+def with_mnemonic(text: str, used: set[str]) -> str:
+    """`text` with an Alt+letter: its own ``&`` if it has one, else the first letter not in `used`."""
+    if "&" in text:
+        i = text.index("&")
+        if i + 1 < len(text):
+            used.add(text[i + 1].lower())
+        return text
+    for i, ch in enumerate(text):
+        if ch.isalnum() and ch.lower() not in used:
+            used.add(ch.lower())
+            return text[:i] + "&" + text[i:]
+    return text
+
+
+def shortcut_tooltip(action: QAction) -> None:
+    """Tooltip = the action's name and its shortcut, as the menu shows it."""
+    name = action.text().replace("&", "").rstrip("…")
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{name} ({keys})" if keys else name)
 
 
 def tr(text: str) -> str:
@@ -42,7 +68,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.resize(1280, 800)
+        self.resize(1280, 720)
         load_all()
         self._build_tabs()
         self._build_menus()
@@ -50,6 +76,7 @@ class MainWindow(QMainWindow):
             name=who, login=context.actor.login, role=role) + (f" — {database_label}" if database_label else ""))
         status.setObjectName("connectionLabel")
         self.statusBar().addPermanentWidget(status)
+        remember_geometry(self)
 
     def _build_tabs(self) -> None:
         for spec in sorted(registry.TABS, key=lambda s: s.order):
@@ -69,7 +96,7 @@ class MainWindow(QMainWindow):
                 if isinstance(submenu, QMenu) and action.text().replace("&", "") == title:
                     found = submenu
             if found is None:
-                found = holder.addMenu(title)
+                found = holder.addMenu(MENU_MNEMONICS.get(title, title) if depth == 0 else title)
                 found.setObjectName("menu_" + "_".join(path[: depth + 1]))
             parent = found
         assert parent is not None
@@ -87,7 +114,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(spec.shortcut))
             action.triggered.connect(lambda _checked=False, h=spec.handler: h(self))
             self._menu(spec.menu).addAction(action)
-        quit_action = QAction(tr("Sair"), self)
+        quit_action = QAction(tr("Sai&r"), self)
         quit_action.setObjectName("actionQuit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -100,6 +127,20 @@ class MainWindow(QMainWindow):
             menu = action.menu()
             if isinstance(menu, QMenu) and not menu.actions():
                 action.setVisible(False)
+            if isinstance(menu, QMenu):
+                self._mnemonics(menu)
+
+    def _mnemonics(self, menu: QMenu) -> None:
+        """Give every item of `menu` (and its submenus) an Alt+letter and a tooltip with its shortcut."""
+        used: set[str] = set()
+        for item in menu.actions():
+            if item.isSeparator() or not item.text():
+                continue
+            item.setText(with_mnemonic(item.text(), used))
+            shortcut_tooltip(item)
+            sub = item.menu()
+            if isinstance(sub, QMenu):
+                self._mnemonics(sub)
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Sobre o ispdesk"),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from ispdesk.domain.permissions import Permission
 
 if TYPE_CHECKING:
+    from ispdesk.services.contracts import ContractRow
     from ispdesk.ui.context import AppContext
 
 
@@ -53,6 +54,12 @@ class ContractActionSpec:
 
     `handler(parent, context, contract_ids)` performs it (opening its own dialogs) and returns True
     when data changed. `multi` = also offered for a multi-selection.
+
+    `available(contract)` is the "available for this contract" predicate: it gets the contract's
+    `ContractRow` and returns None when the action applies, else the Portuguese reason shown as the
+    disabled action's tooltip (see `ispdesk.ui.contract_states`). None = available in every state.
+    `frequent` puts the action on the toolbar (the rest live in "Mais ações" and the context menu);
+    `shortcut` is a key sequence such as ``"Ctrl+Shift+P"``, shown in menus and tooltips.
     """
 
     title: str
@@ -61,6 +68,13 @@ class ContractActionSpec:
     permission: Permission | None = None
     multi: bool = False
     order: int = 100
+    available: Callable[[ContractRow], str | None] | None = None
+    frequent: bool = False
+    shortcut: str = ""
+
+    def unavailable_reason(self, contract: ContractRow) -> str | None:
+        """Why the action does not apply to `contract`, or None when it does."""
+        return None if self.available is None else self.available(contract)
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,8 @@ def test_generate_dialog_runs_in_background(qtbot, context, uow, clock) -> None:
 
 
 def test_contract_form_shows_charges_panel_and_billing_actions(qtbot, factory, attendant, uow, clock) -> None:  # noqa: ANN001
-    from PySide6.QtWidgets import QPushButton, QTabWidget
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QTabWidget
 
     from ispdesk.ui.areas.billing_panel import ChargesPanel
     from ispdesk.ui.dialogs.contract_form import ContractForm
@@ -159,7 +160,8 @@ def test_contract_form_shows_charges_panel_and_billing_actions(qtbot, factory, a
     qtbot.addWidget(form)
     panel = form.findChild(ChargesPanel, "chargesPanel")
     assert panel is not None and panel.charges_model.rowCount() == 4
-    buttons = {name: form.findChild(QPushButton, name) for name in (
+    # every action is a QAction named like the spec (frequent ones also have a QPushButton)
+    buttons = {name: form.findChild(QAction, name) for name in (
         "cancelContractAction", "oneOffChargeAction", "recordPaymentAction", "reversePaymentAction",
         "negativateAction")}
     assert all(buttons.values())

@@ -19,6 +19,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.services import access
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
+from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 
@@ -188,17 +189,18 @@ def open_suspension_view(window: QWidget) -> None:
 
 
 registry.CONTRACT_ACTIONS.extend([
-    registry.ContractActionSpec("Desbloqueio de confiança", "actionTrustUnlock", trust_unlock_action,
-                                Permission.ACCESS_TRUST_UNLOCK, multi=True, order=40),
-    registry.ContractActionSpec("Liberação temporária", "actionReleaseTemporary", temporary_release_action,
-                                Permission.ACCESS_RELEASE_TEMPORARY, multi=True, order=41),
-    registry.ContractActionSpec("Liberação manual", "actionReleaseManual", manual_release_action,
-                                Permission.ACCESS_RELEASE_MANUAL, multi=True, order=42),
-    registry.ContractActionSpec("Liberar restrição do desbloqueio", "actionLiftTrustRestriction",
+    registry.ContractActionSpec("Desbloqueio de &confiança…", "actionTrustUnlock", trust_unlock_action,
+                                Permission.ACCESS_TRUST_UNLOCK, multi=True, order=40,
+                                available=states.trust_unlock),
+    registry.ContractActionSpec("Liberação temp&orária…", "actionReleaseTemporary", temporary_release_action,
+                                Permission.ACCESS_RELEASE_TEMPORARY, multi=True, order=41, available=states.release),
+    registry.ContractActionSpec("Liberação &manual…", "actionReleaseManual", manual_release_action,
+                                Permission.ACCESS_RELEASE_MANUAL, multi=True, order=42, available=states.release),
+    registry.ContractActionSpec("Liberar &restrição do desbloqueio…", "actionLiftTrustRestriction",
                                 lift_restriction_action, Permission.ACCESS_LIFT_TRUST_RESTRICTION, multi=True,
-                                order=43),
-    registry.ContractActionSpec("Não bloquear até / isentar", "actionBlockProtection", protection_action,
-                                Permission.ACCESS_BLOCK_EXEMPTION, multi=True, order=44),
+                                order=43, available=states.trust_unlock),
+    registry.ContractActionSpec("Não &bloquear até / isentar…", "actionBlockProtection", protection_action,
+                                Permission.ACCESS_BLOCK_EXEMPTION, multi=True, order=44, available=states.access),
 ])
 registry.CONTRACT_PANELS.append(
     registry.ContractPanelSpec("Acesso", "accessPanel", _panel, Permission.CONTRACTS_VIEW, order=30))

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ispdesk.domain.permissions import Permission
+from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 
@@ -80,16 +81,19 @@ def _generate(window: QWidget) -> None:
 registry.CONTRACT_PANELS.append(registry.ContractPanelSpec(
     title="Cobranças", object_name="chargesPanel", factory=_panel, permission=Permission.CONTRACTS_VIEW, order=20))
 
-for _title, _name, _build, _perm, _order in (
-    ("Cancelar contrato…", "cancelContractAction", _cancel, Permission.CONTRACTS_CANCEL, 40),
-    ("Cobrança avulsa…", "oneOffChargeAction", _one_off, Permission.CHARGES_CREATE, 50),
-    ("Registrar pagamento…", "recordPaymentAction", _pay, Permission.PAYMENTS_RECORD, 51),
-    ("Estornar pagamento…", "reversePaymentAction", _reverse, Permission.PAYMENTS_REVERSE, 52),
-    ("Negativar…", "negativateAction", _negativate, Permission.CONTRACTS_NEGATIVATE, 60),
+for _title, _name, _build, _perm, _order, _available, _frequent, _keys in (
+    ("Cancelar con&trato…", "cancelContractAction", _cancel, Permission.CONTRACTS_CANCEL, 40, states.cancel, True,
+     "Ctrl+Shift+X"),
+    ("Cobrança &avulsa…", "oneOffChargeAction", _one_off, Permission.CHARGES_CREATE, 50, None, False, ""),
+    ("Registrar &pagamento…", "recordPaymentAction", _pay, Permission.PAYMENTS_RECORD, 51, None, True,
+     "Ctrl+Shift+P"),
+    ("&Estornar pagamento…", "reversePaymentAction", _reverse, Permission.PAYMENTS_REVERSE, 52, None, False, ""),
+    ("&Negativar…", "negativateAction", _negativate, Permission.CONTRACTS_NEGATIVATE, 60, states.negativate, False,
+     ""),
 ):
     registry.CONTRACT_ACTIONS.append(registry.ContractActionSpec(
-        title=_title, object_name=_name, handler=_dialog_action(_title.rstrip("…"), _build), permission=_perm,
-        order=_order))
+        title=_title, object_name=_name, handler=_dialog_action(_title.replace("&", "").rstrip("…"), _build),
+        permission=_perm, order=_order, available=_available, frequent=_frequent, shortcut=_keys))
 
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(
     menu=("Financeiro",), title="Gerar cobranças…", object_name="actionGenerateCharges", handler=_generate,

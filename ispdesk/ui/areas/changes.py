@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ispdesk.domain.permissions import Permission
+from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 
@@ -46,7 +47,8 @@ def _value_panel(context: AppContext, contract_id: object, parent: QWidget | Non
 
 registry.TABS.append(registry.TabSpec(30, "Alterações de plano", _tab, Permission.CONTRACTS_VIEW))
 registry.CONTRACT_ACTIONS.append(registry.ContractActionSpec(
-    "Alterar plano", "changePlanAction", _change_plan, Permission.PLAN_CHANGE, order=30))
+    "Alterar p&lano…", "changePlanAction", _change_plan, Permission.PLAN_CHANGE, order=30,
+    available=states.plan_change, frequent=True, shortcut="Ctrl+Shift+L"))
 registry.CONTRACT_PANELS.append(registry.ContractPanelSpec(
     "Valores", "valueHistoryPanel", _value_panel, Permission.CONTRACTS_VIEW, order=60))
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(

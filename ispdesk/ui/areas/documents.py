@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.services import documents
+from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
 
@@ -201,19 +202,19 @@ def _report_opener(kind: str) -> Any:
 
 
 registry.CONTRACT_ACTIONS.extend([
-    registry.ContractActionSpec("Imprimir contrato", "actionPrintContract", print_contract_action,
-                                Permission.DOCUMENTS_PRINT, multi=False, order=60),
-    registry.ContractActionSpec("Imprimir termo de fidelidade", "actionPrintLoyaltyTerm", print_term_action,
+    registry.ContractActionSpec("&Imprimir contrato…", "actionPrintContract", print_contract_action,
+                                Permission.DOCUMENTS_PRINT, multi=False, order=60, frequent=True, shortcut="Ctrl+P"),
+    registry.ContractActionSpec("Imprimir termo de &fidelidade…", "actionPrintLoyaltyTerm", print_term_action,
                                 Permission.DOCUMENTS_PRINT, multi=False, order=61),
-    registry.ContractActionSpec("Gerar contratos", "actionGenerateContracts", generate_batch_action,
+    registry.ContractActionSpec("&Gerar PDFs dos contratos…", "actionGenerateContracts", generate_batch_action,
                                 Permission.DOCUMENTS_PRINT, multi=True, order=62),
-    registry.ContractActionSpec("Marcar como assinado", "actionMarkSigned", mark_signed_action,
-                                Permission.CONTRACTS_ACTIVATE, multi=True, order=63),
+    registry.ContractActionSpec("Marcar como a&ssinado…", "actionMarkSigned", mark_signed_action,
+                                Permission.CONTRACTS_ACTIVATE, multi=True, order=63, available=states.mark_signed),
 ])
 registry.CONTRACT_PANELS.append(
     registry.ContractPanelSpec("Documentos", "documentsPanel", _panel, Permission.CONTRACTS_VIEW, order=60))
 registry.MENU_ACTIONS.extend([
-    registry.MenuActionSpec(menu=("Cadastros",), title="Modelos de contrato", object_name="actionContractTemplates",
+    registry.MenuActionSpec(menu=("Cadastros",), title="Modelos de contrato…", object_name="actionContractTemplates",
                             handler=open_template_editor, permission=Permission.TEMPLATES_MANAGE, order=60),
     registry.MenuActionSpec(menu=("Relatórios",), title="Contratos…", object_name="actionReportContracts",
                             handler=_report_opener("contracts"), permission=Permission.REPORTS_VIEW, order=10),

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,8 +38,10 @@ from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
 from ispdesk.services import adjustments
 from ispdesk.services.adjustments import AdjustmentLine, AdjustmentParams, AdjustmentSimulation, BatchRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.file_dialogs import save_file_name
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import DateEdit
+from ispdesk.ui.window_state import remember_geometry
 from ispdesk.ui.workers import Progress, Worker, run_in_background
 
 STATUS_CHOICES = (("Ativos", (ContractStatus.ATIVO,)),
@@ -256,6 +257,7 @@ class AdjustmentDialog(QDialog):
         self.index_radio.toggled.connect(self._invalidate)
         self._fill_plans()
         self.reload_batches()
+        remember_geometry(self)
 
     # ------------------------------------------------------------------------------------------
     def _caption(self, text: str, buddy: QWidget) -> QLabel:
@@ -419,8 +421,8 @@ class AdjustmentDialog(QDialog):
                                          "“Lotes anteriores”."))
             return 0
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Clientes a avisar"), f"reajuste-{number}-avisos.csv",
-                                                  self.tr("Planilha CSV (*.csv)"))
+            path = save_file_name(self, self.tr("Clientes a avisar"), f"reajuste-{number}-avisos.csv",
+                                  self.tr("Planilha CSV (*.csv)"))
             if not path:
                 return 0
         try:

@@ -31,6 +31,7 @@ from ispdesk.services import contracts as contract_service
 from ispdesk.services.cancellation import CancellationPreview, CancellationResult
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError
+from ispdesk.ui.window_state import remember_geometry
 
 ERROR_STYLE = "color: #b00020;"
 AMOUNT_STYLE = "font-weight: bold; font-size: 13pt;"
@@ -66,6 +67,8 @@ class CancelContractDialog(QDialog):
         self.reason_combo.setAccessibleName(self.tr("Motivo do cancelamento"))
         self.reason_combo.addItem(self.tr("— escolha o motivo —"), None)
         for entry in catalog_service.list_entries(context.uow(), "cancellation", include_inactive=False):
+            if entry.system:  # only the suspension routine rescinds with these (INADIMPLENCIA)
+                continue
             flags = []
             if entry.waives_fine:
                 flags.append(self.tr("isenta a multa"))
@@ -143,6 +146,7 @@ class CancelContractDialog(QDialog):
         self.date_edit.valueChanged.connect(self.refresh)
         self.note_edit.textChanged.connect(self._update_buttons)
         self.refresh()
+        remember_geometry(self)
 
     # ------------------------------------------------------------------------------------ state
     def reason_code(self) -> str | None:

@@ -33,6 +33,7 @@ from ispdesk.services import catalogs
 from ispdesk.services.catalogs import CatalogEntry, CatalogKind
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
+from ispdesk.ui.window_state import remember_geometry
 
 
 def _tr(text: str) -> str:
@@ -223,6 +224,7 @@ class CatalogsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
+        remember_geometry(self)
 
 
 def open_catalogs_dialog(context: AppContext, parent: QWidget | None = None) -> None:

@@ -5,9 +5,10 @@ billing base date, paid-until (always read-only: computed from the payments), re
 expiration (changed by the Renovar action), cancellation. Plan, value and due day of an active
 contract change through the plan-change wizard. The registered `CONTRACT_PANELS` (charges, access
 history, documents …) appear as tabs next to "Dados" and "Histórico"; the buttons are Salvar,
-Ativar…, Renovar… and every registered `CONTRACT_ACTIONS` entry, each enabled only with its
-permission. Rules live in `ispdesk.services.contracts`; this form shows their messages next to the
-field at fault.
+Ativar… (pre-contracts only), Renovar…, the *frequent* registered `CONTRACT_ACTIONS` (objectName =
+the spec's) and "Mais ações" (``contractFormMoreActions``) with every action; each is enabled by
+permission and by the contract's state, a disabled one saying why in its tooltip. Rules live in
+`ispdesk.services.contracts`; this form shows their messages next to the field at fault.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,10 +50,12 @@ from ispdesk.services import catalogs, contracts, plans
 from ispdesk.services.catalogs import CatalogKind
 from ispdesk.services.contracts import ContractDraft, ContractRow
 from ispdesk.services.customer_search import search_customers
-from ispdesk.ui import registry
+from ispdesk.ui import contract_states, registry
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget
+from ispdesk.ui.widgets.contract_actions import ContractActions
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MoneyEdit
+from ispdesk.ui.window_state import remember_geometry
 
 
 def _tr(text: str) -> str:
@@ -122,8 +126,6 @@ class ContractForm(QDialog):
         saved: True after a successful save or action.
     """
 
-    BUTTONS_PER_ROW = 6
-
     def __init__(self, context: AppContext, contract_id: uuid.UUID | None = None,
                  parent: QWidget | None = None, customer_id: uuid.UUID | None = None,
                  customer_label: str = "") -> None:
@@ -139,6 +141,7 @@ class ContractForm(QDialog):
             self.load(contract_id)
         else:
             self._init_new(customer_id, customer_label)
+        remember_geometry(self)
 
     # ------------------------------------------------------------------------------- layout
     def _field(self, widget: QWidget, name: str, accessible: str) -> FieldWithError:
@@ -252,26 +255,25 @@ class ContractForm(QDialog):
         grid.setColumnStretch(1, 2)
         self.tabs.addTab(data, self.tr("Dados"))
 
-        self.actions_row = QGridLayout()
-        self.actions_row.setHorizontalSpacing(4)
-        self.actions_row.setVerticalSpacing(4)
         self.save_button = QPushButton(self.tr("&Salvar"), self)
         self.save_button.setObjectName("contractSave")
         self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Salvar as alterações (Ctrl+S)"))
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.activate_button = QPushButton(self.tr("&Ativar…"), self)
         self.activate_button.setObjectName("contractActivate")
         self.renew_button = QPushButton(self.tr("&Renovar…"), self)
         self.renew_button.setObjectName("contractRenew")
-        buttons_in_order = [self.activate_button, self.renew_button]
-        self.action_buttons: dict[str, QPushButton] = {}
-        for spec in sorted(registry.CONTRACT_ACTIONS, key=lambda s: (s.order, s.title)):
-            button = QPushButton(spec.title, self)
-            button.setObjectName(spec.object_name)
-            button.clicked.connect(lambda _checked=False, s=spec: self._run_action(s))
-            self.action_buttons[spec.object_name] = button
-            buttons_in_order.append(button)
-        for i, button in enumerate(buttons_in_order):
-            self.actions_row.addWidget(button, i // self.BUTTONS_PER_ROW, i % self.BUTTONS_PER_ROW)
+        self.renew_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.contract_actions = ContractActions(self, self.context, self._run_action, lambda name: name,
+                                                "contractForm")
+        self.action_buttons: dict[str, QAction] = self.contract_actions.actions
+        self.actions_row = QHBoxLayout()
+        self.actions_row.setSpacing(4)
+        for button in (self.activate_button, self.renew_button, *self.contract_actions.buttons.values(),
+                       self.contract_actions.more_button):
+            self.actions_row.addWidget(button)
+        self.actions_row.addStretch(1)
         self.buttons = QDialogButtonBox(self)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -287,8 +289,10 @@ class ContractForm(QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(self.actions_row)
-        layout.addWidget(self.buttons)
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.actions_row, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
 
     # ------------------------------------------------------------------------------- data
     def _fill_catalogs(self, current: ContractRow | None) -> None:
@@ -332,8 +336,7 @@ class ContractForm(QDialog):
             w.setText("—")
         self.activate_button.hide()
         self.renew_button.hide()
-        for button in self.action_buttons.values():
-            button.hide()
+        self.contract_actions.hide_all()
         self.save_button.setEnabled(self.context.can(Permission.CONTRACTS_CREATE))
         self.hint.setText(self.tr("Plano, valor e fidelidade vêm do plano escolhido (ou dos parâmetros) e podem ser "
                                   "alterados. Pessoa física: fidelidade de no máximo 12 meses (Anatel)."))
@@ -396,11 +399,14 @@ class ContractForm(QDialog):
         self.save_button.setEnabled(can_edit)
         self.activate_button.setVisible(c.status == ContractStatus.PRE_CONTRATO)
         self.activate_button.setEnabled(self.context.can(Permission.CONTRACTS_ACTIVATE))
-        self.renew_button.setEnabled(active and self.context.can(Permission.CONTRACTS_RENEW))
-        for spec in registry.CONTRACT_ACTIONS:
-            button = self.action_buttons[spec.object_name]
-            button.show()
-            button.setEnabled(spec.permission is None or self.context.can(spec.permission))
+        renew_reason = contract_states.renew(c) if self.context.can(Permission.CONTRACTS_RENEW) else self.tr(
+            "seu perfil não tem permissão para renovar.")
+        self.renew_button.setEnabled(renew_reason is None)
+        self.renew_button.setToolTip(self.tr("Renovar a fidelidade (Ctrl+Shift+R)") + (
+            "\n" + self.tr("Indisponível: {r}").format(r=renew_reason) if renew_reason else ""))
+        self.activate_button.setToolTip(self.tr("Ativar o pré-contrato na data da instalação"))
+        self.contract_actions.show_all()
+        self.contract_actions.update([c])
         hints = []
         if active:
             hints.append(self.tr("Plano, valor e dia de vencimento de contrato ativo mudam pela Alteração de plano "
@@ -582,7 +588,7 @@ class ContractForm(QDialog):
         return True
 
     def _run_action(self, spec: registry.ContractActionSpec) -> None:
-        if self.contract is None:
+        if self.contract is None or not self.action_buttons[spec.object_name].isEnabled():
             return
         if spec.handler(self, self.context, [self.contract.id]):
             self.saved = True

@@ -30,6 +30,7 @@ from ispdesk.ui.context import AppContext
 from ispdesk.ui.forms.loader import load_form
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
+from ispdesk.ui.window_state import remember_geometry
 
 Ui_CustomerForm = load_form("customer_form", "Ui_CustomerForm")
 
@@ -102,6 +103,7 @@ class CustomerForm(QDialog):
         else:
             self._set_header()
         (self.ui.documentEdit if customer_id is None else self.ui.nameEdit).setFocus()
+        remember_geometry(self)
 
     # ------------------------------------------------------------------------------- set-up
     def _setup_widgets(self) -> None:
@@ -121,7 +123,7 @@ class CustomerForm(QDialog):
             widget = self.findChild(QWidget, name)
             assert widget is not None, name
             self._wrap(key, widget)
-        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Gravar"))
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Salvar"))
         self.ui.buttonBox.accepted.connect(self.save)
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         save_shortcut.activated.connect(self.save)

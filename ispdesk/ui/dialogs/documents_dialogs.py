@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -36,7 +35,9 @@ from ispdesk.services import reports as report_service
 from ispdesk.services.documents import DocumentRow
 from ispdesk.services.templates import list_templates
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.file_dialogs import existing_directory, save_file_name
 from ispdesk.ui.models.table import Column, RowsTableModel
+from ispdesk.ui.window_state import remember_geometry
 
 
 def _local(moment: Any) -> str:
@@ -128,7 +129,7 @@ class GenerateBatchDialog(QDialog):
     def __init__(self, context: AppContext, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentsBatchDialog")
-        self.setWindowTitle(self.tr("Gerar contratos"))
+        self.setWindowTitle(self.tr("Gerar PDFs dos contratos"))
         self.folder_edit = QLineEdit(self)
         self.folder_edit.setObjectName("documentsBatchFolder")
         self.folder_edit.setAccessibleName(self.tr("Pasta de destino"))
@@ -168,7 +169,7 @@ class GenerateBatchDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Pasta para os contratos"), self.folder_edit.text())
+        folder = existing_directory(self, self.tr("Pasta para os contratos"), self.folder_edit.text())
         if folder:
             self.folder_edit.setText(folder)
 
@@ -292,6 +293,7 @@ class ReportDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
         self.worker: Any = None
+        remember_geometry(self)
 
     def period(self) -> tuple[date | None, date | None]:
         """The chosen period (None, None when not filtering)."""
@@ -318,8 +320,8 @@ class ReportDialog(QDialog):
 
         target: Path | None = None
         if fmt == "csv":
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("Exportar CSV"), f"relatorio-{self.kind}.csv",
-                                                  self.tr("Planilhas CSV (*.csv)"))
+            name = save_file_name(self, self.tr("Exportar CSV"), f"relatorio-{self.kind}.csv",
+                                  self.tr("Planilhas CSV (*.csv)"))
             if not name:
                 return
             target = Path(name)

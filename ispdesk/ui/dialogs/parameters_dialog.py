@@ -27,6 +27,7 @@ from ispdesk.domain.parameters import Kind, ParameterSpec
 from ispdesk.services import parameters as params_service
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.widgets.fields import MoneyEdit
+from ispdesk.ui.window_state import remember_geometry
 
 HELP_STYLE = "color: palette(placeholder-text);"
 FLOOR_STYLE = "color: #7a4b00;"
@@ -132,7 +133,7 @@ class ParametersDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.buttons.setObjectName("parametersButtons")
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Gravar"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Salvar"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         intro = QLabel(self.tr("Valores usados em todo o sistema. As alterações ficam registradas na auditoria."),
@@ -145,6 +146,7 @@ class ParametersDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(780, 560)
         self.load()
+        remember_geometry(self)
 
     def _build_tab(self, title: str, specs: list[ParameterSpec]) -> None:
         page = QWidget()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.services.atomic_file import write_bytes_atomic
+from ispdesk.ui.file_dialogs import save_file_name
+from ispdesk.ui.window_state import remember_geometry
 
 #: Print resolution (dpi) used to rasterise pages for the printer.
 PRINT_DPI = 300
@@ -114,6 +115,7 @@ class PdfPreviewDialog(QDialog):
         screen = QGuiApplication.primaryScreen()
         height = int(screen.availableGeometry().height() * 0.85) if screen else 900
         self.resize(860, max(600, height))
+        remember_geometry(self)
 
     # --- pages and zoom --------------------------------------------------------------------
     def page_count(self) -> int:
@@ -201,8 +203,7 @@ class PdfPreviewDialog(QDialog):
 
     def save_dialog(self) -> Path | None:
         """Ask where to save (QFileDialog) and write the file."""
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Salvar PDF"), self._suggested,
-                                              self.tr("Documentos PDF (*.pdf)"))
+        path = save_file_name(self, self.tr("Salvar PDF"), self._suggested, self.tr("Documentos PDF (*.pdf)"))
         if not path:
             return None
         try:

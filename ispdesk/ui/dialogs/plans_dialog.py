@@ -37,6 +37,7 @@ from ispdesk.services.plans import PlanDraft, PlanRow
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import FieldWithError, MoneyEdit
+from ispdesk.ui.window_state import remember_geometry
 
 
 def _tr(text: str) -> str:
@@ -156,6 +157,7 @@ class PlansDialog(QDialog):
                 line.setReadOnly(True)
             for control in (self.download, self.upload, self.loyalty_months, self.active):
                 control.setEnabled(False)
+        remember_geometry(self)
 
     def reload(self, select_code: str | None = None) -> None:
         """Read the plans again."""

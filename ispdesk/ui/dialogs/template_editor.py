@@ -38,6 +38,7 @@ from ispdesk.domain.statuses import TemplateKind
 from ispdesk.domain.template_engine import CATALOGUE, TemplateError
 from ispdesk.services import templates as templates_service
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.window_state import remember_geometry
 
 _LINE = re.compile(r"Linha (\d+)")
 
@@ -244,6 +245,7 @@ class TemplateEditorDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(1240, 780)
         self.reload()
+        remember_geometry(self)
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self, select_code: str | None = None) -> None:

@@ -30,6 +30,7 @@ from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.audit_history import format_datetime
 from ispdesk.ui.widgets.fields import FieldWithError
+from ispdesk.ui.window_state import remember_geometry
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -150,7 +151,7 @@ class UserEditDialog(QDialog):
         self.error_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Gravar"))
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Salvar"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -264,6 +265,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.message)
         self.resize(760, 380)
         self.reload()
+        remember_geometry(self)
 
     def reload(self, select_login: str | None = None) -> None:
         """Read the users again and keep (or set) the selection."""

@@ -4,9 +4,11 @@ objectNames: ``contractSearch`` (debounced, searches as you type: customer name,
 CPF/CNPJ masked or not, customer code), ``contractStatusFilter``, ``contractAccessFilter``,
 ``contractPlanFilter``, ``contractDueDayFilter`` (0 = todos), ``contractExpiringFilter`` (days,
 0 = sem filtro), ``contractCityFilter``, ``contractClearFilters``, ``contractTable``,
-``contractCount``, buttons ``contractNew``, ``contractOpen``, ``contractRenewButton`` and one per
-registered `CONTRACT_ACTIONS` entry (``<object_name>Button``); the same actions in the table's context
-menu (multi-selection where the action allows it). `apply_filter()` is the dashboard's entry point.
+``contractCount``, buttons ``contractNew``, ``contractOpen``, ``contractRenewButton``, one per
+*frequent* registered `CONTRACT_ACTIONS` entry (``<object_name>Button``) and ``contractMoreActions``
+(every action, a QAction named ``<object_name>``); the same actions in the table's context menu
+(multi-selection where the action allows it). Each action is enabled by permission, selection and
+the contract's state (a disabled one says why in its tooltip). `apply_filter()` is the dashboard's entry point.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,9 +47,10 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import contract_list, plans
 from ispdesk.services.contract_list import ContractListRow
-from ispdesk.ui import registry
+from ispdesk.ui import contract_states, registry
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, PagedTableModel
+from ispdesk.ui.widgets.contract_actions import ContractActions
 
 PAGE_SIZE = 100
 COUNT_LIMIT = 1000
@@ -114,7 +116,6 @@ class ContractsTab(QWidget):
     """
 
     SEARCH_DELAY_MS = 250
-    BUTTONS_PER_ROW = 7
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,26 +166,24 @@ class ContractsTab(QWidget):
         self.clear_button = QPushButton(self.tr("Limpar filtros"), self)
         self.clear_button.setObjectName("contractClearFilters")
 
-        self.new_button = QPushButton(self.tr("&Novo contrato"), self)
+        self.new_button = QPushButton(self.tr("&Novo contrato…"), self)
         self.new_button.setObjectName("contractNew")
+        self.new_button.setToolTip(self.tr("Novo contrato (Ctrl+Shift+N)"))
         self.new_button.setEnabled(context.can(Permission.CONTRACTS_CREATE))
-        self.open_button = QPushButton(self.tr("&Abrir"), self)
+        self.open_button = QPushButton(self.tr("A&brir…"), self)
         self.open_button.setObjectName("contractOpen")
-        self.renew_button = QPushButton(self.tr("&Renovar…"), self)
+        self.open_button.setToolTip(self.tr("Abrir o contrato selecionado (Enter ou duplo clique)"))
+        self.renew_button = QPushButton(self.tr("Reno&var…"), self)
         self.renew_button.setObjectName("contractRenewButton")
-        self.action_buttons: dict[str, QPushButton] = {}
-        buttons = QGridLayout()
-        buttons.setHorizontalSpacing(4)
-        buttons.setVerticalSpacing(4)
-        ordered = [self.new_button, self.open_button, self.renew_button]
-        for spec in self._actions():
-            button = QPushButton(spec.title, self)
-            button.setObjectName(spec.object_name + "Button")
-            button.clicked.connect(lambda _checked=False, s=spec: self.run_action(s))
-            self.action_buttons[spec.object_name] = button
-            ordered.append(button)
-        for i, button in enumerate(ordered):
-            buttons.addWidget(button, i // self.BUTTONS_PER_ROW, i % self.BUTTONS_PER_ROW)
+        self.contract_actions = ContractActions(self, context, self.run_action, lambda name: name + "Button",
+                                                "contract")
+        self.action_buttons: dict[str, QAction] = self.contract_actions.actions
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        for button in (self.new_button, self.open_button, self.renew_button,
+                       *self.contract_actions.buttons.values(), self.contract_actions.more_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
 
         self.model = ContractListModel(context, parent=self)
         self.table = QTableView(self)
@@ -235,6 +234,9 @@ class ContractsTab(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.rowsInserted.connect(self._update_count)
+        renew_key = QShortcut(QKeySequence("Ctrl+Shift+R"), self)
+        renew_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        renew_key.activated.connect(lambda: self.renew_button.isEnabled() and self.renew_selected())
         shortcut = QShortcut(QKeySequence("Return"), self.table)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.open_selected)
@@ -248,9 +250,6 @@ class ContractsTab(QWidget):
         self.reload()
 
     # ------------------------------------------------------------------------------ filters
-    def _actions(self) -> list[registry.ContractActionSpec]:
-        return sorted(registry.CONTRACT_ACTIONS, key=lambda s: (s.order, s.title))
-
     def _fill_plans(self) -> None:
         current = self.plan_filter.currentData()
         self.plan_filter.blockSignals(True)
@@ -394,14 +393,18 @@ class ContractsTab(QWidget):
         ids = self.selected_ids()
         one = len(ids) == 1
         self.open_button.setEnabled(one)
-        can_renew = one and self.context.can(Permission.CONTRACTS_RENEW)
-        if can_renew:
-            row = self.model.row_at(self.model.row_of_id(ids[0]))
-            can_renew = row.status == ContractStatus.ATIVO
-        self.renew_button.setEnabled(can_renew)
-        for spec in self._actions():
-            allowed = spec.permission is None or self.context.can(spec.permission)
-            self.action_buttons[spec.object_name].setEnabled(allowed and (one or (spec.multi and bool(ids))))
+        rows = [self.model.row_at(self.model.row_of_id(i)) for i in ids]
+        reason = None
+        if not self.context.can(Permission.CONTRACTS_RENEW):
+            reason = self.tr("seu perfil não tem permissão para renovar.")
+        elif not one:
+            reason = self.tr("selecione um único contrato.")
+        else:
+            reason = contract_states.renew(rows[0])
+        self.renew_button.setEnabled(reason is None)
+        self.renew_button.setToolTip(self.tr("Renovar a fidelidade (Ctrl+Shift+R)") + (
+            "\n" + self.tr("Indisponível: {r}").format(r=reason) if reason else ""))
+        self.contract_actions.update(rows)
 
     # ------------------------------------------------------------------------------ actions
     def _open_index(self, index: QModelIndex) -> None:
@@ -462,6 +465,9 @@ class ContractsTab(QWidget):
             return False
         if spec.permission is not None and not self.context.can(spec.permission):
             return False
+        rows = [self.model.row_at(self.model.row_of_id(i)) for i in ids]
+        if contract_states.reason_for(spec.available, rows) is not None:
+            return False
         changed = bool(spec.handler(self, self.context, ids))
         if changed:
             self.context.events.changed.emit("contract")
@@ -477,24 +483,20 @@ class ContractsTab(QWidget):
         menu = QMenu(self)
         menu.setObjectName("contractContextMenu")
         ids = self.selected_ids()
-        open_action = QAction(self.tr("Abrir"), menu)
+        menu.setToolTipsVisible(True)
+        open_action = QAction(self.tr("A&brir…"), menu)
         open_action.setObjectName("contractMenuOpen")
         open_action.setEnabled(len(ids) == 1)
         open_action.triggered.connect(self.open_selected)
         menu.addAction(open_action)
-        renew = QAction(self.tr("Renovar…"), menu)
+        renew = QAction(self.tr("Reno&var…"), menu)
         renew.setObjectName("contractMenuRenew")
         renew.setEnabled(self.renew_button.isEnabled())
+        renew.setToolTip(self.renew_button.toolTip())
         renew.triggered.connect(self.renew_selected)
         menu.addAction(renew)
         menu.addSeparator()
-        for spec in self._actions():
-            action = QAction(spec.title, menu)
-            action.setObjectName(spec.object_name)
-            allowed = spec.permission is None or self.context.can(spec.permission)
-            action.setEnabled(allowed and (len(ids) == 1 or (spec.multi and bool(ids))))
-            action.triggered.connect(lambda _checked=False, s=spec: self.run_action(s))
-            menu.addAction(action)
+        self.contract_actions.fill(menu)
         return menu
 
     def _data_changed(self, kind: str) -> None:

@@ -30,7 +30,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -53,6 +52,7 @@ from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import dashboard as service
 from ispdesk.services.dashboard import CHARTS, Dashboard, DashboardFilters, FilterChoices
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.file_dialogs import save_file_name
 from ispdesk.ui.widgets.dashboard_charts import make_chart_view, month_label, update_chart_view
 from ispdesk.ui.workers import Progress, Worker, run_in_background
 
@@ -584,7 +584,7 @@ class DashboardTab(QWidget):
         if self.dashboard is None:
             return
         default = f"painel-{self.dashboard.as_of:%Y-%m-%d}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, _tr("Salvar painel em PDF"), default, _tr("PDF (*.pdf)"))
+        path = save_file_name(self, _tr("Salvar painel em PDF"), default, _tr("PDF (*.pdf)"))
         if path:
             self._report(lambda: self.export_pdf(path), _tr("Painel salvo em {path}.").format(path=path))
 
@@ -593,7 +593,7 @@ class DashboardTab(QWidget):
         if self.dashboard is None:
             return
         default = f"{name}-{self.dashboard.as_of:%Y-%m-%d}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, _tr("Salvar dados do gráfico"), default, _tr("CSV (*.csv)"))
+        path = save_file_name(self, _tr("Salvar dados do gráfico"), default, _tr("CSV (*.csv)"))
         if path:
             self._report(lambda: self.export_csv(name, path), _tr("Dados salvos em {path}.").format(path=path))
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
 from ispdesk.services import plan_changes
 from ispdesk.services.plan_changes import PlanChangeFilter, PlanChangeRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.file_dialogs import save_file_name
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import DateEdit
 
@@ -229,7 +229,7 @@ class PlanChangesTab(QWidget):
         if path is None:
             suggested = f"alteracoes-de-plano-{date.today():%Y%m%d}.{fmt}"
             filters = self.tr("Planilha CSV (*.csv)") if fmt == "csv" else self.tr("Documento PDF (*.pdf)")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Exportar alterações de plano"), suggested, filters)
+            path = save_file_name(self, self.tr("Exportar alterações de plano"), suggested, filters)
             if not path:
                 return 0
         try:

@@ -40,6 +40,7 @@ from ispdesk.services.plan_changes import PlanChangeDraft
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import MoneyEdit
+from ispdesk.ui.window_state import remember_geometry
 
 #: Contracts listed by the search on the first page.
 SEARCH_LIMIT = 50
@@ -457,6 +458,7 @@ class PlanChangeWizard(QWizard):
         self.resize(760, 520)
         if contract_id is not None:
             self.contract_page.select_contract(contract_id)
+        remember_geometry(self)
 
     def refresh_draft(self) -> None:
         """Preview the change with the current choices (read-only)."""
