@@ -31,6 +31,7 @@ from ispdesk.db.models import (
     PaymentTerm,
     Plan,
 )
+from ispdesk.domain import company as company_rules
 from ispdesk.domain.contact import mask_cep, mask_phone
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.documents import mask_document
@@ -101,6 +102,7 @@ class DocumentData:
     company_details: str
     logo_png: bytes | None
     signatories: tuple[Signatory, ...]
+    example_company: bool = False
 
 
 def date_in_words(day: date) -> str:
@@ -126,10 +128,11 @@ def _company(session: Session, contract: Contract, params: Mapping[str, Any]) ->
                     cnpj=branch.cnpj, endereco=branch.address, cidade=branch.city, uf=branch.state, cep=branch.cep,
                     telefone=branch.phone, email=branch.email or params["empresa_email"],
                     site=params["empresa_site"], logo=branch.logo_png)
+    main = session.scalar(select(Branch.logo_png).where(Branch.code == "MATRIZ"))
     return dict(razao_social=params["empresa_razao_social"], nome_fantasia=params["empresa_nome_fantasia"],
                 cnpj=params["empresa_cnpj"], endereco=params["empresa_endereco"], cidade=params["empresa_cidade"],
                 uf=params["empresa_uf"], cep=params["empresa_cep"], telefone=params["empresa_telefone"],
-                email=params["empresa_email"], site=params["empresa_site"], logo=None)
+                email=params["empresa_email"], site=params["empresa_site"], logo=main)
 
 
 def _full_address(street: str, city: str, state: str, cep: str) -> str:
@@ -258,6 +261,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         company_name=company["razao_social"], company_details=" · ".join(details), logo_png=company["logo"],
         signatories=(Signatory("ASSINANTE", customer.name, customer_doc),
                      Signatory("PRESTADORA", company["razao_social"], f"CNPJ {mask_document(company['cnpj'])}")),
+        example_company=company_rules.is_example(company["razao_social"], company["cnpj"]),
     )
 
 
@@ -311,6 +315,9 @@ def generate_contract_pdf_in(
     session = uow.session
     template = current_template(session, template_code)
     data = contract_document_context(session, contract_id, uow.today)
+    if data.example_company:
+        raise BusinessRuleError(company_rules.example_refusal(f"o PDF do contrato {data.contract_number}"),
+                                field="empresa")
     pdf, digest = build_pdf(data, template)
     path: Path | None = None
     if isinstance(output, str | Path):

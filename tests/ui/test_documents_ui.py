@@ -22,7 +22,7 @@ SHOTS = os.environ.get("ISPDESK_SHOTS_DIR", "")
 
 
 @pytest.fixture
-def context(factory, admin):
+def context(factory, admin, real_company):
     return AppContext(factory=factory, actor=admin, events=DataEvents())
 
 
