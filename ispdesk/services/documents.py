@@ -281,8 +281,8 @@ def _compiled(body: str) -> Template:
     return compile_template(body)
 
 
-def build_pdf(data: DocumentData, template: ContractTemplate) -> tuple[bytes, str]:
-    """Fill `template` with `data` and draw it; return the PDF and its content hash (sha256 hex)."""
+def build_pdf(data: DocumentData, template: ContractTemplate, created_at: datetime | None = None) -> tuple[bytes, str]:
+    """Fill `template` with `data` and draw it (dated `created_at`); return the PDF and its content hash."""
     rendered = _compiled(template.body).render(data.context)
     digest = content_hash(template.code, str(template.version_number), str(data.contract_number), rendered,
                           *(f"{s.role}|{s.name}|{s.document}" for s in data.signatories))
@@ -291,6 +291,7 @@ def build_pdf(data: DocumentData, template: ContractTemplate) -> tuple[bytes, st
         title=f"{template.name} — contrato nº {data.contract_number}", blocks=tuple(parse_blocks(rendered)),
         company_name=data.company_name, company_details=data.company_details, logo_png=data.logo_png,
         reference=reference, verification_code=verification_code(digest), signatories=data.signatories,
+        created_at=created_at,
     ))
     return pdf, digest
 
@@ -318,7 +319,7 @@ def generate_contract_pdf_in(
     if data.example_company:
         raise BusinessRuleError(company_rules.example_refusal(f"o PDF do contrato {data.contract_number}"),
                                 field="empresa")
-    pdf, digest = build_pdf(data, template)
+    pdf, digest = build_pdf(data, template, uow.now)
     path: Path | None = None
     if isinstance(output, str | Path):
         path = Path(output)
