@@ -88,6 +88,9 @@ def run_gui(cli_url: str | None = None) -> int:
     if actor is None:
         return 0
     context = AppContext(factory=factory, actor=actor, events=DataEvents())
+    from ispdesk.ui.dialogs.company_dialog import ask_company_on_first_run
+
+    ask_company_on_first_run(context)
     window = MainWindow(context, database_label(database_url))
     window.show()
     return app.exec()
