@@ -66,3 +66,18 @@ def test_only_the_first_tab_is_built_at_start_the_others_on_first_view(qtbot, db
     assert window.tabs.widget(2).objectName() == "pendingTab"  # still waiting: never shown
     window.build_all_tabs()
     assert "pendingTab" not in [window.tabs.widget(i).objectName() for i in range(window.tabs.count())]
+
+
+def test_start_imports_neither_reportlab_nor_charts(db_url, admin_user):
+    """In a fresh process: the window at start needs no PDF or chart code (imported on first use)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from ispdesk.app import create_main_window; "
+            f"w = create_main_window({db_url!r}, {admin_user!r}); "
+            "print(sorted({m.split('.')[0] + ('.QtCharts' if 'QtCharts' in m else '') for m in sys.modules "
+            "if m.startswith('reportlab') or 'QtCharts' in m}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen")).stdout
+    assert out.strip().splitlines()[-1] == "[]"
