@@ -206,3 +206,20 @@ def test_report_dialog_pdf_preview_and_csv(qtbot, context, uow, tmp_path, monkey
     dialog.csv_button.click()
     qtbot.waitUntil(lambda: "gravada" in dialog.error_label.text(), timeout=30000)
     assert target.read_text(encoding="utf-8-sig").count("\n") == 2
+
+
+def test_batch_with_the_example_company_says_it_once_and_stops(factory, admin, uow, tmp_path):
+    from ispdesk.ui.areas.documents import generate_batch
+
+    ids = _pre_contracts(uow, 3)
+
+    class Going:
+        cancelled = False
+
+        def report(self, *_):
+            pass
+
+    example = AppContext(factory=factory, actor=admin, events=DataEvents())  # no real_company here
+    result = generate_batch(example, ids, tmp_path, "contrato_padrao", False, Going())
+    assert result.written == [] and len(result.refused) == 1
+    assert "Configurações › Parâmetros › Empresa" in result.refused[0]

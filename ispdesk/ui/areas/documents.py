@@ -125,6 +125,8 @@ def generate_batch(context: AppContext, ids: Sequence[uuid.UUID], folder: Path, 
             result.written.append(written.path)
         except BusinessRuleError as exc:
             result.refused.append(exc.message)
+            if exc.field == "empresa":  # the company is still the example one: say it once, stop
+                break
     progress.report(total, total, "")
     return result
 
