@@ -74,12 +74,17 @@ class CompanyDialog(QDialog):
             error.setObjectName(f"company_{name}Error")
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
-            error.hide()
+            error.setMinimumHeight(error.fontMetrics().height())  # reserved: a message never moves the fields
+            row = QWidget(self)
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
+            column.addWidget(editor)
+            column.addWidget(error)
             required = "" if name not in company_rules.REQUIRED else " *"
             label = QLabel(f"{spec.label}{required}:", self)
             label.setBuddy(editor)
-            form.addRow(label, editor)
-            form.addRow("", error)
+            form.addRow(label, row)
             self.editors[name] = editor
             self.errors[name] = error
         self.logo = LogoField(self)
@@ -100,9 +105,10 @@ class CompanyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(640, 600)
+        self.resize(680, 640)
 
     def _text(self, name: str) -> str:
         editor = self.editors[name]
@@ -121,12 +127,11 @@ class CompanyDialog(QDialog):
 
     def _set_error(self, name: str, message: str | None) -> None:
         self.errors[name].setText(message or "")
-        self.errors[name].setVisible(bool(message))
         self.editors[name].setAccessibleDescription(message or "")
 
     def error_of(self, name: str) -> str:
         """The message shown under field `name` ("" when none)."""
-        return "" if self.errors[name].isHidden() else self.errors[name].text()
+        return self.errors[name].text()
 
     def save(self) -> bool:
         """Validate and store; True when saved (the dialog then closes)."""
