@@ -223,3 +223,25 @@ def test_batch_with_the_example_company_says_it_once_and_stops(factory, admin, u
     result = generate_batch(example, ids, tmp_path, "contrato_padrao", False, Going())
     assert result.written == [] and len(result.refused) == 1
     assert "Configurações › Parâmetros › Empresa" in result.refused[0]
+
+
+def test_contracts_report_pdf_shows_a_determinate_progress_per_page(qtbot, context, uow):
+    from ispdesk.ui.dialogs.documents_dialogs import ReportDialog
+
+    with uow() as u:
+        for _ in range(120):
+            make_contract(u.session)
+        u.commit()
+    dialog = ReportDialog(context, "contracts")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    seen: list[tuple[int, int, str]] = []
+    dialog.pdf_button.click()
+    dialog.worker.signals.progress.connect(lambda done, total, text: seen.append((done, total, text)))
+    qtbot.waitUntil(lambda: getattr(dialog, "preview", None) is not None, timeout=30000)
+    pages = dialog.preview.page_count()
+    dialog.preview.close()
+    paged = [(d, t) for d, t, text in seen if t > 0]
+    assert pages > 1 and paged and paged[-1] == (pages, pages)
+    assert any("página 1 de cerca de" in text for _, _, text in seen)
