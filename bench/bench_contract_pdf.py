@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import set_bench_company  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
@@ -237,6 +238,7 @@ def capture_content(factory: UnitOfWorkFactory, ids: list[Any]) -> list[tuple[li
 def run(args: argparse.Namespace) -> int:
     factory, ids = build_database(Path(args.dir), args.contracts)
     actor = Actor.for_role("bench", "administrador")
+    set_bench_company(factory, actor)
     content = capture_content(factory, ids)
     baseline = Baseline()
     # warm-up (font parsing, imports, first template compile)

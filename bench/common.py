@@ -98,3 +98,20 @@ def seed_plans_and_customers(
                 for k, cid in enumerate(customer_ids[start:start + 50000])])
         uow.commit()
     return factory, plan_rows, customer_ids
+
+
+#: A provider's data for the benchmarks that print contracts (PDFs are refused for the example company).
+BENCH_COMPANY: dict[str, str] = {
+    "empresa_razao_social": "Rede Vale Telecomunicações Ltda.", "empresa_nome_fantasia": "Rede Vale",
+    "empresa_cnpj": "27865757000102", "empresa_endereco": "Av. Brasil, 1500 — Centro",
+    "empresa_cidade": "Campinas", "empresa_uf": "SP", "empresa_cep": "13015000",
+    "empresa_telefone": "1932321000", "empresa_email": "atendimento@redevale.com.br",
+    "empresa_site": "www.redevale.com.br",
+}
+
+
+def set_bench_company(factory: Any, actor: Any) -> None:
+    """Store `BENCH_COMPANY` through the service (as an administrator would on the first run)."""
+    from ispdesk.services.company import save_company
+
+    save_company(factory(actor), BENCH_COMPANY)

@@ -21,6 +21,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import set_bench_company  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from ispdesk.services.documents import generate_contract_pdf, list_documents
 
     actor = users.actor_for(factory, login)
+    set_bench_company(factory, actor)
     if not list_documents(factory(actor), contract_id):  # a printed contract sent for signature (Documentos)
         generate_contract_pdf(factory(actor), contract_id, Path(tempfile.mkdtemp()) / "contrato.pdf", mark_sent=True)
     form = ContractForm(window.context, contract_id, window)

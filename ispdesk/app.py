@@ -59,6 +59,20 @@ def create_main_window(database_url: str, login: str, clock: Clock | None = None
     return MainWindow(context, database_label(database_url))
 
 
+def start_message(database_url: str) -> str:
+    """Say on stderr what the start is doing (``scripts/run.sh`` sets ``ISPDESK_START_MESSAGES``)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        text = f"criando o banco de dados em {url.database} (primeira vez)…"
+    else:
+        text = f"abrindo o banco de dados ({database_label(database_url)})…"
+    if os.environ.get("ISPDESK_START_MESSAGES"):
+        print(f"ispdesk: {text}", file=sys.stderr, flush=True)
+    return text
+
+
 def _cannot_start(message: str) -> int:
     """Say why the database cannot be used (a message box, no traceback); exit code 2."""
     log.warning("banco indisponível: %s", message)
@@ -76,6 +90,7 @@ def run_gui(cli_url: str | None = None) -> int:
     from ispdesk.ui.dialogs.login import obtain_actor
 
     try:
+        start_message(database_url)
         factory = open_database(database_url)
         actor: Actor | None = obtain_actor(factory)
     except BusinessRuleError as exc:
@@ -88,6 +103,9 @@ def run_gui(cli_url: str | None = None) -> int:
     if actor is None:
         return 0
     context = AppContext(factory=factory, actor=actor, events=DataEvents())
+    from ispdesk.ui.dialogs.company_dialog import ask_company_on_first_run
+
+    ask_company_on_first_run(context)
     window = MainWindow(context, database_label(database_url))
     window.show()
     return app.exec()

@@ -11,13 +11,18 @@ if [ -z "$PY" ]; then
   done
 fi
 [ -n "$PY" ] || { echo "Python 3.11 ou mais novo é necessário." >&2; exit 1; }
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+say() { [ -n "${ISPDESK_QUIET:-}" ] || echo "ispdesk: $*" >&2; }
+[ -x .venv/bin/python ] || { say "criando o ambiente Python em .venv (só na primeira vez)…"; "$PY" -m venv .venv; }
 extra=""; [ "${1:-}" = "test" ] && extra="[test]"
 stamp=".venv/.installed$extra"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  say "instalando o ispdesk e as bibliotecas (Qt, banco de dados, PDF): cerca de 1 minuto na primeira vez…"
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check --no-warn-script-location
+       --root-user-action=ignore)
+  "${pip[@]}" --upgrade pip
+  "${pip[@]}" -e ".$extra"
   touch "$stamp"
+  say "instalação concluída."
 fi
 # Qt Designer forms (ui/*.ui) → ispdesk/ui/forms/ui_*.py with the pinned pyside6-uic
 if [ -f scripts/build_forms.py ]; then .venv/bin/python scripts/build_forms.py; fi

@@ -135,6 +135,16 @@ def uow(factory: UnitOfWorkFactory, admin: Actor) -> Callable[..., UnitOfWork]:
 
 
 @pytest.fixture
+def real_company(uow: Callable[..., UnitOfWork]) -> None:
+    """The provider's real data stored (contract PDFs are refused while it is the example one)."""
+    from tests import factories
+
+    with uow() as u:
+        factories.set_real_company(u.session)
+        u.commit()
+
+
+@pytest.fixture
 def admin_user(factory: UnitOfWorkFactory) -> str:
     """Create the login ``admin`` (password ``segredo123``) in the database; return the login."""
     from ispdesk.services import users

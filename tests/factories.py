@@ -104,3 +104,31 @@ def make_charge(
 
 def cancellation_reason(session: Session, code: str) -> CancellationReason | None:
     return reason(session, CancellationReason, code)
+
+
+#: A real provider's data (the PDFs are refused while the company is still the example one).
+REAL_COMPANY: dict[str, str] = {
+    "empresa_razao_social": "Rede Vale Telecomunicações Ltda.", "empresa_nome_fantasia": "Rede Vale",
+    "empresa_cnpj": "27865757000102", "empresa_endereco": "Av. Brasil, 1500 — Centro",
+    "empresa_cidade": "Campinas", "empresa_uf": "SP", "empresa_cep": "13015000",
+    "empresa_telefone": "1932321000", "empresa_email": "atendimento@redevale.com.br",
+    "empresa_site": "www.redevale.com.br",
+}
+
+
+def set_real_company(session: Session) -> None:
+    """Replace the example company with `REAL_COMPANY` (parameters and the MATRIZ branch), no commit."""
+    from ispdesk.db.models import Branch, Parameter
+    from ispdesk.services.company import sync_main_branch
+    from ispdesk.services.parameters import load
+
+    for name, value in REAL_COMPANY.items():
+        row = session.get(Parameter, name)
+        if row is None:
+            session.add(Parameter(name=name, value=value, updated_at=NOW, updated_by="teste"))
+        else:
+            row.value = value
+    session.flush()
+    sync_main_branch(session, load(session))
+    session.flush()
+    assert session.scalar(select(Branch.legal_name).where(Branch.code == "MATRIZ")) != "Provedor Exemplo Ltda."

@@ -6,11 +6,6 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 #: Font family names registered with reportlab.
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -38,6 +33,11 @@ def register_fonts() -> str:
     Also turns off reportlab's ASCII85 wrapping of streams (process-wide): binary zlib streams are
     valid PDF, smaller, and skip a pure-Python encoder that costs milliseconds per document.
     """
+    from reportlab import rl_config  # here, not at import: opening the app needs `resource_path` only
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     rl_config.useA85 = 0
     for name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", f"{name}.ttf"))))

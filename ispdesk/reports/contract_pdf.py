@@ -3,7 +3,8 @@
 A4, DejaVu Sans embedded, the ISP's logo and data in the header, clauses numbered by the template
 markup, signature lines for the customer and the ISP (names and documents) and two witnesses, and a
 footer with the contract, the template code and version, the verification code and "página X de Y".
-The output is deterministic (reportlab's invariant mode): the same input gives the same bytes.
+The output is deterministic (reportlab's invariant mode): the same input gives the same bytes; the
+metadata's creation date is `ContractPdf.created_at` (the moment of generation), not invariant's 2000.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -78,6 +80,7 @@ class ContractPdf:
         verification_code: printed in every footer.
         signatories: customer and ISP, left to right.
         witnesses: how many witness lines to print (0 for none).
+        created_at: the PDF's CreationDate/ModDate (timezone-aware); None keeps the fixed invariant date.
     """
 
     title: str
@@ -89,6 +92,7 @@ class ContractPdf:
     verification_code: str
     signatories: tuple[Signatory, ...]
     witnesses: int = 2
+    created_at: datetime | None = None
 
 
 def verification_code(sha256_hex: str) -> str:
@@ -201,6 +205,10 @@ def split_closing(blocks: Sequence[Block]) -> tuple[Sequence[Block], Sequence[Bl
     cut = len(blocks)
     while cut > 0 and len(blocks) - cut < 3 and blocks[cut - 1].kind in ("para", "center"):
         cut -= 1
+    if cut == len(blocks) and cut > 0 and blocks[-1].kind != "pagebreak":
+        cut -= 1  # the body ends in an item or a clause: keep that last block with the signatures
+        while cut > 0 and blocks[cut - 1].kind in ("clause", "heading", "title"):
+            cut -= 1
     return blocks[:cut], blocks[cut:]
 
 
@@ -253,10 +261,24 @@ def image_reader(png: bytes, max_px: int = 200) -> ImageReader:
     return ImageReader(image)
 
 
+def stamp_creation(canvas: Canvas, created_at: datetime | None) -> None:
+    """Write `created_at` (UTC) as the PDF's creation and modification date of `canvas`."""
+    if created_at is None:
+        return
+    moment = created_at.astimezone(UTC)
+    stamp = canvas._doc._timeStamp  # reportlab keeps the dates here; invariant mode fixes them to 2000
+    stamp.t = moment.timestamp()
+    stamp.lt = moment.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+
+
 class _NumberedCanvas(Canvas):
     """Defers each page until the end so the footer can say "página X de Y"."""
 
     footer_left = ""
+    created_at: datetime | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -272,6 +294,7 @@ class _NumberedCanvas(Canvas):
             self.__dict__.update(state)
             self._footer(total)
             super().showPage()
+        stamp_creation(self, self.created_at)
         super().save()
 
     def _footer(self, total: int) -> None:
@@ -288,9 +311,9 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def numbered_canvas(footer_left: str) -> type[_NumberedCanvas]:
-    """A canvas class whose pages end with `footer_left` and "página X de Y"."""
-    return type("ContractCanvas", (_NumberedCanvas,), {"footer_left": footer_left})
+def numbered_canvas(footer_left: str, created_at: datetime | None = None) -> type[_NumberedCanvas]:
+    """A canvas class whose pages end with `footer_left` and "página X de Y", dated `created_at`."""
+    return type("ContractCanvas", (_NumberedCanvas,), {"footer_left": footer_left, "created_at": created_at})
 
 
 def _draw_header(canvas: Canvas, doc: ContractPdf) -> None:
@@ -331,7 +354,7 @@ def render_contract_pdf(doc: ContractPdf, output: BinaryIO | None = None) -> byt
     closing_flowables = block_flowables(closing)
     story = block_flowables(body) + [KeepTogether(closing_flowables + signatures)]
     footer = f"{doc.reference} · Código de verificação: {doc.verification_code}"
-    template.build(story, canvasmaker=numbered_canvas(footer))
+    template.build(story, canvasmaker=numbered_canvas(footer, doc.created_at))
     data = buffer.getvalue()
     if output is not None:
         output.write(data)

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ispdesk.db.models import AuditEntry, Charge, Contract, Customer
 from ispdesk.domain.contact import (
+    UFS,
     mask_cep,
     mask_phone,
     normalize_cep,
@@ -85,11 +86,6 @@ FIELDS: dict[str, str] = {
 }
 _KEY_OF = {attr: key for key, attr in FIELDS.items()}
 
-#: The 27 federative units (26 states + DF).
-UFS: frozenset[str] = frozenset({
-    "AC", "AL", "AP", "AM", "BA", "CE", "DF", "ES", "GO", "MA", "MT", "MS", "MG", "PA",
-    "PB", "PR", "PE", "PI", "RJ", "RN", "RS", "RO", "RR", "SC", "SP", "SE", "TO",
-})
 STATUSES = CustomerStatus.values()
 MIN_PORTAL_PASSWORD = 6
 _MAX_LEN = {"name": 200, "rg_ie": 30, "street": 200, "number": 20, "complement": 100, "district": 100,

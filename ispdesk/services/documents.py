@@ -31,6 +31,7 @@ from ispdesk.db.models import (
     PaymentTerm,
     Plan,
 )
+from ispdesk.domain import company as company_rules
 from ispdesk.domain.contact import mask_cep, mask_phone
 from ispdesk.domain.dates import add_months, format_date
 from ispdesk.domain.documents import mask_document
@@ -102,6 +103,7 @@ class DocumentData:
     company_details: str
     logo_png: bytes | None
     signatories: tuple[Signatory, ...]
+    example_company: bool = False
 
 
 def date_in_words(day: date) -> str:
@@ -127,10 +129,11 @@ def _company(session: Session, contract: Contract, params: Mapping[str, Any]) ->
                     cnpj=branch.cnpj, endereco=branch.address, cidade=branch.city, uf=branch.state, cep=branch.cep,
                     telefone=branch.phone, email=branch.email or params["empresa_email"],
                     site=params["empresa_site"], logo=branch.logo_png)
+    main = session.scalar(select(Branch.logo_png).where(Branch.code == "MATRIZ"))
     return dict(razao_social=params["empresa_razao_social"], nome_fantasia=params["empresa_nome_fantasia"],
                 cnpj=params["empresa_cnpj"], endereco=params["empresa_endereco"], cidade=params["empresa_cidade"],
                 uf=params["empresa_uf"], cep=params["empresa_cep"], telefone=params["empresa_telefone"],
-                email=params["empresa_email"], site=params["empresa_site"], logo=None)
+                email=params["empresa_email"], site=params["empresa_site"], logo=main)
 
 
 def _full_address(street: str, city: str, state: str, cep: str) -> str:
@@ -259,6 +262,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         company_name=company["razao_social"], company_details=" · ".join(details), logo_png=company["logo"],
         signatories=(Signatory("ASSINANTE", customer.name, customer_doc),
                      Signatory("PRESTADORA", company["razao_social"], f"CNPJ {mask_document(company['cnpj'])}")),
+        example_company=company_rules.is_example(company["razao_social"], company["cnpj"]),
     )
 
 
@@ -278,8 +282,8 @@ def _compiled(body: str) -> Template:
     return compile_template(body)
 
 
-def build_pdf(data: DocumentData, template: ContractTemplate) -> tuple[bytes, str]:
-    """Fill `template` with `data` and draw it; return the PDF and its content hash (sha256 hex)."""
+def build_pdf(data: DocumentData, template: ContractTemplate, created_at: datetime | None = None) -> tuple[bytes, str]:
+    """Fill `template` with `data` and draw it (dated `created_at`); return the PDF and its content hash."""
     rendered = _compiled(template.body).render(data.context)
     digest = content_hash(template.code, str(template.version_number), str(data.contract_number), rendered,
                           *(f"{s.role}|{s.name}|{s.document}" for s in data.signatories))
@@ -288,6 +292,7 @@ def build_pdf(data: DocumentData, template: ContractTemplate) -> tuple[bytes, st
         title=f"{template.name} — contrato nº {data.contract_number}", blocks=tuple(parse_blocks(rendered)),
         company_name=data.company_name, company_details=data.company_details, logo_png=data.logo_png,
         reference=reference, verification_code=verification_code(digest), signatories=data.signatories,
+        created_at=created_at,
     ))
     return pdf, digest
 
@@ -312,7 +317,10 @@ def generate_contract_pdf_in(
     session = uow.session
     template = current_template(session, template_code)
     data = contract_document_context(session, contract_id, uow.today)
-    pdf, digest = build_pdf(data, template)
+    if data.example_company:
+        raise BusinessRuleError(company_rules.example_refusal(f"o PDF do contrato {data.contract_number}"),
+                                field="empresa")
+    pdf, digest = build_pdf(data, template, uow.now)
     path: Path | None = None
     if isinstance(output, str | Path):
         path = Path(output)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ispdesk.db.models import Customer, Parameter
+from ispdesk.domain import company as company_rules
 from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.permissions import Permission
@@ -102,32 +103,49 @@ def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
         ValidationError: a value is below a legal floor or otherwise invalid.
     """
     uow.require(Permission.PARAMS_EDIT)
-    for name in changes:
-        registry.spec(name)
     with uow:
-        if DUPLICATES in changes:
-            uow.session.scalar(select(Parameter.name).where(Parameter.name == DUPLICATES).with_for_update())
-        current = load(uow.session)
-        proposed = {**current, **changes}
-        errors = registry.validate_values(proposed)
-        relevant = {n: m for n, m in errors.items() if n in changes or n not in registry.validate_values(current)}
-        if relevant:
-            raise ValidationError(relevant)
-        diff = {n: [current[n], v] for n, v in changes.items() if current[n] != v}
-        if DUPLICATES in diff and not proposed[DUPLICATES]:
-            refused = _forbid_duplicates(uow.session)
-            if refused:
-                raise ValidationError({DUPLICATES: refused})
-        for name, (_, new) in diff.items():
-            row = uow.session.get(Parameter, name)
-            text = registry.to_storage(name, new)
-            if row is None:
-                uow.session.add(Parameter(name=name, value=text, updated_at=uow.now, updated_by=uow.actor.login))
-            else:
-                row.value, row.updated_at, row.updated_by = text, uow.now, uow.actor.login
-        if diff:
-            # a password (smtp_senha) is audited as changed, never with its value
-            shown = {n: (["••••••", "••••••"] if registry.spec(n).secret else v) for n, v in diff.items()}
-            uow.audit("parameters", None, "update", shown, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+        proposed = update_in(uow, changes)
         uow.commit()
         return proposed
+
+
+def update_in(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Same as `update` inside an open unit of work (no commit, no permission check).
+
+    Company fields (``empresa_*``) are validated like a customer's and stored unmasked; a change to
+    them is copied onto the ``MATRIZ`` branch the contracts print.
+    """
+    from ispdesk.services import company
+
+    for name in changes:
+        registry.spec(name)
+    changes, company_errors = company_rules.normalize(changes)
+    if company_errors:
+        raise ValidationError(company_errors)
+    if DUPLICATES in changes:
+        uow.session.scalar(select(Parameter.name).where(Parameter.name == DUPLICATES).with_for_update())
+    current = load(uow.session)
+    proposed = {**current, **changes}
+    errors = registry.validate_values(proposed)
+    relevant = {n: m for n, m in errors.items() if n in changes or n not in registry.validate_values(current)}
+    if relevant:
+        raise ValidationError(relevant)
+    diff = {n: [current[n], v] for n, v in changes.items() if current[n] != v}
+    if DUPLICATES in diff and not proposed[DUPLICATES]:
+        refused = _forbid_duplicates(uow.session)
+        if refused:
+            raise ValidationError({DUPLICATES: refused})
+    for name, (_, new) in diff.items():
+        row = uow.session.get(Parameter, name)
+        text = registry.to_storage(name, new)
+        if row is None:
+            uow.session.add(Parameter(name=name, value=text, updated_at=uow.now, updated_by=uow.actor.login))
+        else:
+            row.value, row.updated_at, row.updated_by = text, uow.now, uow.actor.login
+    if diff:
+        # a password (smtp_senha) is audited as changed, never with its value
+        shown = {n: (["••••••", "••••••"] if registry.spec(n).secret else v) for n, v in diff.items()}
+        uow.audit("parameters", None, "update", shown, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+    if any(n in company_rules.FIELDS for n in diff):
+        company.sync_main_branch(uow.session, proposed)
+    return proposed

@@ -7,7 +7,7 @@ dd/mm/aaaa, ``1234,56``) or as a PDF (`ispdesk.reports.report_pdf`: masks, ``R$ 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,6 +47,7 @@ class ReportColumn:
     title: str
     width: float = 1.0
     align: str = "left"
+    wrap: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,20 +95,20 @@ def _company(uow: UnitOfWork) -> str:
     return str(parameters_service.load(uow.session)["empresa_razao_social"])
 
 
-CONTRACT_COLUMNS = (  # widths in centimetres (A4 landscape holds about 25)
-    ReportColumn("numero", "Contrato", 1.6, "right"),
-    ReportColumn("cliente_codigo", "Código", 1.4, "right"),
+CONTRACT_COLUMNS = (  # codes, documents, money and dates never wrap; names and cities share the rest
+    ReportColumn("numero", "Contrato", 1.6, "right", wrap=False),
+    ReportColumn("cliente_codigo", "Código", 1.4, "right", wrap=False),
     ReportColumn("cliente", "Cliente", 3.3),
-    ReportColumn("cpf_cnpj", "CPF/CNPJ", 2.7),
-    ReportColumn("cidade", "Cidade", 1.9),
-    ReportColumn("plano", "Oferta", 1.9),
-    ReportColumn("valor", "Valor", 2.1, "right"),
-    ReportColumn("vencimento", "Venc.", 1.2, "center"),
-    ReportColumn("situacao", "Situação", 2.0),
-    ReportColumn("acesso", "Acesso", 1.8),
-    ReportColumn("ativacao", "Ativação", 1.9, "center"),
-    ReportColumn("fim_fidelidade", "Fim da fidelidade", 1.9, "center"),
-    ReportColumn("cancelamento", "Cancelado em", 1.9, "center"),
+    ReportColumn("cpf_cnpj", "CPF/CNPJ", 2.7, wrap=False),
+    ReportColumn("cidade", "Cidade", 1.6),
+    ReportColumn("plano", "Oferta", 1.9, wrap=False),
+    ReportColumn("valor", "Valor", 2.1, "right", wrap=False),
+    ReportColumn("vencimento", "Venc.", 1.2, "center", wrap=False),
+    ReportColumn("situacao", "Situação", 1.3),
+    ReportColumn("acesso", "Acesso", 1.2),
+    ReportColumn("ativacao", "Ativação", 1.9, "center", wrap=False),
+    ReportColumn("fim_fidelidade", "Fim da fidelidade", 1.9, "center", wrap=False),
+    ReportColumn("cancelamento", "Cancelado em", 1.9, "center", wrap=False),
 )
 
 
@@ -294,9 +295,9 @@ def write_report(report: Report, output: str | Path, fmt: str) -> int:
     return len(report.pdf_rows)
 
 
-def report_pdf_bytes(report: Report) -> bytes:
-    """The PDF of `report`."""
+def report_pdf_bytes(report: Report, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The PDF of `report`; `progress(pages drawn, pages expected)` as it goes (a determinate bar)."""
     generated = format_date(report.generated_on) if report.generated_on else ""
-    columns: Sequence[PdfColumn] = [PdfColumn(c.title, c.width, c.align) for c in report.columns]
+    columns: Sequence[PdfColumn] = [PdfColumn(c.title, c.width, c.align, c.wrap) for c in report.columns]
     return render_report_pdf(report.title, report.subtitle, columns, report.pdf_rows, report.totals,
-                             report.company_name, generated)
+                             report.company_name, generated, progress)

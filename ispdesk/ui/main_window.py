@@ -79,11 +79,40 @@ class MainWindow(QMainWindow):
         remember_geometry(self)
 
     def _build_tabs(self) -> None:
+        """The first tab is built now; the others hold a light placeholder until first shown (fast start)."""
+        self._pending: dict[QWidget, registry.TabSpec] = {}
         for spec in sorted(registry.TABS, key=lambda s: s.order):
             if spec.permission is not None and not self.context.can(spec.permission):
                 continue
-            widget = spec.factory(self.context, self.tabs)
-            self.tabs.addTab(widget, spec.title)
+            if self.tabs.count() == 0:
+                self.tabs.addTab(spec.factory(self.context, self.tabs), spec.title)
+                continue
+            placeholder = QWidget(self.tabs)
+            placeholder.setObjectName("pendingTab")
+            self._pending[placeholder] = spec
+            self.tabs.addTab(placeholder, spec.title)
+        self.tabs.currentChanged.connect(self._build_pending)
+
+    def _build_pending(self, index: int) -> QWidget | None:
+        """Build the real tab at `index` if it is still a placeholder; return the tab there."""
+        widget = self.tabs.widget(index)
+        spec = self._pending.pop(widget, None) if widget is not None else None
+        if spec is None or widget is None:
+            return widget
+        real = spec.factory(self.context, self.tabs)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, real, spec.title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        widget.deleteLater()
+        return real
+
+    def build_all_tabs(self) -> None:
+        """Build every tab still waiting for its first view."""
+        for i in range(self.tabs.count()):
+            self._build_pending(i)
 
     def _menu(self, path: tuple[str, ...]) -> QMenu:
         bar = self.menuBar()
@@ -147,11 +176,21 @@ class MainWindow(QMainWindow):
                           tr("ispdesk {version}\nBack office para provedores de internet.").format(version=__version__))
 
     def find_tab(self, object_name: str) -> QWidget | None:
-        """The tab widget with `object_name`, or None."""
+        """The tab widget with `object_name` (built now if it was waiting for its first view), or None."""
         for i in range(self.tabs.count()):
             widget = self.tabs.widget(i)
             if widget is not None and widget.objectName() == object_name:
                 return widget
+        waiting = {i: self._pending[w] for i in range(self.tabs.count())
+                   if (w := self.tabs.widget(i)) is not None and w in self._pending}
+        named = [i for i, spec in waiting.items() if spec.object_name == object_name]
+        unnamed = [i for i, spec in waiting.items() if not spec.object_name]
+        for i in named + unnamed:
+            widget = self.tabs.widget(i)
+            if widget in self._pending:
+                widget = self._build_pending(i)
+                if widget is not None and widget.objectName() == object_name:
+                    return widget
         return None
 
     def show_tab(self, object_name: str) -> QWidget | None:

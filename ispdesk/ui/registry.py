@@ -20,12 +20,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TabSpec:
-    """A main-window tab: `factory(context, parent)` builds the widget (objectName set by it)."""
+    """A main-window tab: `factory(context, parent)` builds the widget (objectName set by it).
+
+    Only the first tab is built at start; `object_name` (the widget's objectName) lets the window build
+    just that tab when something asks for it before its first view.
+    """
 
     order: int
     title: str
     factory: Callable[[AppContext, QWidget | None], QWidget]
     permission: Permission | None = None
+    object_name: str = ""
 
 
 @dataclass(frozen=True)

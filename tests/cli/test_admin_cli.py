@@ -34,6 +34,9 @@ def cli_actor() -> str:
         ("reajuste_aviso_dias", "10", "o mínimo é 30"),
         ("dias_bloqueio", "10", "o mínimo é 16"),
         ("multa_atraso_percentual", "5", "máximo é 2"),
+        ("empresa_cnpj", "27.865.757/0001-03", "dígitos verificadores não conferem"),
+        ("empresa_uf", "XX", "UF “XX” não existe"),
+        ("empresa_cep", "130", "8 dígitos"),
     ],
 )
 def test_params_set_refusals_exit_2(db_url, capsys, name: str, value: str, message: str) -> None:
@@ -121,3 +124,8 @@ def test_subprocess_users_add_and_params(db_url) -> None:
     assert done.returncode == 2 and "60" in done.stderr
     done = subprocess.run([*base, "users", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "uso:" in done.stdout and "mostra esta ajuda" in done.stdout
+
+
+def test_params_set_company_cnpj_masked_is_stored_unmasked(db_url, factory, admin, capsys) -> None:
+    assert run(db_url, "params", "set", "empresa_cnpj", "27.865.757/0001-02") == 0
+    assert params_service.get_all(factory(admin))["empresa_cnpj"] == "27865757000102"

@@ -19,6 +19,7 @@ from tests import factories
 
 def _arrange(uow):
     with uow() as u:
+        factories.set_real_company(u.session)
         customer = factories.make_customer(u.session, name="Açucena Brandão", document="52998224725")
         plan = factories.make_plan(u.session, code="FIBRA-700", price="149.90")
         pre = factories.make_contract(u.session, customer=customer, plan=plan, activated_on=None)

@@ -30,7 +30,7 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture
-def scenario(uow):
+def scenario(uow, real_company):
     with uow() as u:
         customer = factories.make_customer(
             u.session, name="João Açaí da Conceição", document="52998224725", rg_ie="12.345.678-9",
@@ -58,10 +58,10 @@ def test_contract_pdf_fills_every_variable(uow, scenario, tmp_path):
     assert "(11) 98765-4321 / (11) 3456-7890" in flat
     assert "CEP 01310-100" in flat
     assert "RG nº 12.345.678-9" in flat
-    # money in figures and in words (CNPJ of the default company, masked)
+    # money in figures and in words (CNPJ of the company, masked)
     assert "R$ 1.234,56 (mil duzentos e trinta e quatro reais e cinquenta e seis centavos)" in flat
     assert "R$ 600,00 (seiscentos reais)" in flat
-    assert "11.222.333/0001-81" in flat
+    assert "27.865.757/0001-02" in flat
     # plan offer code, speeds and adjustment rule
     assert "FIBRA-500" in flat and "500 Mbps de download e 250 Mbps de upload" in flat
     assert "IPCA acumulado em 12 meses" in flat
@@ -69,7 +69,7 @@ def test_contract_pdf_fills_every_variable(uow, scenario, tmp_path):
     assert "12 (doze) meses" in flat
     assert "CLÁUSULA 1ª — DO OBJETO" in flat
     assert "CLÁUSULA 10ª — DO FORO" in flat
-    assert "São Paulo, 27 de novembro de 2026" in flat
+    assert "Campinas, 27 de novembro de 2026" in flat
     # page numbers and footer
     assert pages >= 3
     for n in range(1, pages + 1):
@@ -160,7 +160,7 @@ def test_permission_and_not_found(uow, scenario, finance):
         assert u.session.scalars(select(ContractDocument)).all() == []
 
 
-def test_customer_without_optional_data_prints_nao_informado(uow):
+def test_customer_without_optional_data_prints_nao_informado(uow, real_company):
     with uow() as u:
         customer = factories.make_customer(u.session, name="Empresa Ômega Ltda.", person_type="J",
                                            document="11444777000161", mobile=None, email=None)

@@ -35,6 +35,7 @@ def test_save_new_version_is_used_by_next_documents(uow):
     assert [v.version_number for v in templates.versions(uow(), "contrato_padrao")] == [2, 1]
     assert templates.get_template(uow(), "contrato_padrao", 1).body == body
     with uow() as u:
+        factories.set_real_company(u.session)
         audit = u.session.scalars(select(AuditEntry).where(AuditEntry.entity == "contract_template")).one()
         assert audit.action == "new_version" and "versão 2" in audit.summary
         contract = factories.make_contract(u.session)

@@ -210,6 +210,16 @@ def test_exports_pdf_and_csv(qtbot, tab, tmp_path):
     pdf = tmp_path / "painel.pdf"
     tab.export_pdf(pdf)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    from pypdf import PdfReader
+
+    title = PdfReader(str(pdf)).metadata.title
+    assert tab.period_combo.currentText() == "Últimos 12 meses"
+    assert "Últimos 12 meses (01/12/2025 a 27/11/2026)" in title, title  # the filter's own words
+    tab.period_combo.setCurrentIndex(tab.period_combo.findText("Mês atual"))
+    qtbot.waitUntil(lambda: tab.dashboard.filters.period_start.month == 11, timeout=15000)
+    QThreadPool.globalInstance().waitForDone(15000)
+    tab.export_pdf(pdf)
+    assert "Mês atual (01/11/2026 a 27/11/2026)" in PdfReader(str(pdf)).metadata.title
     csv_path = tmp_path / "motivos.csv"
     assert tab.export_csv("cancelamentos_motivo", csv_path) == 1
     assert csv_path.read_bytes().decode("utf-8-sig").splitlines()[1] == "T-MUDOU;Mudou de cidade;1;sim"
@@ -279,3 +289,28 @@ def test_end_to_end_upgrades_card_opens_the_plan_changes_tab_filtered(qtbot, db_
     assert set(changes.current_filter().types) == {"DW", "DV"}
     assert [r.customer_name for r in changes.model.rows()] == ["Davi Downgrade"]
     QThreadPool.globalInstance().waitForDone(15000)
+
+
+def test_receipts_axis_shows_the_due_days_without_eliding(qapp):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from PySide6.QtCharts import QBarCategoryAxis, QCategoryAxis
+
+    from ispdesk.services.dashboard import ReceiptDay
+    from ispdesk.ui.widgets.dashboard_charts import receipts_chart
+
+    def axis(days):
+        rows = tuple(ReceiptDay(d, 1, Decimal("99.90")) for d in days)
+        chart = receipts_chart(SimpleNamespace(recebimentos_dia=rows))
+        charts.append(chart)  # the axes live as long as their chart
+        return chart.axes(Qt.Orientation.Horizontal)[0]
+
+    charts = []
+    few = axis([date(2026, 12, 5), date(2026, 12, 10), date(2026, 12, 20)])
+    assert isinstance(few, QBarCategoryAxis) and few.categories() == ["5", "10", "20"]
+    assert few.titleText() == "Dia de vencimento (05/12 a 20/12)"
+    month = axis([date(2026, 11, 28) + timedelta(n) for n in range(30)])
+    assert isinstance(month, QCategoryAxis)  # a label on every other bar: none elided to "…"
+    assert month.categoriesLabels()[:4] == ["28", "30", "2", "4"]
+    assert month.titleText() == "Dia de vencimento (28/11 a 27/12)"

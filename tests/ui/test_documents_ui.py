@@ -22,7 +22,7 @@ SHOTS = os.environ.get("ISPDESK_SHOTS_DIR", "")
 
 
 @pytest.fixture
-def context(factory, admin):
+def context(factory, admin, real_company):
     return AppContext(factory=factory, actor=admin, events=DataEvents())
 
 
@@ -206,3 +206,42 @@ def test_report_dialog_pdf_preview_and_csv(qtbot, context, uow, tmp_path, monkey
     dialog.csv_button.click()
     qtbot.waitUntil(lambda: "gravada" in dialog.error_label.text(), timeout=30000)
     assert target.read_text(encoding="utf-8-sig").count("\n") == 2
+
+
+def test_batch_with_the_example_company_says_it_once_and_stops(factory, admin, uow, tmp_path):
+    from ispdesk.ui.areas.documents import generate_batch
+
+    ids = _pre_contracts(uow, 3)
+
+    class Going:
+        cancelled = False
+
+        def report(self, *_):
+            pass
+
+    example = AppContext(factory=factory, actor=admin, events=DataEvents())  # no real_company here
+    result = generate_batch(example, ids, tmp_path, "contrato_padrao", False, Going())
+    assert result.written == [] and len(result.refused) == 1
+    assert "Configurações › Parâmetros › Empresa" in result.refused[0]
+
+
+def test_contracts_report_pdf_shows_a_determinate_progress_per_page(qtbot, context, uow):
+    from ispdesk.ui.dialogs.documents_dialogs import ReportDialog
+
+    with uow() as u:
+        for _ in range(120):
+            make_contract(u.session)
+        u.commit()
+    dialog = ReportDialog(context, "contracts")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    seen: list[tuple[int, int, str]] = []
+    dialog.pdf_button.click()
+    dialog.worker.signals.progress.connect(lambda done, total, text: seen.append((done, total, text)))
+    qtbot.waitUntil(lambda: getattr(dialog, "preview", None) is not None, timeout=30000)
+    pages = dialog.preview.page_count()
+    dialog.preview.close()
+    paged = [(d, t) for d, t, text in seen if t > 0]
+    assert pages > 1 and paged and paged[-1] == (pages, pages)
+    assert any("página 1 de cerca de" in text for _, _, text in seen)

@@ -33,7 +33,8 @@ def test_one_typed_field_per_parameter_with_stored_values(dialog):
     kinds = {registry.Kind.BOOL: QCheckBox, registry.Kind.INT: QSpinBox, registry.Kind.DECIMAL: MoneyEdit,
              registry.Kind.CHOICE: QComboBox, registry.Kind.TEXT: QLineEdit, registry.Kind.DATE: QLineEdit}
     for spec in registry.SPECS:
-        editor = dialog.findChild(kinds[spec.kind], f"param_{spec.name}")
+        kind = QComboBox if spec.name == "empresa_uf" else kinds[spec.kind]  # UF from the list
+        editor = dialog.findChild(kind, f"param_{spec.name}")
         assert editor is not None, spec.name
     assert dialog.editors["cpf_cnpj_obrigatorio"].isChecked() is True
     assert dialog.editors["aceitar_cpf_cnpj_duplicado"].isChecked() is False

@@ -45,7 +45,8 @@ def _value_panel(context: AppContext, contract_id: object, parent: QWidget | Non
     return ValueHistoryPanel(context, contract_id, parent)
 
 
-registry.TABS.append(registry.TabSpec(30, "Alterações de plano", _tab, Permission.CONTRACTS_VIEW))
+registry.TABS.append(registry.TabSpec(30, "Alterações de plano", _tab, Permission.CONTRACTS_VIEW,
+                                     object_name="planChangesTab"))
 registry.CONTRACT_ACTIONS.append(registry.ContractActionSpec(
     "Alterar p&lano…", "changePlanAction", _change_plan, Permission.PLAN_CHANGE, order=30,
     available=states.plan_change, frequent=True, shortcut="Ctrl+Shift+L"))

@@ -39,7 +39,7 @@ def _catalogs(window: QWidget) -> None:
 
 
 registry.TABS.append(registry.TabSpec(order=20, title="Contratos", factory=_make_tab,
-                                     permission=Permission.CONTRACTS_VIEW))
+                                     permission=Permission.CONTRACTS_VIEW, object_name="contractsTab"))
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(
     menu=("Cadastros",), title="Novo contrato…", object_name="actionNewContract", handler=_new_contract,
     permission=Permission.CONTRACTS_CREATE, shortcut="Ctrl+Shift+N", order=20))

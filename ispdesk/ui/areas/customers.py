@@ -37,7 +37,7 @@ def _find_customer(window: QWidget) -> None:
 
 
 registry.TABS.append(registry.TabSpec(order=10, title="Clientes", factory=_make_tab,
-                                     permission=Permission.CUSTOMERS_VIEW))
+                                     permission=Permission.CUSTOMERS_VIEW, object_name="customersTab"))
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(
     menu=("Cadastros",), title="Novo cliente…", object_name="actionNewCustomer", handler=_new_customer,
     permission=Permission.CUSTOMERS_CREATE, shortcut="Ctrl+N", order=10))

@@ -23,7 +23,7 @@ def _export_pdf(window: QWidget) -> None:
 
 
 registry.TABS.append(registry.TabSpec(order=40, title="Painel", factory=_make_tab,
-                                     permission=Permission.DASHBOARD_VIEW))
+                                     permission=Permission.DASHBOARD_VIEW, object_name="dashboardTab"))
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(
     menu=("Relatórios",), title="Painel em PDF…", object_name="actionDashboardPdf", handler=_export_pdf,
     permission=Permission.DASHBOARD_VIEW, order=10))

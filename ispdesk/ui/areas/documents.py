@@ -21,10 +21,21 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
-from ispdesk.services import documents
 from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
+
+
+class _OnFirstUse:
+    """`ispdesk.services.documents`, imported on first use: it pulls reportlab in (~0.4 s of the start)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from ispdesk.services import documents as module
+
+        return getattr(module, name)
+
+
+documents: Any = _OnFirstUse()
 
 
 def _ids(values: Sequence[object]) -> list[uuid.UUID]:
@@ -42,7 +53,7 @@ def _message(parent: QWidget, title: str, text: str, details: Sequence[str] = ()
 
 
 def print_contract(parent: QWidget, context: AppContext, contract_id: object,
-                   template_code: str = documents.DEFAULT_CONTRACT_TEMPLATE) -> QDialog | None:
+                   template_code: str | None = None) -> QDialog | None:
     """Generate the contract's document and open it in the preview (print / save as).
 
     Returns:
@@ -50,6 +61,7 @@ def print_contract(parent: QWidget, context: AppContext, contract_id: object,
     """
     from ispdesk.ui.dialogs.pdf_preview import PdfPreviewDialog
 
+    template_code = template_code or documents.DEFAULT_CONTRACT_TEMPLATE
     cid = _ids([contract_id])[0]
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
@@ -114,6 +126,8 @@ def generate_batch(context: AppContext, ids: Sequence[uuid.UUID], folder: Path, 
             result.written.append(written.path)
         except BusinessRuleError as exc:
             result.refused.append(exc.message)
+            if exc.field == "empresa":  # the company is still the example one: say it once, stop
+                break
     progress.report(total, total, "")
     return result
 

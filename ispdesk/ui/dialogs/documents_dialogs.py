@@ -329,6 +329,7 @@ class ReportDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020;")
         build = self.builder()
         reading, drawing = self.tr("Lendo os dados…"), self.tr("Desenhando o PDF…")
+        pages = self.tr("Desenhando o PDF: página {done} de cerca de {total}…")
 
         def job(progress: Any) -> tuple[report_service.Report, bytes | int]:
             progress.report(0, 0, reading)
@@ -336,7 +337,11 @@ class ReportDialog(QDialog):
             if target is not None:
                 return report, report_service.write_report(report, target, "csv")
             progress.report(0, 0, drawing)
-            return report, report_service.report_pdf_bytes(report)
+
+            def page(done: int, total: int) -> None:
+                progress.report(done, total, pages.format(done=done, total=total))
+
+            return report, report_service.report_pdf_bytes(report, page)
 
         self.worker = run_in_background(self, self.windowTitle(), job, lambda r: self._done(r, target),
                                         self.error_label.setText)

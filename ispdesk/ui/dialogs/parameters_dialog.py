@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ispdesk.domain import company as company_rules
 from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.parameters import Kind, ParameterSpec
+from ispdesk.services import company as company_service
 from ispdesk.services import parameters as params_service
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.widgets.company_fields import LogoField, uf_combo
 from ispdesk.ui.widgets.fields import MoneyEdit
 from ispdesk.ui.window_state import remember_geometry
 
@@ -50,6 +53,8 @@ def _editor(spec: ParameterSpec, parent: QWidget) -> QWidget:
         money = MoneyEdit(parent)
         money.setMaximumWidth(130)
         widget = money
+    elif spec.name == "empresa_uf":
+        widget = uf_combo(parent)
     elif spec.kind is Kind.CHOICE:
         combo = QComboBox(parent)
         for value, label in spec.choices:
@@ -79,7 +84,8 @@ def _set(widget: QWidget, spec: ParameterSpec, value: Any) -> None:
     elif isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(widget.findData(value), 0))
     elif isinstance(widget, QLineEdit):
-        widget.setText(registry.display(spec.name, value) if spec.kind is Kind.DATE else str(value))
+        widget.setText(registry.display(spec.name, value) if spec.kind is Kind.DATE
+                       else company_rules.display_field(spec.name, value))
 
 
 def _get(widget: QWidget, spec: ParameterSpec) -> Any:
@@ -95,6 +101,8 @@ def _get(widget: QWidget, spec: ParameterSpec) -> Any:
     assert isinstance(widget, QLineEdit)
     if spec.kind is Kind.DATE:
         return registry.parse_value(spec.name, widget.text())
+    if spec.name in company_rules.FIELDS:
+        return company_rules.normalize_field(spec.name, widget.text())
     return widget.text().strip()
 
 
@@ -159,7 +167,7 @@ class ParametersDialog(QDialog):
             row_layout.setContentsMargins(0, 0, 0, 4)
             row_layout.setSpacing(1)
             line = QHBoxLayout()
-            line.addWidget(editor, 0 if spec.kind is not Kind.TEXT else 1)
+            line.addWidget(editor, 0 if spec.kind is not Kind.TEXT or isinstance(editor, QComboBox) else 1)
             if spec.legal_floor:
                 floor = QLabel(self.tr("Mínimo legal: {floor}").format(floor=spec.legal_floor)
                                if spec.minimum is not None and spec.maximum is None else spec.legal_floor, row)
@@ -167,7 +175,7 @@ class ParametersDialog(QDialog):
                 floor.setStyleSheet(FLOOR_STYLE)
                 floor.setWordWrap(True)
                 line.addWidget(floor, 1)
-            elif spec.kind is not Kind.TEXT:
+            elif spec.kind is not Kind.TEXT or isinstance(editor, QComboBox):
                 line.addStretch(1)
             row_layout.addLayout(line)
             error = QLabel(row)
@@ -187,6 +195,14 @@ class ParametersDialog(QDialog):
             form.addRow(label, row)
             self.editors[spec.name] = editor
             self.errors[spec.name] = error
+            if spec.name in company_rules.FIELDS and isinstance(editor, QLineEdit):
+                editor.editingFinished.connect(lambda n=spec.name: self._remask(n))
+        if title == "Empresa":
+            self.logo = LogoField(page)
+            self.logo.setObjectName("param_empresa_logo")
+            logo_label = QLabel(self.tr("&Logotipo:"), page)
+            logo_label.setBuddy(self.logo.choose)
+            form.insertRow(sum(1 for s in specs if s.name in company_rules.FIELDS), logo_label, self.logo)
         scroll = QScrollArea(self.tabs)
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
@@ -194,8 +210,23 @@ class ParametersDialog(QDialog):
         self._tab_of.update({s.name: self.tabs.count() for s in specs})
         self.tabs.addTab(scroll, title)
 
+    def _remask(self, name: str) -> None:
+        """Show a company field masked (CNPJ, CEP, phone) once it is valid; else say what is wrong."""
+        editor = self.editors[name]
+        assert isinstance(editor, QLineEdit)
+        try:
+            value = company_rules.normalize_field(name, editor.text())
+        except BusinessRuleError as exc:
+            if editor.text().strip():
+                self._set_error(name, exc.message)
+            return
+        self._set_error(name, None)
+        editor.setText(company_rules.display_field(name, value))
+
     def load(self) -> None:
         """Show the stored values."""
+        self.logo.set_png(company_service.get_company(self.context.uow()).logo_png)
+        self.logo.touched = False
         self.values = params_service.get_all(self.context.uow())
         for name, editor in self.editors.items():
             _set(editor, registry.BY_NAME[name], self.values[name])
@@ -252,9 +283,12 @@ class ParametersDialog(QDialog):
         if errors:
             self._show_errors(errors)
             return False
-        if changed:
+        if changed or self.logo.touched:
             try:
-                self.saved = params_service.update(self.context.uow(), changed)
+                if self.logo.touched:
+                    company_service.save_company(self.context.uow(), {}, logo_png=self.logo.png)
+                    self.logo.touched = False
+                self.saved = params_service.update(self.context.uow(), changed) if changed else dict(self.values)
             except ValidationError as exc:
                 self._show_errors(exc.errors)
                 return False

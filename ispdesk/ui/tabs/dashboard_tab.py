@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,17 @@ DEBOUNCE_MS = 500
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DashboardTab", text)
+
+
+def period_wording(start: date | None, end: date | None) -> str:
+    """The period as the filter box words it: ``Últimos 12 meses (01/12/2025 a 27/11/2026)``."""
+    if start is None or end is None:
+        return ""
+    months = (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1
+    label = dict(PERIODS).get(months) if start.day == 1 else None
+    dates = _tr("{a} a {b}").format(a=format_date(start), b=format_date(end))
+    return _tr("{label} ({dates})").format(label=_tr(label), dates=dates) if label else \
+        _tr("Período {dates}").format(dates=dates)
 
 
 def format_int(value: int) -> str:
@@ -509,8 +520,7 @@ class DashboardTab(QWidget):
         assert d is not None
         parts = [_tr("Painel de contratos em {date}").format(date=format_date(d.as_of))]
         f = d.filters
-        parts.append(_tr("período dos gráficos {a} a {b}").format(a=format_date(f.period_start),
-                                                                  b=format_date(f.period_end)))
+        parts.append(period_wording(f.period_start, f.period_end))
         for label, value in ((_tr("plano"), f.plan_code), (_tr("cidade"), f.city), (_tr("filial"), f.branch_code)):
             if value:
                 parts.append(f"{label} {value}")

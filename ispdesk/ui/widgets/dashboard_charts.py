@@ -86,14 +86,27 @@ def _bar_set(label: str, values: list[float], color: str) -> QBarSet:
 
 
 def _category_chart(title: str, categories: list[str], sets: list[QBarSet], maximum: float,
-                    label_format: str = "%.0f", axis_title: str = "", horizontal: bool = False) -> QChart:
+                    label_format: str = "%.0f", axis_title: str = "", horizontal: bool = False,
+                    categories_title: str = "") -> QChart:
     chart = _base_chart(title)
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
     for bar_set in sets:
         series.append(bar_set)
     chart.addSeries(series)
-    categories_axis = QBarCategoryAxis()
-    categories_axis.append(categories or [_tr("sem dados")])
+    categories_axis: QBarCategoryAxis | QCategoryAxis
+    if categories_title and len(categories) > 16:
+        # many bars: a label on every other one, placed on its bar (a category axis elides them all to "…")
+        categories_axis = QCategoryAxis()
+        categories_axis.setRange(-0.5, len(categories) - 0.5)
+        categories_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        categories_axis.setGridLineVisible(False)
+        for i in range(0, len(categories), 2):
+            categories_axis.append(categories[i], i)
+    else:
+        categories_axis = QBarCategoryAxis()
+        categories_axis.append(categories or [_tr("sem dados")])
+    if categories_title:
+        categories_axis.setTitleText(categories_title)
     if horizontal or len(categories) > 8:
         font = QFont(categories_axis.labelsFont())
         font.setPointSize(7 if len(categories) > 8 else 8)
@@ -202,11 +215,17 @@ def receipts_chart(d: Dashboard) -> QChart:
     """Expected fees per due date of the coming month (bars, R$)."""
     amounts = [float(r.amount) for r in d.recebimentos_dia]  # display only; values stay Decimal elsewhere
     total = sum((r.amount for r in d.recebimentos_dia), start=Decimal("0.00"))
+    days = [r.day for r in d.recebimentos_dia]
+    # the due day alone ("28" … "27") fits under 31 bars at 1366×768, where dd/mm was elided to "…";
+    # the axis title says which dates they are (the coming month may span two calendar months)
+    numbers = [str(day.day) for day in days]
+    labels = numbers if len(set(numbers)) == len(numbers) else [day_label(day) for day in days]
+    where = (_tr("Dia de vencimento ({first} a {last})").format(first=day_label(days[0]), last=day_label(days[-1]))
+             if days else _tr("Dia de vencimento"))
     chart = _category_chart(
         _tr("Recebimentos previstos por vencimento — total {total}").format(total=format_brl(total)),
-        [day_label(r.day) for r in d.recebimentos_dia],
-        [_bar_set(_tr("Mensalidades"), amounts, BLUE)], max(amounts, default=0),
-        label_format="%.0f", axis_title=_tr("R$"),
+        labels, [_bar_set(_tr("Mensalidades"), amounts, BLUE)], max(amounts, default=0),
+        label_format="%.0f", axis_title=_tr("R$"), categories_title=where,
     )
     return chart
 
