@@ -226,7 +226,8 @@ class _Item:
     block_exempt: bool
     customer_name: str
     plan_code: str
-    charges: list[tuple[uuid.UUID, date, Decimal, str]] = field(default_factory=list)
+    #: (charge id, vencimento útil, principal owed, description, nominal due date) of each overdue charge
+    charges: list[tuple[uuid.UUID, date, Decimal, str, date]] = field(default_factory=list)
     last_notice: date | None = None
     periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
 
@@ -260,11 +261,12 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=_C)
     items = {row[0]: _Item(*row) for row in session.execute(query)}
-    charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.due_date, _CH.c.amount, _CH.c.paid_amount,
-                     _CH.c.description).where(
-        _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
-    for cid, charge_id, due, amount, paid, description in session.execute(charges):
-        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description))
+    # overdue = open and past its vencimento útil (a due date on a weekend/holiday counts from the next business day)
+    charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.effective_due_date, _CH.c.amount, _CH.c.paid_amount,
+                     _CH.c.description, _CH.c.due_date).where(
+        _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
+    for cid, charge_id, due, amount, paid, description, nominal in session.execute(charges):
+        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description, nominal))
     notices = select(_N.c.contract_id, func.max(_N.c.notice_date)).where(_N.c.contract_id.in_(ids)).group_by(
         _N.c.contract_id)
     for cid, last in session.execute(notices):
@@ -279,8 +281,8 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
 
 def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
     overdue = (
-        select(_CH.c.contract_id.label("cid"), func.min(_CH.c.due_date).label("v"))
-        .where(_CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+        select(_CH.c.contract_id.label("cid"), func.min(_CH.c.effective_due_date).label("v"))
+        .where(_CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
         .group_by(_CH.c.contract_id)
         .subquery("o")
     )
@@ -306,7 +308,8 @@ def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
              or_(k.c.access_until.is_(None), k.c.access_until <= on)),
         and_(k.c.access_status == AccessStatus.BLOQUEADO, long_block),
     ))
-    has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+    has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE,
+                                 _CH.c.effective_due_date < on)
     not_normal = [s.value for s in AccessStatus if s is not AccessStatus.NORMAL]
     restore_ids = select(_C.c.id).where(_C.c.status == ACTIVE, _C.c.access_status.in_(not_normal), ~has_overdue)
     closed_ids = select(_C.c.id).where(_C.c.status.in_(CLOSED_CONTRACT), _C.c.access_status != AccessStatus.BLOQUEADO)
@@ -456,12 +459,12 @@ def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, 
     v = item.overdue_since
     assert v is not None
     plan = notice_schedule(v, on, params, item.no_block_until)
-    owed = [(due, balance) for _, due, balance, _ in item.charges]
-    oldest = min(item.charges, key=lambda c: c[1])
+    owed = [(nominal, balance) for _, _, balance, _, nominal in item.charges]
+    oldest = min(item.charges, key=lambda c: c[4])
     template = notice_template(company)  # header, footer, dates and amounts formatted once per run
     return {
         "id": uuid7(), "contract_id": item.contract_id, "charge_id": oldest[0], "notice_date": on,
-        "amount": item.overdue_amount, "reference_month": template.month(oldest[1]),
+        "amount": item.overdue_amount, "reference_month": template.month(oldest[4]),
         "suspension_date": plan.suspension, "rescission_date": plan.rescission,
         "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan),
         "sent_at": None, "created_at": at,
@@ -690,8 +693,8 @@ def _contract_in(uow: UnitOfWork, ref: uuid.UUID | int | str) -> Contract:
 
 
 def _overdue_since(session: Session, contract_id: uuid.UUID, on: date) -> date | None:
-    return session.scalar(select(func.min(Charge.due_date)).where(
-        Charge.contract_id == contract_id, Charge.status == OPEN_CHARGE, Charge.due_date < on))
+    return session.scalar(select(func.min(Charge.effective_due_date)).where(
+        Charge.contract_id == contract_id, Charge.status == OPEN_CHARGE, Charge.effective_due_date < on))
 
 
 def _last_notice(session: Session, contract_id: uuid.UUID) -> date | None:
@@ -990,8 +993,8 @@ def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
         values = params_service.load(session)
         params = LadderParams.from_values(values)
         on = uow.today
-        charges = session.execute(select(Charge.due_date, Charge.amount, Charge.paid_amount).where(
-            Charge.contract_id == contract.id, Charge.status == OPEN_CHARGE, Charge.due_date < on)).all()
+        charges = session.execute(select(Charge.effective_due_date, Charge.amount, Charge.paid_amount).where(
+            Charge.contract_id == contract.id, Charge.status == OPEN_CHARGE, Charge.effective_due_date < on)).all()
         v = min((c[0] for c in charges), default=None)
         amount = sum((to_cents(c[1] - c[2]) for c in charges), Decimal("0"))
         notice = ladder.valid_notice(v, _last_notice(session, contract.id))

@@ -30,8 +30,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, Connection, String, and_, event, func, or_, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapper
 
 from ispdesk.db.models import Charge, Contract, ContractValueChange, Plan, SuspensionPeriod
 from ispdesk.domain import billing
@@ -43,6 +44,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
+from ispdesk.services.business_days import calendar_on
 from ispdesk.services.uow import UnitOfWork
 
 RECURRING, ONE_OFF, FINE = ChargeKind.MENSALIDADE, ChargeKind.AVULSA, ChargeKind.MULTA
@@ -67,9 +69,17 @@ LOCK_PAUSE = 0.12
 Progress = Callable[[int, int], bool]
 
 
+#: The sequence of `Charge.number` (bootstrap.SEQUENCE_NAMES).
+NUMBER_SEQUENCE = "charge_number"
+
+
 @dataclass(frozen=True)
 class ChargeRow:
-    """A charge as the screens and exports show it."""
+    """A charge as the screens and exports show it.
+
+    `effective_due_date` is the vencimento útil; `fine_owed` / `interest_owed` the late amounts fixed
+    by partial payments (the late amounts of today are computed by `ispdesk.services.late_fees`).
+    """
 
     id: uuid.UUID
     contract_id: uuid.UUID
@@ -84,11 +94,20 @@ class ChargeRow:
     paid_on: date | None
     status: str
     plan_code: str | None
+    number: int = 0
+    effective_due_date: date | None = None
+    fine_owed: Decimal = ZERO
+    interest_owed: Decimal = ZERO
 
     @property
     def balance(self) -> Decimal:
-        """What is still owed (0 for paid or cancelled charges)."""
+        """Principal still owed (0 for paid or cancelled charges)."""
         return ZERO if self.status != OPEN else to_cents(self.amount - self.paid_amount)
+
+    @property
+    def effective_due(self) -> date:
+        """The vencimento útil (the nominal due date when not known)."""
+        return self.effective_due_date or self.due_date
 
 
 @dataclass(frozen=True)
@@ -138,8 +157,42 @@ def row_of(charge: Charge, number: int) -> ChargeRow:
     return ChargeRow(
         charge.id, charge.contract_id, number, charge.kind, charge.description, charge.period_start,
         charge.period_end, charge.due_date, charge.amount, charge.paid_amount, charge.paid_on, charge.status,
-        charge.plan_code,
+        charge.plan_code, charge.number, charge.effective_due_date, charge.fine_owed, charge.interest_owed,
     )
+
+
+def _reserve_numbers(connection: Connection, count: int) -> int:
+    """Reserve `count` charge numbers on `connection` (the sequence row stays locked until commit)."""
+    row = connection.execute(
+        text("UPDATE sequences SET next_value = next_value + :n WHERE name = :name RETURNING next_value"),
+        {"n": count, "name": NUMBER_SEQUENCE}).scalar()
+    if row is None:
+        connection.execute(text("INSERT INTO sequences (name, next_value) VALUES (:name, :v)"),
+                           {"name": NUMBER_SEQUENCE, "v": 1 + count})
+        return 1
+    return int(row) - count
+
+
+@event.listens_for(Charge, "before_insert")
+def _stamp_charge(mapper: Mapper[Any], connection: Connection, target: Charge) -> None:
+    """Every charge inserted through the ORM gets its number and its vencimento útil."""
+    if target.number is None:
+        target.number = _reserve_numbers(connection, 1)
+    if target.effective_due_date is None and target.due_date is not None:
+        target.effective_due_date = calendar_on(connection).effective_due(target.due_date)
+
+
+def stamp_rows(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """Give charge dicts for a bulk ``insert(Charge)`` their number and vencimento útil."""
+    missing = [r for r in rows if r.get("number") is None]
+    if missing:
+        first = uow.next_numbers(NUMBER_SEQUENCE, len(missing))
+        for offset, row in enumerate(missing):
+            row["number"] = first + offset
+    cal = calendar_on(uow.session)
+    for row in rows:
+        if row.get("effective_due_date") is None:
+            row["effective_due_date"] = cal.effective_due(row["due_date"])
 
 
 def recurring_description(plan_code: str | None, cycle: billing.Cycle) -> str:
@@ -451,8 +504,9 @@ def _raw_value_changes(uow: UnitOfWork, low: Any, high: Any) -> dict[Any, list[t
     return result
 
 
-_INSERT_COLUMNS = ("id", "contract_id", "kind", "description", "period_start", "period_end", "due_date", "amount",
-                   "paid_amount", "status", "plan_code", "created_at", "created_by", "version")
+_INSERT_COLUMNS = ("number", "id", "contract_id", "kind", "description", "period_start", "period_end", "due_date",
+                   "effective_due_date", "amount", "paid_amount", "status", "plan_code", "created_at", "created_by",
+                   "version")
 
 
 class _ChargeWriter:
@@ -479,6 +533,8 @@ class _ChargeWriter:
         self._random = b""
         self._offset = 0
         self._counter = 0
+        self._uow = uow
+        self._calendar = calendar_on(self.session)
 
     def new_id(self) -> Any:
         """A UUIDv7 (48-bit ms, 12-bit counter, 62 random bits) in the driver's format."""
@@ -497,12 +553,15 @@ class _ChargeWriter:
         description = (f"Mensalidade {plan_code} {start.day:02d}/{start.month:02d}/{start.year} a "
                        f"{end.day:02d}/{end.month:02d}/{end.year}" + (" (proporcional)" if partial else ""))
         d = self._date
-        return (self.new_id(), contract_id, RECURRING, description, d(start), d(end), d(due), cents, 0,
-                PAID if cents == 0 else OPEN, plan_code, self._created_at, self._created_by, 1)
+        return (self.new_id(), contract_id, RECURRING, description, d(start), d(end), d(due),
+                d(self._calendar.effective_due(due)), cents, 0, PAID if cents == 0 else OPEN, plan_code,
+                self._created_at, self._created_by, 1)
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert the rows (one executemany) on the session's current connection (batches commit)."""
-        self.session.connection().exec_driver_sql(self._sql, rows)
+        """Insert the rows (one executemany, numbered in order) on the session's current connection."""
+        first = self._uow.next_numbers(NUMBER_SEQUENCE, len(rows))
+        numbered = [(first + i, *row) for i, row in enumerate(rows)]
+        self.session.connection().exec_driver_sql(self._sql, numbered)
 
 
 def create_one_off_charge(
@@ -590,11 +649,12 @@ def list_charges_in(uow: UnitOfWork, contract_id: uuid.UUID) -> list[ChargeRow]:
 
 
 def open_debt_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Decimal:
-    """What the contract still owes (open charges' balances)."""
+    """What the contract still owes (open charges' principal and the late amounts fixed by partial payments)."""
     rows = uow.session.execute(
-        select(Charge.amount, Charge.paid_amount).where(Charge.contract_id == contract_id, Charge.status == OPEN)
+        select(Charge.amount, Charge.paid_amount, Charge.fine_owed, Charge.interest_owed)
+        .where(Charge.contract_id == contract_id, Charge.status == OPEN)
     )
-    return to_cents(sum((a - p for a, p in rows), ZERO))
+    return to_cents(sum((a - p + f + i for a, p, f, i in rows), ZERO))
 
 
 def recurring_states(uow: UnitOfWork, contract_id: uuid.UUID) -> list[billing.ChargeState]:

@@ -127,5 +127,10 @@ def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
                 row.value, row.updated_at, row.updated_by = text, uow.now, uow.actor.login
         if diff:
             uow.audit("parameters", None, "update", diff, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+        if "empresa_uf" in diff:  # the state's holidays move the charges' vencimento útil
+            from ispdesk.services.business_days import refresh_effective_dates_in
+
+            uow.session.flush()
+            refresh_effective_dates_in(uow)
         uow.commit()
         return proposed
