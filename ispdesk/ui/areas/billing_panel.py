@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.domain.dates import format_date
+from ispdesk.domain.late_fees import LateRates
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, PaymentSource
-from ispdesk.domain.late_fees import LateRates
 from ispdesk.services import charges as charge_service
 from ispdesk.services import contracts as contract_service
 from ispdesk.services import late_fees
