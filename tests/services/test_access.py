@@ -302,7 +302,8 @@ def test_payment_during_a_release_and_reversal(uow: Uow, clock: FixedClock, atte
     access.trust_unlock(uow(attendant), number)
     with uow() as u:
         charge_id = u.session.scalar(select(Charge.id))
-    paid = record_payment(uow(attendant), charge_id, updated_total(uow, charge_id, date(2026, 10, 12)), date(2026, 10, 12))
+    total = updated_total(uow, charge_id, date(2026, 10, 12))
+    paid = record_payment(uow(attendant), charge_id, total, date(2026, 10, 12))
     assert state(uow, number).access_status == "normal" and state(uow, number).access_until is None
     # the payment bounced: the debt and its notice are back, the next run suspends again
     clock.day = date(2026, 10, 14)
