@@ -53,7 +53,8 @@ from ispdesk.domain.access import AccessStatus, Cause, LadderParams, LadderState
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.ids import uuid7
-from ispdesk.domain.money import to_cents
+from ispdesk.domain.late_fees import LateRates, Updated, updated_amount
+from ispdesk.domain.money import ZERO, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
 from ispdesk.services import hooks, lookups
@@ -226,8 +227,9 @@ class _Item:
     block_exempt: bool
     customer_name: str
     plan_code: str
-    #: (charge id, vencimento útil, principal owed, description, nominal due date) of each overdue charge
-    charges: list[tuple[uuid.UUID, date, Decimal, str, date]] = field(default_factory=list)
+    #: (charge id, vencimento útil, principal owed, description, nominal due date, multa and juros fixed by
+    #: partial payments) of each overdue charge
+    charges: list[tuple[uuid.UUID, date, Decimal, str, date, Decimal, Decimal]] = field(default_factory=list)
     last_notice: date | None = None
     periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
 
@@ -263,10 +265,10 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
     items = {row[0]: _Item(*row) for row in session.execute(query)}
     # overdue = open and past its vencimento útil (a due date on a weekend/holiday counts from the next business day)
     charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.effective_due_date, _CH.c.amount, _CH.c.paid_amount,
-                     _CH.c.description, _CH.c.due_date).where(
+                     _CH.c.description, _CH.c.due_date, _CH.c.fine_owed, _CH.c.interest_owed).where(
         _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
-    for cid, charge_id, due, amount, paid, description, nominal in session.execute(charges):
-        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description, nominal))
+    for cid, charge_id, due, amount, paid, description, nominal, fine, interest in session.execute(charges):
+        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description, nominal, fine, interest))
     notices = select(_N.c.contract_id, func.max(_N.c.notice_date)).where(_N.c.contract_id.in_(ids)).group_by(
         _N.c.contract_id)
     for cid, last in session.execute(notices):
@@ -459,16 +461,25 @@ def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, 
     v = item.overdue_since
     assert v is not None
     plan = notice_schedule(v, on, params, item.no_block_until)
-    owed = [(nominal, balance) for _, _, balance, _, nominal in item.charges]
+    owed = [(c[4], c[2]) for c in item.charges]
     oldest = min(item.charges, key=lambda c: c[4])
+    rates = _late_rates(company)
+    late = [updated_amount(c[2], c[5], c[6], c[1], on, rates) for c in item.charges]
+    updated = Updated(sum((u.principal for u in late), ZERO), sum((u.fine for u in late), ZERO),
+                      sum((u.interest for u in late), ZERO))
     template = notice_template(company)  # header, footer, dates and amounts formatted once per run
     return {
         "id": uuid7(), "contract_id": item.contract_id, "charge_id": oldest[0], "notice_date": on,
         "amount": item.overdue_amount, "reference_month": template.month(oldest[4]),
         "suspension_date": plan.suspension, "rescission_date": plan.rescission,
-        "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan),
+        "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan, updated),
         "sent_at": None, "created_at": at,
     }
+
+
+def _late_rates(values: dict[str, Any]) -> LateRates:
+    """The late-amount rates of a run (parameters)."""
+    return LateRates.from_values(values)
 
 
 def _plan_batch(

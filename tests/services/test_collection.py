@@ -53,6 +53,11 @@ def test_issue_example_no_late_amount_until_tuesday_and_no_notice_before_the_14t
     assert detail.updated.lines() == ["principal: R$ 100,00", "multa: R$ 2,00", "juros: R$ 0,03", "total: R$ 102,03"]
     access.run_suspension(uow(), clock.day)
     assert _notices(uow) == 1
+    with uow() as u:
+        text = u.session.scalar(select(Notice.text))
+    assert "vencimento 10/10/2026: R$ 100,00" in text
+    assert ("Valor atualizado em 14/10/2026: R$ 102,03 (principal R$ 100,00 + multa R$ 2,00 + juros R$ 0,03)"
+            in text)
 
 
 def test_payment_on_the_effective_date_has_no_late_amount(uow: Uow, clock: FixedClock) -> None:
