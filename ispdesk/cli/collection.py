@@ -9,7 +9,7 @@ from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus
-from ispdesk.services import business_days, late_fees
+from ispdesk.services import business_days, late_fees, statement
 
 
 def register(top: Any, groups: dict[str, Any]) -> None:
@@ -26,6 +26,14 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("number", metavar="NUMERO", help="número da cobrança")
     p.add_argument("--date", type=date_arg, metavar="DATA", help="data do pagamento simulado (padrão: hoje)")
     p.set_defaults(func=_charges_show)
+    p = sub.add_parser(
+        "statement", help="extrato do cliente: todas as cobranças com o valor atualizado",
+        description="Lista as cobranças de todos os contratos do cliente CODIGO (número, vencimento, vencimento "
+                    "útil, valor, situação e o valor atualizado na DATA: principal + multa + juros); a última "
+                    "linha é o total em aberto atualizado.")
+    p.add_argument("code", metavar="CODIGO", help="código do cliente")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="data do extrato (padrão: hoje)")
+    p.set_defaults(func=_charges_statement)
 
     holidays = top.add_parser(
         "holidays", help="feriados municipais (os nacionais e estaduais vêm prontos)",
@@ -62,6 +70,19 @@ def _charges_show(args: argparse.Namespace, ctx: CliContext) -> int:
         + (f" ({detail.updated.days} dia(s) de atraso)" if detail.updated.days else "") + ":")
     for line in detail.updated.lines():
         out(line)
+    return EXIT_OK
+
+
+def _charges_statement(args: argparse.Namespace, ctx: CliContext) -> int:
+    st = statement.customer_statement(ctx.uow(on=args.date), args.code, args.date)
+    out(f"Extrato do cliente {st.customer_code} — {st.customer_name} — em {format_date(st.on)}")
+    out("numero\tcontrato\tvencimento\tvencimento_util\tvalor\tsituacao\tprincipal\tmulta\tjuros\tatualizado")
+    for line in st.lines:
+        c, u = line.charge, line.updated
+        out("\t".join([str(c.number), str(c.contract_number), format_date(c.due_date), format_date(c.effective_due),
+                       format_brl(c.amount), ChargeStatus.label_of(c.status), format_brl(u.principal),
+                       format_brl(u.fine), format_brl(u.interest), format_brl(u.total)]))
+    out(f"total atualizado: {format_brl(st.total_updated)}")
     return EXIT_OK
 
 

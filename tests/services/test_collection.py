@@ -177,3 +177,44 @@ def test_payment_import_settles_with_the_updated_amount(uow: Uow, clock: FixedCl
         assert back.status == "paga"
         parts = dict(u.session.execute(select(PaymentLine.part, PaymentLine.amount)).tuples().all())
     assert parts == {"principal": Decimal("100.00"), "multa": Decimal("2.00"), "juros": Decimal("1.00")}
+
+
+def test_customer_statement_and_cli_show(uow: Uow, clock: FixedClock, db_url: str, capsys) -> None:  # noqa: ANN001
+    from ispdesk.cli.main import main
+    from ispdesk.db.models import Contract, Customer
+    from ispdesk.services.statement import customer_statement
+
+    charge = _charge(uow)
+    with uow() as u:
+        code = u.session.scalar(select(Customer.code).join(Contract, Contract.customer_id == Customer.id)
+                                .where(Contract.id == charge.contract_id))
+    st = customer_statement(uow(), code, date(2026, 10, 14))
+    assert [(line.charge.number, line.updated.total) for line in st.lines] == [(charge.number, Decimal("102.03"))]
+    assert st.total_updated == Decimal("102.03")
+    assert main(["--db", db_url, "charges", "show", str(charge.number), "--date", "14/10/2026"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-4:] == ["principal: R$ 100,00", "multa: R$ 2,00", "juros: R$ 0,03", "total: R$ 102,03"]
+    assert "vencimento: 10/10/2026 (pagável sem multa até 13/10/2026)" in lines
+    assert main(["--db", db_url, "charges", "show", str(charge.number), "--date", "13/10/2026"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "total: R$ 100,00"
+    assert main(["--db", db_url, "charges", "statement", str(code), "--date", "14/10/2026"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "total atualizado: R$ 102,03"
+    assert main(["--db", db_url, "charges", "show", "99999"]) == 2
+    assert "não encontrada" in capsys.readouterr().err
+
+
+def test_holidays_cli(uow: Uow, db_url: str, capsys) -> None:  # noqa: ANN001
+    from ispdesk.cli.main import main
+
+    assert main(["--db", db_url, "holidays", "add", "25/01/2026", "Aniversário da cidade", "--anual"]) == 0
+    assert main(["--db", db_url, "holidays", "add", "20/11/2027", "Consciência Negra municipal"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "holidays", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["25/01 (todo ano)\tAniversário da cidade",
+                                                     "20/11/2027\tConsciência Negra municipal"]
+    assert main(["--db", db_url, "holidays", "remove", "25/01/2026"]) == 2  # not the yearly one
+    assert "todo ano" not in capsys.readouterr().err
+    assert main(["--db", db_url, "holidays", "remove", "25/01/2030", "--anual"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "holidays", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["20/11/2027\tConsciência Negra municipal"]
