@@ -218,3 +218,15 @@ def test_holidays_cli(uow: Uow, db_url: str, capsys) -> None:  # noqa: ANN001
     capsys.readouterr()
     assert main(["--db", db_url, "holidays", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == ["20/11/2027\tConsciência Negra municipal"]
+
+
+def test_charges_report_tells_late_revenue_apart(uow: Uow, clock: FixedClock) -> None:
+    from ispdesk.services.reports import charges_report
+
+    charge = _charge(uow)
+    clock.day = date(2026, 11, 12)
+    record_payment(uow(), charge.id, Decimal("103.00"), clock.day)
+    report = charges_report(uow(), date(2026, 10, 1), date(2026, 10, 31))
+    assert report.csv_rows[0][-1] == str(charge.number)
+    assert "recebido R$ 100,00" in report.totals[0]
+    assert report.totals[1] == "Recebido por atraso (fora do principal): multa R$ 2,00; juros R$ 1,00."
