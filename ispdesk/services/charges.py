@@ -30,9 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, and_, event, func, or_, select, text, type_coerce
+from sqlalchemy import BigInteger, String, and_, func, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapper
 
 from ispdesk.db.models import Charge, Contract, ContractValueChange, Plan, SuspensionPeriod
 from ispdesk.domain import billing
@@ -45,6 +44,7 @@ from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.business_days import calendar_on
+from ispdesk.services.charge_stamp import NUMBER_SEQUENCE
 from ispdesk.services.uow import UnitOfWork
 
 RECURRING, ONE_OFF, FINE = ChargeKind.MENSALIDADE, ChargeKind.AVULSA, ChargeKind.MULTA
@@ -67,10 +67,6 @@ LOCK_PAUSE = 0.12
 
 #: Called with (contracts done, contracts total); returning False cancels the generation.
 Progress = Callable[[int, int], bool]
-
-
-#: The sequence of `Charge.number` (bootstrap.SEQUENCE_NAMES).
-NUMBER_SEQUENCE = "charge_number"
 
 
 @dataclass(frozen=True)
@@ -159,27 +155,6 @@ def row_of(charge: Charge, number: int) -> ChargeRow:
         charge.period_end, charge.due_date, charge.amount, charge.paid_amount, charge.paid_on, charge.status,
         charge.plan_code, charge.number, charge.effective_due_date, charge.fine_owed, charge.interest_owed,
     )
-
-
-def _reserve_numbers(connection: Connection, count: int) -> int:
-    """Reserve `count` charge numbers on `connection` (the sequence row stays locked until commit)."""
-    row = connection.execute(
-        text("UPDATE sequences SET next_value = next_value + :n WHERE name = :name RETURNING next_value"),
-        {"n": count, "name": NUMBER_SEQUENCE}).scalar()
-    if row is None:
-        connection.execute(text("INSERT INTO sequences (name, next_value) VALUES (:name, :v)"),
-                           {"name": NUMBER_SEQUENCE, "v": 1 + count})
-        return 1
-    return int(row) - count
-
-
-@event.listens_for(Charge, "before_insert")
-def _stamp_charge(mapper: Mapper[Any], connection: Connection, target: Charge) -> None:
-    """Every charge inserted through the ORM gets its number and its vencimento útil."""
-    if target.number is None:
-        target.number = _reserve_numbers(connection, 1)
-    if target.effective_due_date is None and target.due_date is not None:
-        target.effective_due_date = calendar_on(connection).effective_due(target.due_date)
 
 
 def stamp_rows(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
