@@ -1,6 +1,8 @@
 """The ladder counts from the vencimento útil: a Saturday due date before a holiday gets no notice before 14/10."""
 from datetime import date
+
 from sqlalchemy import func, select
+
 from ispdesk.db.models import Notice
 from ispdesk.services import access
 from tests.factories import make_charge, make_contract
