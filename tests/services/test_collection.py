@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ispdesk.db.models import Charge, Notice, PaymentLine
@@ -230,3 +232,26 @@ def test_charges_report_tells_late_revenue_apart(uow: Uow, clock: FixedClock) ->
     assert report.csv_rows[0][-1] == str(charge.number)
     assert "recebido R$ 100,00" in report.totals[0]
     assert report.totals[1] == "Recebido por atraso (fora do principal): multa R$ 2,00; juros R$ 1,00."
+
+
+_seq = iter(range(10**6))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 10, 31)), st.integers(min_value=0, max_value=60),
+       st.decimals(min_value=Decimal("1.00"), max_value=Decimal("5000"), places=2))
+def test_paying_the_updated_amount_settles_within_the_caps(
+        uow: Uow, clock: FixedClock, due: date, late: int, amount: Decimal) -> None:
+    """Property on the real database: the updated amount settles the charge; multa/juros within the caps."""
+    with uow() as u:
+        contract = make_contract(u.session, plan=make_plan(u.session, code=f"P{next(_seq)}", price=str(amount)))
+        charge = make_charge(u.session, contract, due, str(amount))
+        u.commit()
+    paid_on = charge.effective_due_date + timedelta(days=late)
+    clock.day = max(paid_on, date(2026, 11, 27))
+    total = late_fees.show_charge(uow(), charge.number, paid_on).updated
+    result = record_payment(uow(), charge.id, total.total, paid_on)
+    assert result.charge_status == "paga" and result.principal == amount
+    assert result.fine <= (amount * Decimal("0.02")).quantize(Decimal("0.01"))
+    assert result.interest <= (amount * Decimal("0.01") * late / 30).quantize(Decimal("0.01"))
+    assert (result.fine == 0 and result.interest == 0) == (late == 0)
