@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import shutil
@@ -48,6 +49,7 @@ from common import peak_rss_mb, seed_plans_and_customers  # noqa: E402
 from sqlalchemy import Connection, select, text  # noqa: E402
 
 from ispdesk.db.models import CancellationReason  # noqa: E402
+from ispdesk.domain.business_days import Calendar  # noqa: E402
 from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.domain.ids import uuid7  # noqa: E402
 from ispdesk.services.access import run_suspension  # noqa: E402
@@ -68,6 +70,9 @@ def _days_overdue(rng: random.Random) -> int:
             return d
 
 
+_CAL = Calendar.of("SP")  # the default empresa_uf
+
+
 def build(path: Path, contracts: int) -> None:
     """Create the database in the state daily runs up to yesterday left."""
     factory, plan_rows, customer_ids = seed_plans_and_customers(path, PLANS, contracts, NOW)
@@ -77,6 +82,7 @@ def build(path: Path, contracts: int) -> None:
     raw = factory.engine.raw_connection()
     try:
         cur = raw.cursor()
+        numbers = itertools.count(1)
         for start in range(0, contracts, 50000):
             crow, chrow, nrow, prow, erow = [], [], [], [], []
             for k in range(start, min(contracts, start + 50000)):
@@ -130,10 +136,13 @@ def build(path: Path, contracts: int) -> None:
                 " activated_on, billing_base_date, loyalty_months, loyalty_benefit, due_day, created_at, created_by,"
                 " version, block_exempt, trust_restriction_lifted, no_adjustment, loyalty_expires_on) VALUES"
                 " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crow)
+            # every charge has its number and its vencimento útil (first business day on or after the due date)
+            chrow = [(r[0], next(numbers), *r[1:7], _CAL.effective_due(date.fromisoformat(r[6])).isoformat(), *r[7:])
+                     for r in chrow]
             cur.executemany(
-                "INSERT INTO charges (id, contract_id, kind, description, period_start, period_end, due_date,"
-                " amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
-                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
+                "INSERT INTO charges (id, number, contract_id, kind, description, period_start, period_end, due_date,"
+                " effective_due_date, amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
             cur.executemany(
                 "INSERT INTO notices (id, contract_id, charge_id, notice_date, amount, reference_month,"
                 " suspension_date, rescission_date, text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", nrow)
@@ -142,6 +151,7 @@ def build(path: Path, contracts: int) -> None:
             cur.executemany(
                 "INSERT INTO access_events (id, contract_id, on_date, at, from_status, to_status, cause, actor,"
                 " until) VALUES (?,?,?,?,?,?,?,?,?)", erow)
+        cur.execute("UPDATE sequences SET next_value = ? WHERE name = 'charge_number'", (next(numbers),))
         raw.commit()
         cur.execute("ANALYZE")
         raw.commit()
