@@ -92,6 +92,9 @@ def build(path: Path, contracts: int) -> None:
                 if rng.random() < 0.10:
                     d = _days_overdue(rng)
                     v = ON - timedelta(days=d)
+                    while not _CAL.is_business_day(v):  # the oldest due date is its own vencimento útil
+                        v -= timedelta(days=1)
+                        d += 1
                     due_day = min(v.day, 28)
                     owed = [v + timedelta(days=30 * i) for i in range(math.ceil(d / 30))]
                     owed = [due for due in owed if due < ON]
@@ -164,8 +167,8 @@ _K = """
 CREATE TEMP TABLE k AS
 SELECT o.cid, o.v, c.access_status AS st, c.access_until AS au, c.no_block_until AS nbu, c.block_exempt AS ex,
        (SELECT max(n.notice_date) FROM notices n WHERE n.contract_id = o.cid) AS nd
-FROM (SELECT contract_id AS cid, min(due_date) AS v FROM charges
-      WHERE status = 'aberta' AND due_date < :on GROUP BY contract_id) o
+FROM (SELECT contract_id AS cid, min(effective_due_date) AS v FROM charges
+      WHERE status = 'aberta' AND effective_due_date < :on GROUP BY contract_id) o
 JOIN contracts c ON c.id = o.cid
 WHERE c.status = 'ativo'
 """
@@ -198,9 +201,10 @@ def floor_sql(conn: Connection, reason_id: str) -> dict[str, int]:
         "INSERT INTO notices (id, contract_id, charge_id, notice_date, amount, reference_month, suspension_date,"
         " rescission_date, text, created_at) "
         "SELECT lower(hex(randomblob(16))), cid,"
-        " (SELECT id FROM charges WHERE contract_id = cid AND status = 'aberta' AND due_date = v LIMIT 1), :on,"
+        " (SELECT id FROM charges WHERE contract_id = cid AND status = 'aberta'"
+        "  AND effective_due_date = v LIMIT 1), :on,"
         " (SELECT sum(amount - paid_amount) FROM charges WHERE contract_id = cid AND status = 'aberta'"
-        "  AND due_date < :on), strftime('%m/%Y', v), max(date(v, '+16 day'), date(:on, '+15 day')),"
+        "  AND effective_due_date < :on), strftime('%m/%Y', v), max(date(v, '+16 day'), date(:on, '+15 day')),"
         " date(max(date(v, '+31 day'), date(:on, '+15 day')), '+60 day'),"
         " 'AVISO DE DÉBITO EM ATRASO — contrato ' || cid || ', vencido desde ' || strftime('%d/%m/%Y', v) ||"
         " '. Redução a partir de ' || strftime('%d/%m/%Y', max(date(v, '+16 day'), date(:on, '+15 day'))) ||"
@@ -226,7 +230,8 @@ def floor_sql(conn: Connection, reason_id: str) -> dict[str, int]:
         "UPDATE contracts SET access_status = 'normal', access_until = NULL, version = version + 1"
         " WHERE status = 'ativo' AND access_status IN ('reduzido', 'bloqueado', 'liberado_confianca',"
         " 'liberado_temporario', 'liberado_manual') AND NOT EXISTS (SELECT 1 FROM charges ch"
-        " WHERE ch.contract_id = contracts.id AND ch.status = 'aberta' AND ch.due_date < :on)"), params).rowcount
+        " WHERE ch.contract_id = contracts.id AND ch.status = 'aberta'"
+        " AND ch.effective_due_date < :on)"), params).rowcount
     ex(text("DROP TABLE k"))
     return counts
 
