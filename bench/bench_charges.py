@@ -62,9 +62,10 @@ def build(path: Path, contracts: int) -> None:
                 activated = date(2026, 10, due_day)
                 crow.append((cid, k + 1, customer_ids[k % n_customers].hex, plan_id, cents, "ativo", "normal",
                              activated.isoformat(), activated.isoformat(), 12, 0, due_day, now, "bench", 1, 0, 0, 0))
-                chrow.append((uuid7().hex, cid, "mensalidade", f"Mensalidade {code}", activated.isoformat(),
+                due = date(2026, 11, due_day).isoformat()
+                chrow.append((uuid7().hex, k + 1, cid, "mensalidade", f"Mensalidade {code}", activated.isoformat(),
                               date(2026, 11, due_day - 1).isoformat() if due_day > 1 else "2026-10-31",
-                              date(2026, 11, due_day).isoformat(), cents, 0, "aberta", code, now, "bench", 1))
+                              due, due, cents, 0, "aberta", code, now, "bench", 1))
                 if k % 100 == 0:
                     susp.append((uuid7().hex, cid, date(2026, 11, 20).isoformat(), date(2026, 11, 24).isoformat()))
             cur.executemany(
@@ -73,11 +74,12 @@ def build(path: Path, contracts: int) -> None:
                 " block_exempt, trust_restriction_lifted, no_adjustment) VALUES"
                 " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crow)
             cur.executemany(
-                "INSERT INTO charges (id, contract_id, kind, description, period_start, period_end, due_date,"
-                " amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
-                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
+                "INSERT INTO charges (id, number, contract_id, kind, description, period_start, period_end, due_date,"
+                " effective_due_date, amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
             cur.executemany("INSERT INTO suspension_periods (id, contract_id, start_date, end_date) VALUES (?,?,?,?)",
                             susp)
+        cur.execute("UPDATE sequences SET next_value = ? WHERE name = 'charge_number'", (contracts + 1,))
         raw.commit()
     finally:
         raw.close()
@@ -85,12 +87,12 @@ def build(path: Path, contracts: int) -> None:
 
 
 FLOOR_SQL = """
-INSERT INTO charges (id, contract_id, kind, description, period_start, period_end, due_date, amount, paid_amount,
-                     status, plan_code, created_at, created_by, version)
-SELECT lower(hex(randomblob(16))), x.id, 'mensalidade', 'Mensalidade ' || x.code, x.start_day,
-       date(x.due, '-1 day'), x.due, x.value, 0, 'aberta', x.code, :now, 'floor', 1
+INSERT INTO charges (id, number, contract_id, kind, description, period_start, period_end, due_date,
+                     effective_due_date, amount, paid_amount, status, plan_code, created_at, created_by, version)
+SELECT lower(hex(randomblob(16))), 100000000 + x.rn, x.id, 'mensalidade', 'Mensalidade ' || x.code, x.start_day,
+       date(x.due, '-1 day'), x.due, x.due, x.value, 0, 'aberta', x.code, :now, 'floor', 1
 FROM (
-  SELECT c.id, c.value, p.code, date(l.period_end, '+1 day') AS start_day,
+  SELECT row_number() OVER () AS rn, c.id, c.value, p.code, date(l.period_end, '+1 day') AS start_day,
          date(l.period_end, '+1 day', '+1 month') AS due
   FROM contracts c JOIN plans p ON p.id = c.plan_id
   JOIN charges l ON l.id = (SELECT id FROM charges WHERE contract_id = c.id AND kind = 'mensalidade'

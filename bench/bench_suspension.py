@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import shutil
@@ -48,6 +49,7 @@ from common import peak_rss_mb, seed_plans_and_customers  # noqa: E402
 from sqlalchemy import Connection, select, text  # noqa: E402
 
 from ispdesk.db.models import CancellationReason  # noqa: E402
+from ispdesk.domain.business_days import Calendar  # noqa: E402
 from ispdesk.domain.clock import FixedClock  # noqa: E402
 from ispdesk.domain.ids import uuid7  # noqa: E402
 from ispdesk.services.access import run_suspension  # noqa: E402
@@ -68,6 +70,9 @@ def _days_overdue(rng: random.Random) -> int:
             return d
 
 
+_CAL = Calendar.of("SP")  # the default empresa_uf
+
+
 def build(path: Path, contracts: int) -> None:
     """Create the database in the state daily runs up to yesterday left."""
     factory, plan_rows, customer_ids = seed_plans_and_customers(path, PLANS, contracts, NOW)
@@ -77,6 +82,7 @@ def build(path: Path, contracts: int) -> None:
     raw = factory.engine.raw_connection()
     try:
         cur = raw.cursor()
+        numbers = itertools.count(1)
         for start in range(0, contracts, 50000):
             crow, chrow, nrow, prow, erow = [], [], [], [], []
             for k in range(start, min(contracts, start + 50000)):
@@ -86,6 +92,9 @@ def build(path: Path, contracts: int) -> None:
                 if rng.random() < 0.10:
                     d = _days_overdue(rng)
                     v = ON - timedelta(days=d)
+                    while not _CAL.is_business_day(v):  # the oldest due date is its own vencimento útil
+                        v -= timedelta(days=1)
+                        d += 1
                     due_day = min(v.day, 28)
                     owed = [v + timedelta(days=30 * i) for i in range(math.ceil(d / 30))]
                     owed = [due for due in owed if due < ON]
@@ -131,10 +140,13 @@ def build(path: Path, contracts: int) -> None:
                 " activated_on, billing_base_date, loyalty_months, loyalty_benefit, due_day, created_at, created_by,"
                 " version, block_exempt, trust_restriction_lifted, no_adjustment, loyalty_expires_on) VALUES"
                 " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crow)
+            # every charge has its number and its vencimento útil (first business day on or after the due date)
+            chrow = [(r[0], next(numbers), *r[1:7], _CAL.effective_due(date.fromisoformat(r[6])).isoformat(), *r[7:])
+                     for r in chrow]
             cur.executemany(
-                "INSERT INTO charges (id, contract_id, kind, description, period_start, period_end, due_date,"
-                " amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
-                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
+                "INSERT INTO charges (id, number, contract_id, kind, description, period_start, period_end, due_date,"
+                " effective_due_date, amount, paid_amount, status, plan_code, created_at, created_by, version) VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", chrow)
             cur.executemany(
                 "INSERT INTO notices (id, contract_id, charge_id, notice_date, amount, reference_month,"
                 " suspension_date, rescission_date, text, created_at, sent_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", nrow)
@@ -143,6 +155,7 @@ def build(path: Path, contracts: int) -> None:
             cur.executemany(
                 "INSERT INTO access_events (id, contract_id, on_date, at, from_status, to_status, cause, actor,"
                 " until) VALUES (?,?,?,?,?,?,?,?,?)", erow)
+        cur.execute("UPDATE sequences SET next_value = ? WHERE name = 'charge_number'", (next(numbers),))
         raw.commit()
         cur.execute("ANALYZE")
         raw.commit()
@@ -155,8 +168,8 @@ _K = """
 CREATE TEMP TABLE k AS
 SELECT o.cid, o.v, c.access_status AS st, c.access_until AS au, c.no_block_until AS nbu, c.block_exempt AS ex,
        (SELECT max(n.notice_date) FROM notices n WHERE n.contract_id = o.cid) AS nd
-FROM (SELECT contract_id AS cid, min(due_date) AS v FROM charges
-      WHERE status = 'aberta' AND due_date < :on GROUP BY contract_id) o
+FROM (SELECT contract_id AS cid, min(effective_due_date) AS v FROM charges
+      WHERE status = 'aberta' AND effective_due_date < :on GROUP BY contract_id) o
 JOIN contracts c ON c.id = o.cid
 WHERE c.status = 'ativo'
 """
@@ -189,9 +202,10 @@ def floor_sql(conn: Connection, reason_id: str) -> dict[str, int]:
         "INSERT INTO notices (id, contract_id, charge_id, notice_date, amount, reference_month, suspension_date,"
         " rescission_date, text, created_at) "
         "SELECT lower(hex(randomblob(16))), cid,"
-        " (SELECT id FROM charges WHERE contract_id = cid AND status = 'aberta' AND due_date = v LIMIT 1), :on,"
+        " (SELECT id FROM charges WHERE contract_id = cid AND status = 'aberta'"
+        "  AND effective_due_date = v LIMIT 1), :on,"
         " (SELECT sum(amount - paid_amount) FROM charges WHERE contract_id = cid AND status = 'aberta'"
-        "  AND due_date < :on), strftime('%m/%Y', v), max(date(v, '+16 day'), date(:on, '+15 day')),"
+        "  AND effective_due_date < :on), strftime('%m/%Y', v), max(date(v, '+16 day'), date(:on, '+15 day')),"
         " date(max(date(v, '+31 day'), date(:on, '+15 day')), '+60 day'),"
         " 'AVISO DE DÉBITO EM ATRASO — contrato ' || cid || ', vencido desde ' || strftime('%d/%m/%Y', v) ||"
         " '. Redução a partir de ' || strftime('%d/%m/%Y', max(date(v, '+16 day'), date(:on, '+15 day'))) ||"
@@ -217,7 +231,8 @@ def floor_sql(conn: Connection, reason_id: str) -> dict[str, int]:
         "UPDATE contracts SET access_status = 'normal', access_until = NULL, version = version + 1"
         " WHERE status = 'ativo' AND access_status IN ('reduzido', 'bloqueado', 'liberado_confianca',"
         " 'liberado_temporario', 'liberado_manual') AND NOT EXISTS (SELECT 1 FROM charges ch"
-        " WHERE ch.contract_id = contracts.id AND ch.status = 'aberta' AND ch.due_date < :on)"), params).rowcount
+        " WHERE ch.contract_id = contracts.id AND ch.status = 'aberta'"
+        " AND ch.effective_due_date < :on)"), params).rowcount
     ex(text("DROP TABLE k"))
     return counts
 

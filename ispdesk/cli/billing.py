@@ -31,6 +31,8 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p = groups["import"].add_parser(
         "payments", help="importa pagamentos de um CSV (contrato, vencimento, valor_pago, data_pagamento)",
         description="Importa pagamentos: cada linha quita (ou abate) a cobrança do contrato com aquele vencimento. "
+                    "Cobrança em atraso é quitada pelo valor atualizado na data do pagamento (principal, depois "
+                    "multa, depois juros, gravados em linhas separadas). "
                     "Saída: 0 tudo importado, 1 algumas linhas rejeitadas, 2 arquivo inutilizável.")
     p.add_argument("file", metavar="ARQUIVO.csv", type=Path)
     p.add_argument("--rejects", metavar="REJEITADOS.csv", type=Path,
@@ -41,7 +43,8 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p = groups["export"].add_parser(
         "charges", help="exporta as cobranças (CSV ; UTF-8 com BOM, ou JSON)",
         description="Colunas: contrato, tipo (mensalidade | avulsa | multa), inicio_periodo, fim_periodo, "
-                    "vencimento, valor, pago_em, valor_pago, situacao (aberta | paga | cancelada).")
+                    "vencimento, valor, pago_em, valor_pago, situacao (aberta | paga | cancelada), numero, "
+                    "vencimento_util (dia útil em que vence sem multa), nosso_numero (vazio até existirem boletos).")
     p.add_argument("--output", "-o", metavar="ARQUIVO", type=Path, help="arquivo de saída (padrão: a tela)")
     p.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="formato (padrão: csv)")
     p.set_defaults(func=_export_charges)

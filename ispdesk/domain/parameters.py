@@ -98,10 +98,13 @@ SPECS: tuple[ParameterSpec, ...] = (
                   choices=(("30", "30 dias"), ("mes", "Dias do mês"))),
     # Financeiro
     ParameterSpec("multa_atraso_percentual", Kind.DECIMAL, Decimal("2.00"), "Multa por atraso (%)", "Financeiro",
-                  "Cobrada sobre a fatura em atraso.", minimum=Decimal("0"), maximum=Decimal("2"),
+                  "Cobrada uma vez sobre o principal em atraso, a partir do dia seguinte ao vencimento útil.",
+                  minimum=Decimal("0"), maximum=Decimal("2"),
                   legal_floor="CDC art. 52 §1º: multa de mora de no máximo 2 %"),
-    ParameterSpec("juros_mes_percentual", Kind.DECIMAL, Decimal("1.00"), "Juros de mora ao mês (%)", "Financeiro",
-                  "Juros simples ao mês, pro rata die.", minimum=Decimal("0"), maximum=Decimal("1"),
+    ParameterSpec("juros_mora_percentual_mes", Kind.DECIMAL, Decimal("1.00"), "Juros de mora ao mês (%)",
+                  "Financeiro", "Juros simples ao mês, pro rata die (dias/30), desde o dia seguinte ao vencimento "
+                  "útil.",
+                  minimum=Decimal("0"), maximum=Decimal("1"),
                   legal_floor="RGC 765: juros de no máximo 1 % ao mês"),
     ParameterSpec("reajuste_aviso_dias", Kind.INT, 30, "Aviso prévio de reajuste (dias)", "Financeiro",
                   "Dias entre a decisão do reajuste e a sua vigência.", minimum=30,

@@ -93,6 +93,14 @@ class PaymentSource(LabeledEnum):
     IMPORTACAO = ("importacao", "Importação")
 
 
+class PaymentPart(LabeledEnum):
+    """What part of a charge a payment line settled (`PaymentLine.part`)."""
+
+    PRINCIPAL = ("principal", "Principal")
+    MULTA = ("multa", "Multa por atraso")
+    JUROS = ("juros", "Juros de mora")
+
+
 class ValueChangeSource(LabeledEnum):
     """What scheduled or applied a contract value change (`ContractValueChange.source`)."""
 

@@ -53,7 +53,8 @@ from ispdesk.domain.access import AccessStatus, Cause, LadderParams, LadderState
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.ids import uuid7
-from ispdesk.domain.money import to_cents
+from ispdesk.domain.late_fees import LateRates, Updated, updated_amount
+from ispdesk.domain.money import ZERO, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
 from ispdesk.services import hooks, lookups
@@ -231,7 +232,9 @@ class _Item:
     plan_code: str
     customer_id: uuid.UUID
     customer_email: str | None
-    charges: list[tuple[uuid.UUID, date, Decimal, str]] = field(default_factory=list)
+    #: (charge id, vencimento útil, principal owed, description, nominal due date, multa and juros fixed by
+    #: partial payments) of each overdue charge
+    charges: list[tuple[uuid.UUID, date, Decimal, str, date, Decimal, Decimal]] = field(default_factory=list)
     last_notice: date | None = None
     notice_sent: date | None = None
     periods: list[tuple[uuid.UUID, date, date | None]] = field(default_factory=list)
@@ -267,11 +270,12 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=_C)
     items = {row[0]: _Item(*row) for row in session.execute(query)}
-    charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.due_date, _CH.c.amount, _CH.c.paid_amount,
-                     _CH.c.description).where(
-        _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
-    for cid, charge_id, due, amount, paid, description in session.execute(charges):
-        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description))
+    # overdue = open and past its vencimento útil (a due date on a weekend/holiday counts from the next business day)
+    charges = select(_CH.c.contract_id, _CH.c.id, _CH.c.effective_due_date, _CH.c.amount, _CH.c.paid_amount,
+                     _CH.c.description, _CH.c.due_date, _CH.c.fine_owed, _CH.c.interest_owed).where(
+        _CH.c.contract_id.in_(ids), _CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
+    for cid, charge_id, due, amount, paid, description, nominal, fine, interest in session.execute(charges):
+        items[cid].charges.append((charge_id, due, to_cents(amount - paid), description, nominal, fine, interest))
     notices = select(_N.c.contract_id, _N.c.notice_date, _N.c.sent_at).where(_N.c.contract_id.in_(ids))
     for cid, notice_date, sent_at in session.execute(notices):
         item = items[cid]
@@ -289,8 +293,8 @@ def _load_items(session: Session, ids: Sequence[uuid.UUID], on: date, lock: bool
 
 def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
     overdue = (
-        select(_CH.c.contract_id.label("cid"), func.min(_CH.c.due_date).label("v"))
-        .where(_CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+        select(_CH.c.contract_id.label("cid"), func.min(_CH.c.effective_due_date).label("v"))
+        .where(_CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
         .group_by(_CH.c.contract_id)
         .subquery("o")
     )
@@ -316,7 +320,8 @@ def _candidate_queries(on: date, params: LadderParams) -> list[Any]:
              or_(k.c.access_until.is_(None), k.c.access_until <= on)),
         and_(k.c.access_status == AccessStatus.BLOQUEADO, long_block),
     ))
-    has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE, _CH.c.due_date < on)
+    has_overdue = exists().where(_CH.c.contract_id == _C.c.id, _CH.c.status == OPEN_CHARGE,
+                                 _CH.c.effective_due_date < on)
     not_normal = [s.value for s in AccessStatus if s is not AccessStatus.NORMAL]
     restore_ids = select(_C.c.id).where(_C.c.status == ACTIVE, _C.c.access_status.in_(not_normal), ~has_overdue)
     closed_ids = select(_C.c.id).where(_C.c.status.in_(CLOSED_CONTRACT), _C.c.access_status != AccessStatus.BLOQUEADO)
@@ -469,16 +474,25 @@ def _notice_row(item: _Item, on: date, params: LadderParams, company: dict[str, 
     v = item.overdue_since
     assert v is not None
     plan = notice_schedule(v, on, params, item.no_block_until)
-    owed = [(due, balance) for _, due, balance, _ in item.charges]
-    oldest = min(item.charges, key=lambda c: c[1])
+    owed = [(c[4], c[2]) for c in item.charges]
+    oldest = min(item.charges, key=lambda c: c[4])
+    rates = _late_rates(company)
+    late = [updated_amount(c[2], c[5], c[6], c[1], on, rates) for c in item.charges]
+    updated = Updated(sum((u.principal for u in late), ZERO), sum((u.fine for u in late), ZERO),
+                      sum((u.interest for u in late), ZERO))
     template = notice_template(company)  # header, footer, dates and amounts formatted once per run
     return {
         "id": uuid7(), "contract_id": item.contract_id, "charge_id": oldest[0], "notice_date": on,
-        "amount": item.overdue_amount, "reference_month": template.month(oldest[1]),
+        "amount": item.overdue_amount, "reference_month": template.month(oldest[4]),
         "suspension_date": plan.suspension, "rescission_date": plan.rescission,
-        "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan),
+        "text": template.render(item.customer_name, item.number, item.plan_code, owed, plan, updated),
         "sent_at": None, "created_at": at,
     }
+
+
+def _late_rates(values: dict[str, Any]) -> LateRates:
+    """The late-amount rates of a run (parameters)."""
+    return LateRates.from_values(values)
 
 
 def _plan_batch(
@@ -705,8 +719,8 @@ def _contract_in(uow: UnitOfWork, ref: uuid.UUID | int | str) -> Contract:
 
 
 def _overdue_since(session: Session, contract_id: uuid.UUID, on: date) -> date | None:
-    return session.scalar(select(func.min(Charge.due_date)).where(
-        Charge.contract_id == contract_id, Charge.status == OPEN_CHARGE, Charge.due_date < on))
+    return session.scalar(select(func.min(Charge.effective_due_date)).where(
+        Charge.contract_id == contract_id, Charge.status == OPEN_CHARGE, Charge.effective_due_date < on))
 
 
 def _last_notice(session: Session, contract_id: uuid.UUID) -> date | None:
@@ -1017,8 +1031,8 @@ def access_info(uow: UnitOfWork, ref: uuid.UUID | int | str) -> AccessInfo:
         values = params_service.load(session)
         params = LadderParams.from_values(values)
         on = uow.today
-        charges = session.execute(select(Charge.due_date, Charge.amount, Charge.paid_amount).where(
-            Charge.contract_id == contract.id, Charge.status == OPEN_CHARGE, Charge.due_date < on)).all()
+        charges = session.execute(select(Charge.effective_due_date, Charge.amount, Charge.paid_amount).where(
+            Charge.contract_id == contract.id, Charge.status == OPEN_CHARGE, Charge.effective_due_date < on)).all()
         v = min((c[0] for c in charges), default=None)
         amount = sum((to_cents(c[1] - c[2]) for c in charges), Decimal("0"))
         notice = ladder.valid_notice(v, _last_notice(session, contract.id))

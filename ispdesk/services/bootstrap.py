@@ -24,7 +24,7 @@ from ispdesk.services import database_errors
 from ispdesk.services.database_errors import DatabaseUnavailable
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
-SEQUENCE_NAMES = ("customer_code", "contract_number", "adjustment_batch")
+SEQUENCE_NAMES = ("customer_code", "contract_number", "adjustment_batch", "charge_number")
 
 
 def seed_sequences(uow: UnitOfWork) -> None:

@@ -20,6 +20,7 @@ from ispdesk.db.models import Charge, Contract
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.late_fees import LateRates, updated_amount
 from ispdesk.domain.money import format_brl, parse_money, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus
@@ -27,12 +28,14 @@ from ispdesk.services import parameters as params_service
 from ispdesk.services.charges import OPEN
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_date, fmt_money, write_export
+from ispdesk.services.late_fees import rates_on
 from ispdesk.services.payments import find_charge_in, record_payment_in
 from ispdesk.services.uow import UnitOfWork
 
 PAYMENT_COLUMNS = ("contrato", "vencimento", "valor_pago", "data_pagamento")
 CHARGE_EXPORT_COLUMNS = (
     "contrato", "tipo", "inicio_periodo", "fim_periodo", "vencimento", "valor", "pago_em", "valor_pago", "situacao",
+    "numero", "vencimento_util", "nosso_numero",
 )
 
 
@@ -55,6 +58,12 @@ class PaymentImporter(RowImporter[PaymentItem]):
 
     def __init__(self) -> None:
         self._pending: dict[uuid.UUID, Decimal] = {}
+        self._rates_cache: LateRates | None = None
+
+    def _rates(self, uow: UnitOfWork) -> LateRates:
+        if self._rates_cache is None:
+            self._rates_cache = rates_on(uow.session)
+        return self._rates_cache
 
     def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
         """Every column is required."""
@@ -76,11 +85,15 @@ class PaymentImporter(RowImporter[PaymentItem]):
             situation = "já está paga" if charge.status == ChargeStatus.PAGA else "foi cancelada"
             raise BusinessRuleError(
                 f"a cobrança de {format_date(due)} do contrato {number_text} {situation}; nada a receber.")
-        balance = to_cents(charge.amount - charge.paid_amount - self._pending.get(charge.id, Decimal(0)))
+        updated = updated_amount(to_cents(charge.amount - charge.paid_amount), charge.fine_owed, charge.interest_owed,
+                                 charge.effective_due_date or charge.due_date, paid_on, self._rates(uow))
+        balance = to_cents(updated.total - self._pending.get(charge.id, Decimal(0)))
         if amount > balance:
+            late = (f", com multa {format_brl(updated.fine)} e juros {format_brl(updated.interest)} em "
+                    f"{format_date(paid_on)}" if updated.fine or updated.interest else "")
             raise BusinessRuleError(
                 f"valor_pago {format_brl(amount)} maior que o saldo da cobrança de {format_date(due)} do contrato "
-                f"{number_text} ({format_brl(balance)}).")
+                f"{number_text} ({format_brl(balance)}{late}).")
         self._pending[charge.id] = self._pending.get(charge.id, Decimal(0)) + amount
         return PaymentItem(charge.id, amount, paid_on)
 
@@ -99,14 +112,16 @@ def charge_export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
     """Every charge as export cells, by contract number and due date (streamed)."""
     query = (
         select(Contract.number, Charge.kind, Charge.period_start, Charge.period_end, Charge.due_date, Charge.amount,
-               Charge.paid_on, Charge.paid_amount, Charge.status)
+               Charge.paid_on, Charge.paid_amount, Charge.status, Charge.number, Charge.effective_due_date)
         .join(Contract, Contract.id == Charge.contract_id)
         .order_by(Contract.number, Charge.due_date, Charge.kind, Charge.period_start)
         .execution_options(yield_per=5000)
     )
-    for number, kind, start, end, due, amount, paid_on, paid_amount, status in uow.session.execute(query):
+    for number, kind, start, end, due, amount, paid_on, paid_amount, status, charge_number, effective in (
+            uow.session.execute(query)):
+        # nosso_numero stays empty until boletos exist (issue 15, carteiras de cobrança)
         yield [str(number), kind, fmt_date(start), fmt_date(end), fmt_date(due), fmt_money(amount),
-               fmt_date(paid_on), fmt_money(paid_amount), status]
+               fmt_date(paid_on), fmt_money(paid_amount), status, str(charge_number), fmt_date(effective), ""]
 
 
 def export_charges(uow: UnitOfWork, output: str | Path | None, fmt: str = "csv") -> int:

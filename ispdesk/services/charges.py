@@ -43,6 +43,8 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
+from ispdesk.services.business_days import calendar_on
+from ispdesk.services.charge_stamp import NUMBER_SEQUENCE
 from ispdesk.services.uow import UnitOfWork
 
 RECURRING, ONE_OFF, FINE = ChargeKind.MENSALIDADE, ChargeKind.AVULSA, ChargeKind.MULTA
@@ -69,7 +71,11 @@ Progress = Callable[[int, int], bool]
 
 @dataclass(frozen=True)
 class ChargeRow:
-    """A charge as the screens and exports show it."""
+    """A charge as the screens and exports show it.
+
+    `effective_due_date` is the vencimento útil; `fine_owed` / `interest_owed` the late amounts fixed
+    by partial payments (the late amounts of today are computed by `ispdesk.services.late_fees`).
+    """
 
     id: uuid.UUID
     contract_id: uuid.UUID
@@ -84,11 +90,20 @@ class ChargeRow:
     paid_on: date | None
     status: str
     plan_code: str | None
+    number: int = 0
+    effective_due_date: date | None = None
+    fine_owed: Decimal = ZERO
+    interest_owed: Decimal = ZERO
 
     @property
     def balance(self) -> Decimal:
-        """What is still owed (0 for paid or cancelled charges)."""
+        """Principal still owed (0 for paid or cancelled charges)."""
         return ZERO if self.status != OPEN else to_cents(self.amount - self.paid_amount)
+
+    @property
+    def effective_due(self) -> date:
+        """The vencimento útil (the nominal due date when not known)."""
+        return self.effective_due_date or self.due_date
 
 
 @dataclass(frozen=True)
@@ -138,8 +153,21 @@ def row_of(charge: Charge, number: int) -> ChargeRow:
     return ChargeRow(
         charge.id, charge.contract_id, number, charge.kind, charge.description, charge.period_start,
         charge.period_end, charge.due_date, charge.amount, charge.paid_amount, charge.paid_on, charge.status,
-        charge.plan_code,
+        charge.plan_code, charge.number, charge.effective_due_date, charge.fine_owed, charge.interest_owed,
     )
+
+
+def stamp_rows(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """Give charge dicts for a bulk ``insert(Charge)`` their number and vencimento útil."""
+    missing = [r for r in rows if r.get("number") is None]
+    if missing:
+        first = uow.next_numbers(NUMBER_SEQUENCE, len(missing))
+        for offset, row in enumerate(missing):
+            row["number"] = first + offset
+    cal = calendar_on(uow.session)
+    for row in rows:
+        if row.get("effective_due_date") is None:
+            row["effective_due_date"] = cal.effective_due(row["due_date"])
 
 
 def recurring_description(plan_code: str | None, cycle: billing.Cycle) -> str:
@@ -460,8 +488,9 @@ def _raw_value_changes(uow: UnitOfWork, low: Any, high: Any) -> dict[Any, list[t
     return result
 
 
-_INSERT_COLUMNS = ("id", "contract_id", "kind", "description", "period_start", "period_end", "due_date", "amount",
-                   "paid_amount", "status", "plan_code", "created_at", "created_by", "version")
+_INSERT_COLUMNS = ("number", "id", "contract_id", "kind", "description", "period_start", "period_end", "due_date",
+                   "effective_due_date", "amount", "paid_amount", "status", "plan_code", "created_at", "created_by",
+                   "version")
 
 
 class _ChargeWriter:
@@ -487,9 +516,12 @@ class _ChargeWriter:
                      f"VALUES ({', '.join([mark] * len(_INSERT_COLUMNS))})")
         self._descriptions: dict[tuple[str | None, date, date, bool], str] = {}
         self._dates: dict[date, Any] = {}
+        self._effective: dict[date, Any] = {}
         self._random = b""
         self._offset = 0
         self._counter = 0
+        self._uow = uow
+        self._calendar = calendar_on(self.session)
 
     def new_id(self) -> Any:
         """A UUIDv7 (48-bit ms, 12-bit counter, 62 random bits) in the driver's format."""
@@ -512,7 +544,10 @@ class _ChargeWriter:
                            f"{end.day:02d}/{end.month:02d}/{end.year}" + (" (proporcional)" if partial else ""))
             self._descriptions[key] = description
         d = self._stored_date
-        return (self.new_id(), contract_id, RECURRING, description, d(start), d(end), d(due), cents, 0,
+        effective = self._effective.get(due)
+        if effective is None:
+            effective = self._effective[due] = d(self._calendar.effective_due(due))
+        return (self.new_id(), contract_id, RECURRING, description, d(start), d(end), d(due), effective, cents, 0,
                 PAID if cents == 0 else OPEN, plan_code, self._created_at, self._created_by, 1)
 
     def _stored_date(self, value: date) -> Any:
@@ -523,8 +558,10 @@ class _ChargeWriter:
         return stored
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        """Insert the rows (one executemany) on the session's current connection (batches commit)."""
-        self.session.connection().exec_driver_sql(self._sql, rows)
+        """Insert the rows (one executemany, numbered in order) on the session's current connection."""
+        first = self._uow.next_numbers(NUMBER_SEQUENCE, len(rows))
+        numbered = [(first + i, *row) for i, row in enumerate(rows)]
+        self.session.connection().exec_driver_sql(self._sql, numbered)
 
 
 def create_one_off_charge(
@@ -612,11 +649,12 @@ def list_charges_in(uow: UnitOfWork, contract_id: uuid.UUID) -> list[ChargeRow]:
 
 
 def open_debt_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Decimal:
-    """What the contract still owes (open charges' balances)."""
+    """What the contract still owes (open charges' principal and the late amounts fixed by partial payments)."""
     rows = uow.session.execute(
-        select(Charge.amount, Charge.paid_amount).where(Charge.contract_id == contract_id, Charge.status == OPEN)
+        select(Charge.amount, Charge.paid_amount, Charge.fine_owed, Charge.interest_owed)
+        .where(Charge.contract_id == contract_id, Charge.status == OPEN)
     )
-    return to_cents(sum((a - p for a, p in rows), ZERO))
+    return to_cents(sum((a - p + f + i for a, p, f, i in rows), ZERO))
 
 
 def recurring_states(uow: UnitOfWork, contract_id: uuid.UUID) -> list[billing.ChargeState]:

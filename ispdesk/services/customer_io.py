@@ -138,7 +138,7 @@ class CustomerImporter(RowImporter[_Item]):
             indebted.update(uow.session.scalars(
                 select(Contract.customer_id).join(Charge, Charge.contract_id == Contract.id)
                 .where(Contract.customer_id.in_(ids[i:i + _CHUNK]), Charge.status == ChargeStatus.ABERTA,
-                       Charge.due_date < uow.today)
+                       Charge.effective_due_date < uow.today)
             ))
         for r in found:
             by_document.setdefault(r.document, []).append(

@@ -287,7 +287,7 @@ def customer_has_open_debt(session: Session, customer_id: uuid.UUID, today: date
             Contract.customer_id == customer_id,
             Charge.contract_id == Contract.id,
             Charge.status == ChargeStatus.ABERTA,
-            Charge.due_date < day,
+            Charge.effective_due_date < day,
         )
     )
     return bool(session.scalar(stmt))

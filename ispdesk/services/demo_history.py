@@ -448,7 +448,7 @@ def _write_cancellations(uow: UnitOfWork, chosen: list[tuple[uuid.UUID, Cancella
     from ispdesk.domain.money import format_brl
     from ispdesk.services import parameters as params_service
     from ispdesk.services.cancellation import fine_for
-    from ispdesk.services.charges import FINE, OPEN, RECURRING, charge_values, generate_charges_in
+    from ispdesk.services.charges import FINE, OPEN, RECURRING, charge_values, generate_charges_in, stamp_rows
 
     s = uow.session
     for until, group in _generation_dates([(cid, on, info[cid].due_day) for cid, _reason, _note, on in chosen]):
@@ -516,6 +516,7 @@ def _write_cancellations(uow: UnitOfWork, chosen: list[tuple[uuid.UUID, Cancella
             summary=f"Contrato {c.number} cancelado em {format_date(on)} ({reason.code}); "
                     f"multa {format_brl(fine.amount)}")
     if charges:
+        stamp_rows(uow, charges)
         s.execute(insert(Charge), charges)
     if events:
         s.execute(insert(AccessEvent), events)

@@ -242,7 +242,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         "plano.regra_reajuste": _or(plan.adjustment_rule, "índice registrado na oferta, aplicado a cada 12 meses"),
         "plano.valor_tabela": format_brl(plan.price),
         "cobranca.multa_atraso": _percent(params["multa_atraso_percentual"]),
-        "cobranca.juros_mes": _percent(params["juros_mes_percentual"]),
+        "cobranca.juros_mes": _percent(params["juros_mora_percentual_mes"]),
         "cobranca.dias_rescisao": str(params["dias_rescisao"]),
         "cobranca.aviso_reajuste_dias": str(params["reajuste_aviso_dias"]),
         "datas.hoje": format_date(today),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
-from ispdesk.db.models import Branch, Contract, Customer, Plan
+from ispdesk.db.models import Branch, Charge, Contract, Customer, Plan
 from ispdesk.domain.errors import BusinessRuleError, NotFound
 from ispdesk.domain.text import fold, prefix_upper_bound
 from ispdesk.services.uow import UnitOfWork
@@ -116,6 +116,20 @@ def contract_id_by_number(uow: Source, ref: int | str) -> uuid.UUID:
 
 
 # --- cities ------------------------------------------------------------------------------------
+
+# --- charges ------------------------------------------------------------------------------------
+
+def charge_by_number(uow: Source, ref: int | str) -> Charge:
+    """The charge with sequential number `ref` (``123`` or `` 123 ``); `NotFound` with one message."""
+    text = str(ref).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise BusinessRuleError(f"Número de cobrança inválido: “{text}”. Informe só os dígitos, por exemplo 123.",
+                                field="numero")
+    charge = session_of(uow).scalar(select(Charge).where(Charge.number == int(text)))
+    if charge is None:
+        raise NotFound(f"Cobrança {text} não encontrada; confira o número na lista de cobranças do contrato.")
+    return charge
+
 
 def _first_letter_variants() -> dict[str, list[str]]:
     variants: dict[str, list[str]] = {}

@@ -19,6 +19,7 @@ from ispdesk.domain.access import LadderParams, Schedule, schedule
 from ispdesk.domain.contact import mask_phone
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import mask_document
+from ispdesk.domain.late_fees import Updated
 from ispdesk.domain.money import format_brl
 
 
@@ -130,8 +131,12 @@ class NoticeTemplate:
         return text
 
     def render(self, customer_name: str, contract_number: int, plan_code: str,
-               owed: Sequence[tuple[date, Decimal]], plan: Schedule) -> str:
-        """The notice for one contract; `owed` holds (due date, balance) of each overdue charge."""
+               owed: Sequence[tuple[date, Decimal]], plan: Schedule, updated: Updated | None = None) -> str:
+        """The notice for one contract; `owed` holds (due date, balance) of each overdue charge.
+
+        `updated` (the routine passes it) adds the valor atualizado on the notice date: principal, multa
+        and juros apart, and that the juros grow with each day late.
+        """
         ordered = sorted(owed, key=_by_due) if len(owed) > 1 else owed
         total = sum((b for _, b in ordered), Decimal("0"))
         months = ", ".join(dict.fromkeys(_month(d) for d, _ in ordered))
@@ -139,14 +144,22 @@ class NoticeTemplate:
             self.head, _date(plan.notice), "\n\nPrezado(a) ", customer_name,
             ",\n\nMotivo: consta(m) em aberto a(s) fatura(s) do contrato nº ", f"{contract_number}",
             " (plano ", plan_code, "), vencida(s) e não paga(s) até esta data.\nValor em atraso: ", _brl(total),
-            ", referente a: ", months, ".", *[_bullet(d, b) for d, b in ordered], self._ladder_text(plan),
-            self.tail,
+            ", referente a: ", months, ".", *[_bullet(d, b) for d, b in ordered], _updated_text(plan.notice, updated),
+            self._ladder_text(plan), self.tail,
         ))
 
     @staticmethod
     def month(due: date) -> str:
         """``MM/AAAA`` of a due date (the notice's reference month for the oldest one)."""
         return _month(due)
+
+
+def _updated_text(on: date, updated: Updated | None) -> str:
+    """The valor atualizado paragraph (empty when no late amount applies or none was given)."""
+    if updated is None or (updated.fine == 0 and updated.interest == 0):
+        return ""
+    return (f"\nValor atualizado em {_date(on)}: {_brl(updated.total)} (principal {_brl(updated.principal)} + multa "
+            f"{_brl(updated.fine)} + juros {_brl(updated.interest)}); os juros de mora crescem a cada dia de atraso.")
 
 
 def _by_due(item: tuple[date, Decimal]) -> date:

@@ -148,4 +148,9 @@ def update_in(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
         uow.audit("parameters", None, "update", shown, summary="Parâmetros gerais alterados: " + ", ".join(diff))
     if any(n in company_rules.FIELDS for n in diff):
         company.sync_main_branch(uow.session, proposed)
+    if "empresa_uf" in diff:  # the state's holidays move the charges' vencimento útil
+        from ispdesk.services.business_days import refresh_effective_dates_in
+
+        uow.session.flush()
+        refresh_effective_dates_in(uow)
     return proposed

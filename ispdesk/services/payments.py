@@ -1,6 +1,9 @@
 """Payments: record (full or partial), reverse, list; paid-until recomputed on each change.
 
-A partial payment leaves the charge open with its balance; a payment above the balance is refused.
+A late charge is settled with its updated amount (`ispdesk.domain.late_fees`): each payment is split
+principal first, then multa, then juros, and recorded as one `PaymentLine` per part, so reports tell
+revenue from late amounts. A partial payment leaves the charge open with what is left (principal and
+the late amounts it fixed); a payment above the updated amount on its date is refused.
 After every change the contract's `paid_until` is recomputed from its recurring charges and the
 `DEBT_CHANGED` hooks run (access control restores access at once when the debt is paid).
 """
@@ -14,16 +17,18 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ispdesk.db.models import Charge, Contract, Payment
+from ispdesk.db.models import Charge, Contract, Payment, PaymentLine
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
+from ispdesk.domain.late_fees import allocate, updated_amount
 from ispdesk.domain.money import ZERO, check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
-from ispdesk.domain.statuses import PaymentSource
+from ispdesk.domain.statuses import PaymentPart, PaymentSource
 from ispdesk.services import hooks, parameters
 from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
+from ispdesk.services.late_fees import rates_on
 from ispdesk.services.uow import UnitOfWork, conflict_on_stale
 
 SOURCES = PaymentSource.values()
@@ -56,6 +61,9 @@ class PaymentResult:
     charge_status: str
     balance: Decimal
     paid_until: date | None
+    principal: Decimal = ZERO
+    fine: Decimal = ZERO
+    interest: Decimal = ZERO
 
 
 def _row(p: Payment) -> PaymentRow:
@@ -106,34 +114,58 @@ def record_payment_in(
         raise BusinessRuleError(f"Não há saldo a pagar: {label} já está paga.", field="valor_pago")
     if charge.status == CANCELLED:
         raise BusinessRuleError(f"Não é possível receber {label}: ela foi cancelada.", field="valor_pago")
-    balance = to_cents(charge.amount - charge.paid_amount)
+    principal = to_cents(charge.amount - charge.paid_amount)
     if amount is None or to_cents(amount) <= 0:
         raise ValidationError({"valor_pago": "Informe um valor pago maior que zero, por exemplo 99,90."})
     amount = check_cents(amount, "valor_pago", "O valor pago")
-    if amount > balance:
-        raise ValidationError({"valor_pago": (
-            f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(balance)}). "
-            f"Registre no máximo {format_brl(balance)}; a diferença deve ser devolvida ou lançada à parte."
-        )})
     if paid_on is None:
         raise ValidationError({"data_pagamento": "Informe a data do pagamento (dd/mm/aaaa)."})
     check_payment(paid_on, uow.today, charge.period_start, parameters.founding_date(uow.session))
+    rates = rates_on(uow.session)
+    due = charge.effective_due_date or charge.due_date
+    updated = updated_amount(principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
+    if amount > updated.total:
+        late = (f" (principal {format_brl(updated.principal)} + multa {format_brl(updated.fine)} + juros "
+                f"{format_brl(updated.interest)} em {format_date(paid_on)})" if updated.total != principal else "")
+        raise ValidationError({"valor_pago": (
+            f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(updated.total)}{late}). "
+            f"Registre no máximo {format_brl(updated.total)}; a diferença deve ser devolvida ou lançada à parte."
+        )})
+    split = allocate(amount, principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
     payment = Payment(id=uuid7(), charge_id=charge.id, amount=amount, paid_on=paid_on, source=source,
-                      created_at=uow.now, created_by=uow.actor.login)
+                      created_at=uow.now, created_by=uow.actor.login, fine_accrued=split.fine_accrued,
+                      interest_accrued=split.interest_accrued)
     uow.session.add(payment)
+    for part, value in ((PaymentPart.PRINCIPAL, split.principal), (PaymentPart.MULTA, split.fine),
+                        (PaymentPart.JUROS, split.interest)):
+        if value > 0:
+            uow.session.add(PaymentLine(id=uuid7(), payment_id=payment.id, charge_id=charge.id, part=part,
+                                        amount=value, paid_on=paid_on))
     before = (charge.status, charge.paid_amount)
-    charge.paid_amount = to_cents(charge.paid_amount + amount)
-    if charge.paid_amount >= charge.amount:
+    charge.paid_amount = to_cents(charge.paid_amount + split.principal)
+    charge.fine_owed, charge.interest_owed = split.fine_owed, split.interest_owed
+    if charge.paid_amount >= charge.amount and split.fine_owed == 0 and split.interest_owed == 0:
         charge.status, charge.paid_on = PAID, paid_on
     with conflict_on_stale(lambda: _raced(label, "este pagamento")):
         uow.session.flush()
     paid_until = refresh_paid_until(uow, contract)
     uow.audit("charge", charge.id, "payment",
               {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
-               "pagamento": str(payment.id), "data_pagamento": paid_on, "origem": source},
-              summary=f"Pagamento de {format_brl(amount)} em {format_date(paid_on)} para {label}")
+               "pagamento": str(payment.id), "data_pagamento": paid_on, "origem": source,
+               "principal": split.principal, "multa": split.fine, "juros": split.interest},
+              summary=f"Pagamento de {format_brl(amount)} em {format_date(paid_on)} para {label}"
+                      + (f" (multa {format_brl(split.fine)}, juros {format_brl(split.interest)})"
+                         if split.fine or split.interest else ""))
     hooks.debt_changed(uow, contract)
-    return PaymentResult(_row(payment), charge.status, to_cents(charge.amount - charge.paid_amount), paid_until)
+    return PaymentResult(_row(payment), charge.status, _left(charge), paid_until, split.principal, split.fine,
+                         split.interest)
+
+
+def _left(charge: Charge) -> Decimal:
+    """Principal and fixed late amounts still owed (late amounts of later days not included)."""
+    if charge.status != OPEN:
+        return ZERO
+    return to_cents(charge.amount - charge.paid_amount + charge.fine_owed + charge.interest_owed)
 
 
 def reverse_payment(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> PaymentResult:
@@ -172,8 +204,17 @@ def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> P
         raise BusinessRuleError("A cobrança deste pagamento foi cancelada; o estorno não se aplica.")
     payment.reversed_at, payment.reversed_by, payment.reversal_reason = uow.now, uow.actor.login, reason
     before = (charge.status, charge.paid_amount)
-    charge.paid_amount = max(ZERO, to_cents(charge.paid_amount - payment.amount))
-    if charge.paid_amount < charge.amount:
+    parts = dict.fromkeys(PaymentPart.values(), ZERO)
+    lines = list(uow.session.execute(select(PaymentLine.part, PaymentLine.amount)
+                                     .where(PaymentLine.payment_id == payment.id)))
+    for part, value in lines:
+        parts[part] += value
+    principal = parts[PaymentPart.PRINCIPAL] if lines else payment.amount  # rows written before payment lines
+    charge.paid_amount = max(ZERO, to_cents(charge.paid_amount - principal))
+    charge.fine_owed = max(ZERO, to_cents(charge.fine_owed - payment.fine_accrued + parts[PaymentPart.MULTA]))
+    charge.interest_owed = max(ZERO, to_cents(charge.interest_owed - payment.interest_accrued
+                                              + parts[PaymentPart.JUROS]))
+    if charge.paid_amount < charge.amount or charge.fine_owed > 0 or charge.interest_owed > 0:
         charge.status, charge.paid_on = OPEN, None
     label = _charge_label(charge, contract.number)
     with conflict_on_stale(lambda: _raced(label, "este estorno")):
@@ -185,7 +226,7 @@ def reverse_payment_in(uow: UnitOfWork, payment_id: uuid.UUID, reason: str) -> P
               summary=f"Estorno de {format_brl(payment.amount)} de {label}: "
                       f"{reason}")
     hooks.debt_changed(uow, contract)
-    return PaymentResult(_row(payment), charge.status, to_cents(charge.amount - charge.paid_amount), paid_until)
+    return PaymentResult(_row(payment), charge.status, _left(charge), paid_until)
 
 
 def list_payments(uow: UnitOfWork, contract_id: uuid.UUID) -> list[PaymentRow]:

@@ -12,17 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
-from ispdesk.db.models import CancellationReason, Charge, Contract, Customer
+from ispdesk.db.models import CancellationReason, Charge, Contract, Customer, Payment, PaymentLine
 from ispdesk.domain.access import AccessStatus
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
-from ispdesk.domain.statuses import ChargeKind, ChargeReportStatus, ChargeStatus, ContractStatus
+from ispdesk.domain.statuses import ChargeKind, ChargeReportStatus, ChargeStatus, ContractStatus, PaymentPart
 from ispdesk.reports.report_pdf import PdfColumn, render_report_pdf
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.atomic_file import write_bytes_atomic
@@ -228,6 +229,7 @@ CHARGE_COLUMNS = (  # widths in centimetres
     ReportColumn("pago", "Pago", 2.1, "right"),
     ReportColumn("pago_em", "Pago em", 1.9, "center"),
     ReportColumn("situacao", "Situação", 1.7),
+    ReportColumn("numero", "Nº", 1.3, "right"),
 )
 
 
@@ -258,8 +260,10 @@ def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date
                         generated_on=uow.today)
         billed = paid = Decimal("0")
         count = 0
+        ids = []
         for charge, number, name, document in uow.session.execute(stmt):
             count += 1
+            ids.append(charge.id)
             if charge.status != ChargeStatus.CANCELADA:
                 billed += charge.amount
                 paid += charge.paid_amount
@@ -267,14 +271,37 @@ def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date
             report.csv_rows.append(common + (
                 fmt_document(document), charge.kind, charge.description, charge.plan_code or "",
                 fmt_date(charge.due_date), fmt_money(charge.amount), fmt_money(charge.paid_amount),
-                fmt_date(charge.paid_on), charge.status))
+                fmt_date(charge.paid_on), charge.status, str(charge.number)))
             report.pdf_rows.append(common + (
                 fmt_document(document), ChargeKind.label_of(charge.kind), charge.description, charge.plan_code or "",
                 format_date(charge.due_date), format_brl(charge.amount), format_brl(charge.paid_amount),
-                format_date(charge.paid_on), ChargeStatus.label_of(charge.status)))
+                format_date(charge.paid_on), ChargeStatus.label_of(charge.status), str(charge.number)))
         report.totals.append(f"Total: {count} cobrança(s); emitido {format_brl(billed)}; recebido {format_brl(paid)}; "
                              f"em aberto {format_brl(billed - paid)} (sem as canceladas).")
+        fine, interest = late_revenue_in(uow, ids)
+        if fine or interest:
+            report.totals.append(f"Recebido por atraso (fora do principal): multa {format_brl(fine)}; juros "
+                                 f"{format_brl(interest)}.")
         return report
+
+
+def late_revenue_in(uow: UnitOfWork, charge_ids: Sequence[Any]) -> tuple[Decimal, Decimal]:
+    """Multa and juros received (payment lines of payments not reversed) on the charges `charge_ids`."""
+    fine = interest = Decimal("0")
+    for start in range(0, len(charge_ids), 500):
+        rows = uow.session.execute(
+            select(PaymentLine.part, func.sum(PaymentLine.amount))
+            .join(Payment, Payment.id == PaymentLine.payment_id)
+            .where(PaymentLine.charge_id.in_(charge_ids[start:start + 500]), Payment.reversed_at.is_(None),
+                   PaymentLine.part.in_([PaymentPart.MULTA, PaymentPart.JUROS]))
+            .group_by(PaymentLine.part))
+        for part, total in rows:
+            value = Decimal(total or 0)  # func.sum keeps the Money type: reais, not centavos
+            if part == PaymentPart.MULTA:
+                fine += value
+            else:
+                interest += value
+    return to_cents(fine), to_cents(interest)
 
 
 def write_report(report: Report, output: str | Path, fmt: str) -> int:

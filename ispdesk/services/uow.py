@@ -271,6 +271,8 @@ class UnitOfWorkFactory:
     """
 
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+        from ispdesk.services import charge_stamp  # noqa: F401  (numbers and vencimento útil of every charge)
+
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.session_factory = make_session_factory(engine)

@@ -92,10 +92,14 @@ def test_export_charges_csv_and_json(uow, db_url, tmp_path: Path, capsys) -> Non
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0] == ["contrato", "tipo", "inicio_periodo", "fim_periodo", "vencimento", "valor", "pago_em",
-                       "valor_pago", "situacao"]
+                       "valor_pago", "situacao", "numero", "vencimento_util", "nosso_numero"]
+    with uow() as u:
+        numbers = dict(u.session.execute(select(Charge.kind, Charge.number)).tuples().all())
     assert rows[1] == [str(c.number), "mensalidade", "10/01/2026", "09/02/2026", "10/02/2026", "1234,50",
-                       "08/02/2026", "1234,50", "paga"]
-    assert rows[2] == [str(c.number), "avulsa", "", "", "15/03/2026", "10,00", "", "0,00", "aberta"]
+                       "08/02/2026", "1234,50", "paga", str(numbers["mensalidade"]), "10/02/2026", ""]
+    # due on Sunday 15/03/2026: payable without late amounts on Monday 16/03
+    assert rows[2] == [str(c.number), "avulsa", "", "", "15/03/2026", "10,00", "", "0,00", "aberta",
+                       str(numbers["avulsa"]), "16/03/2026", ""]
     capsys.readouterr()
     assert main(["--db", db_url, "export", "charges", "--format", "json"]) == 0
     items = json.loads(capsys.readouterr().out)

@@ -29,6 +29,15 @@ def overdue_contract(uow: Uow, due: date = V, **kw: object) -> int:
         return contract.number
 
 
+def updated_total(uow: Uow, charge_id: object, day: date) -> Decimal:
+    """The charge's valor atualizado on `day` (principal + multa + juros): what settles it."""
+    from ispdesk.services import late_fees
+
+    with uow() as u:
+        number = u.session.get(Charge, charge_id).number
+    return late_fees.show_charge(uow(), number, day).updated.total
+
+
 def state(uow: Uow, number: int) -> Contract:
     with uow() as u:
         contract = u.session.scalar(select(Contract).where(Contract.number == number))
@@ -200,7 +209,7 @@ def test_payment_restores_at_once(uow: Uow, clock: FixedClock, attendant: Actor)
     clock.day = date(2026, 10, 20)
     with uow() as u:
         charge_id = u.session.scalar(select(Charge.id))
-    record_payment(uow(attendant), charge_id, Decimal("99.90"), date(2026, 10, 20))
+    record_payment(uow(attendant), charge_id, updated_total(uow, charge_id, date(2026, 10, 20)), date(2026, 10, 20))
     contract = state(uow, number)
     assert contract.access_status == "normal"
     last = events(uow, number)[-1]
@@ -293,7 +302,8 @@ def test_payment_during_a_release_and_reversal(uow: Uow, clock: FixedClock, atte
     access.trust_unlock(uow(attendant), number)
     with uow() as u:
         charge_id = u.session.scalar(select(Charge.id))
-    paid = record_payment(uow(attendant), charge_id, Decimal("99.90"), date(2026, 10, 12))
+    total = updated_total(uow, charge_id, date(2026, 10, 12))
+    paid = record_payment(uow(attendant), charge_id, total, date(2026, 10, 12))
     assert state(uow, number).access_status == "normal" and state(uow, number).access_until is None
     # the payment bounced: the debt and its notice are back, the next run suspends again
     clock.day = date(2026, 10, 14)

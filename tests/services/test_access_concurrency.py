@@ -21,6 +21,7 @@ from ispdesk.db.models import AccessEvent, Charge, Contract, SuspensionPeriod
 from ispdesk.domain.access import AccessStatus, Cause
 from ispdesk.domain.clock import FixedClock
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.late_fees import LateRates, updated_amount
 from ispdesk.services import access, hooks
 from ispdesk.services.payments import record_payment
 from ispdesk.services.uow import Actor, UnitOfWork
@@ -30,6 +31,8 @@ Uow = Callable[..., UnitOfWork]
 V = date(2026, 9, 10)
 BLOCK_DAY = date(2026, 10, 11)
 CONTRACTS = 30
+#: What settles a R$ 99,90 charge due 10/09 (a Thursday) on 11/10: principal + 2 % multa + 31 days of 1 %/month juros.
+SETTLES = updated_amount(Decimal("99.90"), Decimal(0), Decimal(0), V, BLOCK_DAY, LateRates()).total
 
 
 def _refused(exc: BaseException) -> bool:
@@ -112,7 +115,7 @@ def test_routine_with_concurrent_payments_and_exemptions(uow: Uow, clock: FixedC
         holding.wait(10)
         for number in part:
             try:
-                record_payment(uow(attendant), charge_of[number], Decimal("99.90"), BLOCK_DAY)
+                record_payment(uow(attendant), charge_of[number], SETTLES, BLOCK_DAY)
                 done[number] = "pago"
             except Exception as exc:  # noqa: BLE001
                 done[number] = "recusado" if _refused(exc) else "erro"

@@ -35,19 +35,20 @@ def test_full_payments_move_paid_until(uow) -> None:  # noqa: ANN001
     assert (r.charge_status, r.balance, r.paid_until) == ("paga", Decimal("0.00"), date(2026, 2, 9))
     # paying the third before the second leaves a gap: paid-until stays
     assert payments.record_payment(uow(), c3.id, Decimal("99.90"), date(2026, 4, 10)).paid_until == date(2026, 2, 9)
-    assert payments.record_payment(uow(), c2.id, Decimal("99.90"), date(2026, 4, 11)).paid_until == date(2026, 4, 9)
+    # c2 (due 10/03) paid late: its updated amount (principal + 2 % multa + juros of 32 days) settles it
+    assert payments.record_payment(uow(), c2.id, Decimal("102.97"), date(2026, 4, 11)).paid_until == date(2026, 4, 9)
     assert _paid_until(uow, contract.id) == date(2026, 4, 9)
 
 
 def test_partial_payment_keeps_charge_open_with_balance(uow) -> None:  # noqa: ANN001
     contract, (c1, *_rest) = arrange(uow, _monthly)
-    r = payments.record_payment(uow(), c1.id, Decimal("40.00"), date(2026, 2, 10))
+    r = payments.record_payment(uow(), c1.id, Decimal("40.00"), date(2026, 2, 5))
     assert (r.charge_status, r.balance, r.paid_until) == ("aberta", Decimal("59.90"), None)
-    r = payments.record_payment(uow(), c1.id, Decimal("59.90"), date(2026, 2, 15))
+    r = payments.record_payment(uow(), c1.id, Decimal("59.90"), date(2026, 2, 10))  # on the due date: no late amount
     assert (r.charge_status, r.balance, r.paid_until) == ("paga", Decimal("0.00"), date(2026, 2, 9))
     with uow() as u:
         charge = u.session.get(Charge, c1.id)
-        assert (charge.paid_amount, charge.paid_on) == (Decimal("99.90"), date(2026, 2, 15))
+        assert (charge.paid_amount, charge.paid_on) == (Decimal("99.90"), date(2026, 2, 10))
 
 
 def test_overpayment_refused_with_clear_message(uow) -> None:  # noqa: ANN001

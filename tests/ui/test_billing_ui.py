@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from ispdesk.db.models import Charge, Contract
@@ -59,22 +60,31 @@ def test_panel_models_and_payment_flow(qtbot, qtmodeltester, context, uow, clock
     first = panel.charges_model.index(0, 0)
     assert panel.charges_model.data(first) in ("Mensalidade", "Avulsa")
     assert "Pago até: —" in panel.summary.text() and "R$ 420,00" in panel.summary.text()
+    headers = [panel.charges_model.headerData(i, Qt.Orientation.Horizontal) for i in
+               range(panel.charges_model.columnCount())]
+    assert headers[-3:] == ["Nº", "Vencimento útil", "Valor atualizado"]
+    sunday = next(r for r in panel.charges_model.rows() if r.kind == "avulsa")  # due Sunday 15/03/2026
+    row = panel.charges_model.rows().index(sunday)
+    assert panel.charges_model.data(panel.charges_model.index(row, len(headers) - 2)) == "16/03/2026"
+    assert panel.charges_model.data(panel.charges_model.index(row, len(headers) - 1)) != "R$ 150,00"
 
     oldest = min((r for r in panel.charges_model.rows() if r.kind == "mensalidade"), key=lambda r: r.due_date)
     dialog = RecordPaymentDialog(context, c.id, oldest.id)
     qtbot.addWidget(dialog)
-    assert dialog.amount_edit.text() == "90,00"
+    # due 10/02, paid 20/04 (69 days late): 90,00 + multa 1,80 + juros 2,07 proposed, shown apart
+    assert dialog.amount_edit.text() == "93,87"
+    assert "multa R$ 1,80" in dialog.hint.text() and "juros R$ 2,07" in dialog.hint.text()
     dialog.amount_edit.setText("100,00")
     dialog.save_button.click()
     assert "maior que o saldo" in dialog.error_label.text()
-    dialog.amount_edit.setText("90,00")
+    dialog.amount_edit.setText("93,87")
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.save_button.click()
     # the panel listens to the data events and reloads
     assert "Pago até: 09/02/2026" in panel.summary.text()
     qtmodeltester.check(panel.payments_model)
     assert panel.payments_model.rowCount() == 1
-    assert panel.payments_model.data(panel.payments_model.index(0, 1)) == "R$ 90,00"
+    assert panel.payments_model.data(panel.payments_model.index(0, 1)) == "R$ 93,87"
     if SHOTS:
         panel.resize(900, 420)
         panel.show()

@@ -3,7 +3,7 @@
 from ispdesk.db.models.access import AccessEvent, Notice, SuspensionPeriod, SuspensionRun
 from ispdesk.db.models.catalogs import BillingType, CancellationReason, InclusionReason, PaymentTerm
 from ispdesk.db.models.changes import AdjustmentBatch, ContractAdjustment, ContractValueChange, PlanChange
-from ispdesk.db.models.contracts import Charge, Contract, Negativation, Payment, Plan
+from ispdesk.db.models.contracts import Charge, Contract, Holiday, Negativation, Payment, PaymentLine, Plan
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
@@ -23,12 +23,14 @@ __all__ = [
     "ContractTemplate",
     "ContractValueChange",
     "Customer",
+    "Holiday",
     "InclusionReason",
     "Negativation",
     "Notice",
     "OutboxMessage",
     "Parameter",
     "Payment",
+    "PaymentLine",
     "PaymentTerm",
     "Plan",
     "PlanChange",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ispdesk.db.base import Base, IdMixin, Money, StampMixin, UTCDateTime, UUIDType, one_of
 from ispdesk.domain.access import AccessStatus
-from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, PaymentSource
+from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, PaymentPart, PaymentSource
 
 
 class Plan(IdMixin, StampMixin, Base):
@@ -103,14 +103,23 @@ class Charge(IdMixin, Base):
 
     __tablename__ = "charges"
 
+    #: Sequential number people see and quote (``ispdesk charges show NUMERO``), from the ``charge_number`` sequence.
+    number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(12), nullable=False)
     description: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    #: Vencimento útil: the first business day on or after `due_date` (domain.business_days); late
+    #: amounts and the non-payment ladder count from it. Refreshed when the holiday calendar changes.
+    effective_due_date: Mapped[date] = mapped_column(Date, nullable=False)
     amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    #: Principal paid so far (late amounts are kept apart: `fine_owed`, `interest_owed`, payment lines).
     paid_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    #: Late amounts fixed by partial payments and still unpaid (they bear no further interest).
+    fine_owed: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
+    interest_owed: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
     paid_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="aberta")
     plan_code: Mapped[str | None] = mapped_column(String(30))
@@ -126,6 +135,8 @@ class Charge(IdMixin, Base):
         UniqueConstraint("contract_id", "kind", "period_start", name="uq_charges_contract_period"),
         Index("ix_charges_contract_due", "contract_id", "due_date"),
         Index("ix_charges_status_due", "status", "due_date"),
+        Index("ix_charges_status_effective", "status", "effective_due_date"),
+        Index("ix_charges_contract_effective", "contract_id", "effective_due_date"),
     )
 
 
@@ -143,8 +154,49 @@ class Payment(IdMixin, Base):
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reversed_by: Mapped[str | None] = mapped_column(String(80))
     reversal_reason: Mapped[str | None] = mapped_column(String(200))
+    #: Late amounts this payment fixed on the charge (undone by a reversal).
+    fine_accrued: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
+    interest_accrued: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"),
+                                                      server_default="0")
 
     __table_args__ = (one_of("source", PaymentSource), Index("ix_payments_charge", "charge_id"))
+
+
+class PaymentLine(IdMixin, Base):
+    """What a payment settled, one line per part: principal, multa (late fine) or juros (interest).
+
+    Reports tell revenue from late amounts by `part`; a reversed payment's lines count as reversed.
+    """
+
+    __tablename__ = "payment_lines"
+
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id"), nullable=False)
+    charge_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("charges.id"), nullable=False)
+    part: Mapped[str] = mapped_column(String(10), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    paid_on: Mapped[date] = mapped_column(Date, nullable=False)
+
+    __table_args__ = (one_of("part", PaymentPart), Index("ix_payment_lines_payment", "payment_id"),
+                      Index("ix_payment_lines_part_paid", "part", "paid_on"))
+
+
+class Holiday(IdMixin, Base):
+    """A municipal holiday the provider registers (national and state ones come from ``holidays``).
+
+    Attributes:
+        day: the date (with `yearly`, only its day and month count, every year).
+        yearly: repeats every year on the same day and month.
+    """
+
+    __tablename__ = "holidays"
+
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    yearly: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    description: Mapped[str] = mapped_column(String(120), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(80), nullable=False)
+
+    __table_args__ = (UniqueConstraint("day", "yearly", name="uq_holidays_day"),)
 
 
 class Negativation(IdMixin, Base):

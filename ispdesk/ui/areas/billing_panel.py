@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.domain.dates import format_date
+from ispdesk.domain.late_fees import LateRates
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, PaymentSource
 from ispdesk.services import charges as charge_service
 from ispdesk.services import contracts as contract_service
+from ispdesk.services import late_fees
 from ispdesk.services import payments as payment_service
 from ispdesk.services.charges import ChargeRow
 from ispdesk.services.payments import PaymentRow
@@ -47,8 +49,29 @@ def period_text(row: ChargeRow) -> str:
     return f"{format_date(row.period_start)} a {format_date(row.period_end)}"
 
 
-def charge_columns() -> list[Column[ChargeRow]]:
-    """Columns of the charges table: tipo, período, vencimento, valor, pago em, valor pago, situação."""
+def effective_text(row: ChargeRow) -> str:
+    """The vencimento útil when it differs from the due date (weekend or holiday), else empty."""
+    return format_date(row.effective_due) if row.effective_due != row.due_date else ""
+
+
+def charge_columns(updated: dict[uuid.UUID, Any] | None = None) -> list[Column[ChargeRow]]:
+    """Columns: tipo, período, vencimento, valor, pago em, valor pago, situação, nº, vencimento útil, atualizado.
+
+    `updated` maps a charge id to its `Updated` (valor atualizado as of today), filled on reload.
+    """
+    now = updated if updated is not None else {}
+
+    def total(r: ChargeRow) -> Any:
+        u = now.get(r.id)
+        return u.total if u is not None else r.balance
+
+    def breakdown(r: ChargeRow) -> str:
+        u = now.get(r.id)
+        if u is None or r.status != ChargeStatus.ABERTA:
+            return ""
+        return (f"Principal {format_brl(u.principal)} + multa {format_brl(u.fine)} + juros {format_brl(u.interest)}"
+                f" = {format_brl(u.total)}")
+
     return [
         Column(_tr("Tipo"), lambda r: _tr(ChargeKind.label_of(r.kind)), tooltip=lambda r: r.description),
         Column(_tr("Período"), period_text, sort_value=lambda r: r.period_start, tooltip=lambda r: r.description),
@@ -59,6 +82,12 @@ def charge_columns() -> list[Column[ChargeRow]]:
                align_right=True),
         Column(_tr("Situação"), lambda r: _tr(ChargeStatus.label_of(r.status)),
                tooltip=lambda r: f"Saldo: {format_brl(r.balance)}" if r.status == ChargeStatus.ABERTA else ""),
+        Column(_tr("Nº"), lambda r: str(r.number), sort_value=lambda r: r.number, align_right=True),
+        Column(_tr("Vencimento útil"), effective_text, sort_value=lambda r: r.effective_due,
+               tooltip=lambda r: "Vencimento em sábado, domingo ou feriado: pagável sem multa até este dia."
+               if r.effective_due != r.due_date else ""),
+        Column(_tr("Valor atualizado"), lambda r: format_brl(total(r)) if r.status == ChargeStatus.ABERTA else "",
+               sort_value=total, align_right=True, tooltip=breakdown),
     ]
 
 
@@ -89,9 +118,10 @@ class ChargesPanel(QWidget):
         self.contract_id = contract_id
         self.setObjectName("chargesPanel")
         self._due_of: dict[uuid.UUID, str] = {}
+        self._updated: dict[uuid.UUID, Any] = {}
         self.summary = QLabel(self)
         self.summary.setObjectName("chargesSummaryLabel")
-        self.charges_model: RowsTableModel[ChargeRow] = RowsTableModel(charge_columns(), self)
+        self.charges_model: RowsTableModel[ChargeRow] = RowsTableModel(charge_columns(self._updated), self)
         self.payments_model: RowsTableModel[PaymentRow] = RowsTableModel(payment_columns(self._due_of), self)
         self.charges_view = self._table("chargesTable", self.charges_model, self.tr("Cobranças do contrato"))
         self.payments_view = self._table("paymentsTable", self.payments_model, self.tr("Pagamentos do contrato"))
@@ -151,13 +181,19 @@ class ChargesPanel(QWidget):
         charges = charge_service.list_charges(self.context.uow(), self.contract_id)
         payments = payment_service.list_payments(self.context.uow(), self.contract_id)
         contract = contract_service.get_contract(self.context.uow(), self.contract_id)
+        uow = self.context.uow()
+        rates: LateRates = late_fees.late_rates(uow)
+        today = uow.today
         self._due_of.clear()
-        self._due_of.update({c.id: format_date(c.due_date) for c in charges})
+        self._due_of.update({c.id: f"nº {c.number}, {format_date(c.due_date)}" for c in charges})
+        self._updated.clear()
+        self._updated.update({c.id: late_fees.updated_of(c, today, rates) for c in charges})
         self.charges_model.set_rows(charges)
         self.payments_model.set_rows(payments)
         debt = sum((c.balance for c in charges), start=charge_service.ZERO)
-        self.summary.setText(self.tr("Pago até: {0}   Em aberto: {1}   Cobranças: {2}").format(
-            format_date(contract.paid_until) or self.tr("—"), format_brl(debt), len(charges)))
+        updated = sum((u.total for u in self._updated.values()), start=charge_service.ZERO)
+        self.summary.setText(self.tr("Pago até: {0}   Em aberto: {1}   Atualizado hoje: {2}   Cobranças: {3}").format(
+            format_date(contract.paid_until) or self.tr("—"), format_brl(debt), format_brl(updated), len(charges)))
         self._update_buttons()
 
     def selected_charge(self) -> ChargeRow | None:

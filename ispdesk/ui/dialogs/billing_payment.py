@@ -11,6 +11,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.statuses import ChargeStatus
 from ispdesk.services import charges as charge_service
+from ispdesk.services import late_fees
 from ispdesk.services import payments as payment_service
 from ispdesk.services.charges import ChargeRow
 from ispdesk.ui.context import AppContext
@@ -19,8 +20,8 @@ from ispdesk.ui.widgets.fields import DateEdit, MoneyEdit
 
 
 def charge_label(row: ChargeRow) -> str:
-    """``10/02/2026 — Mensalidade 10/01/2026 a 09/02/2026 — saldo R$ 90,00``."""
-    return f"{format_date(row.due_date)} — {row.description} — saldo {format_brl(row.balance)}"
+    """``nº 12 — 10/02/2026 — Mensalidade 10/01/2026 a 09/02/2026 — saldo R$ 90,00``."""
+    return f"nº {row.number} — {format_date(row.due_date)} — {row.description} — saldo {format_brl(row.balance)}"
 
 
 class RecordPaymentDialog(BillingFormDialog):
@@ -35,6 +36,7 @@ class RecordPaymentDialog(BillingFormDialog):
         self.open_charges = [r for r in charge_service.list_charges(context.uow(), contract_id)
                              if r.status == ChargeStatus.ABERTA]
         self.open_charges.sort(key=lambda r: r.due_date)
+        self.rates = late_fees.late_rates(context.uow())
         self.charge_combo = QComboBox(self)
         self.charge_combo.setObjectName("paymentChargeCombo")
         self.charge_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -53,6 +55,7 @@ class RecordPaymentDialog(BillingFormDialog):
         self.add_row(self.tr("&Data do pagamento:"), self.date_edit)
         self.form.addRow(self.hint)
         self.charge_combo.currentIndexChanged.connect(self._charge_changed)
+        self.date_edit.editingFinished.connect(self._charge_changed)
         if charge_id is not None and self.charge_combo.findData(charge_id) >= 0:
             self.charge_combo.setCurrentIndex(self.charge_combo.findData(charge_id))
         self._charge_changed()
@@ -69,9 +72,23 @@ class RecordPaymentDialog(BillingFormDialog):
         row = self.current_charge()
         if row is None:
             return
-        self.amount_edit.set_value(row.balance)
-        self.hint.setText(self.tr("Saldo: {0}. Um valor menor deixa a cobrança em aberto com o restante.").format(
-            format_brl(row.balance)))
+        try:
+            on = self.date_edit.value() or self.context.uow().today
+        except BusinessRuleError:
+            on = self.context.uow().today
+        u = late_fees.updated_of(row, on, self.rates)
+        self.amount_edit.set_value(u.total)
+        moved = (self.tr(" Vence em dia não útil: pagável sem multa até {0}.").format(format_date(row.effective_due))
+                 if row.effective_due != row.due_date else "")
+        if u.fine or u.interest:
+            text = self.tr("Valor atualizado em {0}: principal {1} + multa {2} + juros {3} = {4}. O pagamento quita "
+                           "primeiro o principal, depois a multa e os juros; um valor menor deixa a cobrança em aberto "
+                           "com o restante.").format(format_date(on), format_brl(u.principal), format_brl(u.fine),
+                                                     format_brl(u.interest), format_brl(u.total))
+        else:
+            text = self.tr("Saldo: {0}. Um valor menor deixa a cobrança em aberto com o restante.").format(
+                format_brl(u.total))
+        self.hint.setText(text + moved)
 
     def save(self) -> None:
         """Record the payment."""

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-03 12:41:56.014472
+Create Date: 2026-12-03 13:20:18.137819
 """
 
 from alembic import op
@@ -150,6 +150,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_customers_name_folded', ['name_folded', 'id'], unique=False)
         batch_op.create_index('ix_customers_phone', ['phone'], unique=False)
 
+    op.create_table('holidays',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('yearly', sa.Boolean(), nullable=False),
+    sa.Column('description', sa.String(length=120), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_holidays')),
+    sa.UniqueConstraint('day', 'yearly', name='uq_holidays_day')
+    )
     op.create_table('inclusion_reasons',
     sa.Column('code', sa.String(length=30), nullable=False),
     sa.Column('description', sa.String(length=120), nullable=False),
@@ -311,14 +321,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_access_events_date', ['on_date', 'to_status'], unique=False)
 
     op.create_table('charges',
+    sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Uuid(), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('description', sa.String(length=200), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=True),
     sa.Column('period_end', sa.Date(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('effective_due_date', sa.Date(), nullable=False),
     sa.Column('amount', Money(), nullable=False),
     sa.Column('paid_amount', Money(), nullable=False),
+    sa.Column('fine_owed', Money(), server_default='0', nullable=False),
+    sa.Column('interest_owed', Money(), server_default='0', nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('plan_code', sa.String(length=30), nullable=True),
@@ -331,11 +345,14 @@ def upgrade() -> None:
     sa.CheckConstraint("status IN ('aberta', 'paga', 'cancelada')", name=op.f('ck_charges_status_valido')),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_charges_contract_id_contracts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_charges')),
-    sa.UniqueConstraint('contract_id', 'kind', 'period_start', name='uq_charges_contract_period')
+    sa.UniqueConstraint('contract_id', 'kind', 'period_start', name='uq_charges_contract_period'),
+    sa.UniqueConstraint('number', name=op.f('uq_charges_number'))
     )
     with op.batch_alter_table('charges', schema=None) as batch_op:
         batch_op.create_index('ix_charges_contract_due', ['contract_id', 'due_date'], unique=False)
+        batch_op.create_index('ix_charges_contract_effective', ['contract_id', 'effective_due_date'], unique=False)
         batch_op.create_index('ix_charges_status_due', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_charges_status_effective', ['status', 'effective_due_date'], unique=False)
 
     op.create_table('contract_adjustments',
     sa.Column('batch_id', sa.Uuid(), nullable=False),
@@ -449,6 +466,8 @@ def upgrade() -> None:
     sa.Column('reversed_at', UTCDateTime(), nullable=True),
     sa.Column('reversed_by', sa.String(length=80), nullable=True),
     sa.Column('reversal_reason', sa.String(length=200), nullable=True),
+    sa.Column('fine_accrued', Money(), server_default='0', nullable=False),
+    sa.Column('interest_accrued', Money(), server_default='0', nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.CheckConstraint("source IN ('manual', 'importacao')", name=op.f('ck_payments_source_valido')),
     sa.ForeignKeyConstraint(['charge_id'], ['charges.id'], name=op.f('fk_payments_charge_id_charges')),
@@ -512,11 +531,32 @@ def upgrade() -> None:
         batch_op.create_index('ix_contract_value_changes_batch', ['batch_id'], unique=False)
         batch_op.create_index('ix_contract_value_changes_contract', ['contract_id', 'effective_on'], unique=False)
 
+    op.create_table('payment_lines',
+    sa.Column('payment_id', sa.Uuid(), nullable=False),
+    sa.Column('charge_id', sa.Uuid(), nullable=False),
+    sa.Column('part', sa.String(length=10), nullable=False),
+    sa.Column('amount', Money(), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint("part IN ('principal', 'multa', 'juros')", name=op.f('ck_payment_lines_part_valido')),
+    sa.ForeignKeyConstraint(['charge_id'], ['charges.id'], name=op.f('fk_payment_lines_charge_id_charges')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_payment_lines_payment_id_payments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_lines'))
+    )
+    with op.batch_alter_table('payment_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_payment_lines_part_paid', ['part', 'paid_on'], unique=False)
+        batch_op.create_index('ix_payment_lines_payment', ['payment_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('payment_lines', schema=None) as batch_op:
+        batch_op.drop_index('ix_payment_lines_payment')
+        batch_op.drop_index('ix_payment_lines_part_paid')
+
+    op.drop_table('payment_lines')
     with op.batch_alter_table('contract_value_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_contract_value_changes_contract')
         batch_op.drop_index('ix_contract_value_changes_batch')
@@ -551,7 +591,9 @@ def downgrade() -> None:
 
     op.drop_table('contract_adjustments')
     with op.batch_alter_table('charges', schema=None) as batch_op:
+        batch_op.drop_index('ix_charges_status_effective')
         batch_op.drop_index('ix_charges_status_due')
+        batch_op.drop_index('ix_charges_contract_effective')
         batch_op.drop_index('ix_charges_contract_due')
 
     op.drop_table('charges')
@@ -583,6 +625,7 @@ def downgrade() -> None:
     op.drop_table('payment_terms')
     op.drop_table('parameters')
     op.drop_table('inclusion_reasons')
+    op.drop_table('holidays')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index('ix_customers_phone')
         batch_op.drop_index('ix_customers_name_folded')
