@@ -54,7 +54,13 @@ def test_each_step_of_the_ladder_and_the_payment_tell_the_customer_once(
     with uow() as u:
         charge_id = u.session.scalar(select(Charge.id))
     clock.day = date(2026, 10, 20)
-    record_payment(uow(attendant), charge_id, Decimal("99.90"), date(2026, 10, 20))
+    from ispdesk.services import late_fees
+
+    with uow() as u:
+        charge_number = u.session.get(Charge, charge_id).number
+    total = late_fees.show_charge(uow(), charge_number, date(2026, 10, 20)).updated.total  # with multa and juros
+    assert total > Decimal("99.90")
+    record_payment(uow(attendant), charge_id, total, date(2026, 10, 20))
     messages = _events(uow)
     assert [e for e, _ in messages][-1] == "restabelecimento"
     assert messages[-1][1] == f"Acesso restabelecido – contrato {number}"
