@@ -5,7 +5,7 @@ from ispdesk.db.models.catalogs import BillingType, CancellationReason, Inclusio
 from ispdesk.db.models.changes import AdjustmentBatch, ContractAdjustment, ContractValueChange, PlanChange
 from ispdesk.db.models.contracts import Charge, Contract, Negativation, Payment, Plan
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
-from ispdesk.db.models.customers import Customer
+from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "ContractTemplate",
     "ContractValueChange",
     "Customer",
+    "CustomerWord",
     "InclusionReason",
     "Negativation",
     "Notice",
