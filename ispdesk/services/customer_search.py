@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, select, tuple_, union
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, select, text, tuple_, union
 from sqlalchemy.orm import Session, aliased
 
 from ispdesk.db.base import UUIDType
@@ -37,14 +37,17 @@ MIN_DOCUMENT_DIGITS = 4
 MIN_PHONE_DIGITS = 6
 #: Characters needed before a text without ``@`` is also taken as the start of an e-mail address.
 MIN_EMAIL_CHARS = 3
-#: Index rows from which a word (or e-mail prefix) counts as common: then the customers are walked
-#: in name order with the word as a check (a page fills within a few thousand rows) instead of
-#: reading and sorting every row of the word.
-COMMON_ROWS = 20_000
+#: Index rows from which a word (or e-mail prefix) counts as common: below it every row of the word
+#: is read and sorted; from it a page merges the word's spellings (see `WordPlan`).
+COMMON_ROWS = 2_000
+#: A common word with more spellings than this in the index (a one- or two-letter start) walks the
+#: customers in name order instead: such a start is in names all over the alphabet.
+MAX_SPELLINGS = 100
 #: Longest number taken as a customer code.
 MAX_CODE_DIGITS = 9
 
 _NUMERIC = re.compile(r"^[\d\s.\-/()+]+$")
+_EMAIL_HINT = re.compile(r"[.\-_+0-9]")
 _DOCUMENT_LIKE = re.compile(r"^[0-9A-Za-z.\-/\s]+$")
 
 
@@ -74,7 +77,10 @@ class SearchPlan:
     Attributes:
         name_prefix: the folded text when it is searched as a name, or None.
         name_words: the typed words a name must have (each starts some word of the name).
-        email_prefix: folded e-mail prefix, or None.
+        email_prefix: folded e-mail prefix (the text has ``@``), or None.
+        email_start: a text without ``@`` also tried as the start of an e-mail address (it has a
+            ``.``, ``_``, ``-``, ``+`` or a digit); searched only when it is not too common (fewer
+            than `COMMON_ROWS` addresses start so).
         document_prefix: normalised CPF/CNPJ prefix, or None.
         phone_prefix: digits of a mobile/landline prefix, or None.
         code: exact customer code, or None.
@@ -84,6 +90,7 @@ class SearchPlan:
     name_prefix: str | None = None
     name_words: tuple[str, ...] = ()
     email_prefix: str | None = None
+    email_start: str | None = None
     document_prefix: str | None = None
     phone_prefix: str | None = None
     code: int | None = None
@@ -93,7 +100,7 @@ class SearchPlan:
     def everything(self) -> bool:
         """True when the text is empty: list every customer."""
         return not self.match_nothing and not any(
-            v is not None for v in (self.name_prefix, self.email_prefix, self.document_prefix,
+            v is not None for v in (self.name_prefix, self.email_prefix, self.email_start, self.document_prefix,
                                     self.phone_prefix, self.code)
         )
 
@@ -105,9 +112,9 @@ def plan_search(text: str) -> SearchPlan:
     * only digits and mask characters → code (exact, up to 9 digits), CPF/CNPJ prefix (from 4 digits),
       phone prefix (from 6 digits, country code 55 dropped);
     * otherwise → name words (each typed word starts some word of the name, accents and case
-      ignored, any order), plus the start of the e-mail address when the text has no space and at
-      least `MIN_EMAIL_CHARS` characters, plus an alphanumeric CNPJ prefix when the text looks like
-      one (has a digit, no spaces inside).
+      ignored, any order), plus the start of the e-mail address when the text has no space, at
+      least `MIN_EMAIL_CHARS` characters and a ``.``, ``_``, ``-``, ``+`` or digit, plus an
+      alphanumeric CNPJ prefix when the text looks like one (has a digit, no spaces inside).
     """
     raw = (text or "").strip()
     if not raw:
@@ -130,9 +137,10 @@ def plan_search(text: str) -> SearchPlan:
         if len(doc) >= MIN_DOCUMENT_DIGITS and len(doc) <= 14:
             document = doc
     folded = fold(raw)
-    email = folded if " " not in folded and len(folded) >= MIN_EMAIL_CHARS else None
+    email = (folded if " " not in folded and len(folded) >= MIN_EMAIL_CHARS and _EMAIL_HINT.search(folded)
+             else None)
     words = tuple(search_words(raw))
-    plan = SearchPlan(name_prefix=folded if words else None, name_words=words, email_prefix=email,
+    plan = SearchPlan(name_prefix=folded if words else None, name_words=words, email_start=email,
                       document_prefix=document)
     return plan if not plan.everything else SearchPlan(match_nothing=True)
 
@@ -146,10 +154,15 @@ def _no_index(column: Any) -> Any:
     return func.coalesce(column, column)
 
 
-def _has_word(customer_id: Any, word: str) -> ColumnElement[bool]:
-    """Some word of the customer's name starts with `word` (a probe of the primary key)."""
+def _has_word(customer_id: Any, name_folded: Any, word: str) -> ColumnElement[bool]:
+    """Some word of the customer's name starts with `word`.
+
+    The cheap check first: the folded name (a column of the index being read) contains `word`
+    (words hold only letters and digits, so no LIKE wildcard); only those rows are confirmed by a
+    probe of the word index's primary key.
+    """
     w = aliased(CustomerWord)
-    return exists().where(w.customer_id == customer_id, _prefix(w.word, word))
+    return and_(name_folded.like(f"%{word}%"), exists().where(w.customer_id == customer_id, _prefix(w.word, word)))
 
 
 def _bounded_count(session: Session, condition: ColumnElement[bool], cap: int) -> int:
@@ -165,10 +178,14 @@ class WordPlan:
         driver: the typed word whose index rows are read (the rarest), or None: walk the customers
             in name order and check every word (each is common, so a page fills quickly).
         others: the words checked for each candidate.
+        spellings: for a common driver, the distinct index words it starts (at most
+            `MAX_SPELLINGS`): each one's rows are already in list order, so a page is the merge of
+            one short index range per spelling. Empty: read every row of the driver and sort.
     """
 
     driver: str | None
     others: tuple[str, ...]
+    spellings: tuple[str, ...] = ()
 
 
 def plan_words(session: Session | None, words: Sequence[str]) -> WordPlan:
@@ -184,8 +201,27 @@ def plan_words(session: Session | None, words: Sequence[str]) -> WordPlan:
         counts = {w: _bounded_count(session, _prefix(CustomerWord.word, w), COMMON_ROWS) for w in words}
         driver = min(words, key=lambda w: (counts[w], -len(w)))
         if counts[driver] >= COMMON_ROWS:
-            return WordPlan(None, tuple(words))
+            # every word is common: the one with the fewest spellings drives (fewest ranges to merge)
+            found = {w: spellings(session, w, MAX_SPELLINGS + 1) for w in words}
+            driver = min(words, key=lambda w: (len(found[w]), -len(w)))
+            if len(found[driver]) > MAX_SPELLINGS:
+                return WordPlan(None, tuple(words))
+            return WordPlan(driver, tuple(w for w in words if w != driver), tuple(found[driver]))
     return WordPlan(driver, tuple(w for w in words if w != driver))
+
+
+_SPELLINGS = text(
+    "WITH RECURSIVE s(word) AS ("
+    " SELECT min(word) FROM customer_words WHERE word >= :lo AND word < :hi"
+    " UNION ALL"
+    " SELECT (SELECT min(c.word) FROM customer_words c WHERE c.word > s.word AND c.word < :hi)"
+    " FROM s WHERE s.word IS NOT NULL"
+    ") SELECT word FROM s WHERE word IS NOT NULL LIMIT :cap")
+
+
+def spellings(session: Session, prefix: str, cap: int) -> list[str]:
+    """The distinct index words starting with `prefix`, at most `cap`: one index seek each."""
+    return list(session.scalars(_SPELLINGS, {"lo": prefix, "hi": prefix_upper_bound(prefix), "cap": cap}))
 
 
 def name_condition(session: Session | None, words: Sequence[str], customer_id: Any) -> ColumnElement[bool]:
@@ -196,9 +232,10 @@ def name_condition(session: Session | None, words: Sequence[str], customer_id: A
     """
     plan = plan_words(session, words)
     if plan.driver is None:
-        return and_(*(_has_word(customer_id, w) for w in plan.others))
+        return and_(*(_has_word(customer_id, Customer.name_folded, w) for w in plan.others))
     w = aliased(CustomerWord)
-    ids = select(w.customer_id).where(_prefix(w.word, plan.driver), *(_has_word(w.customer_id, o) for o in plan.others))
+    ids = select(w.customer_id).where(
+        _prefix(w.word, plan.driver), *(_has_word(w.customer_id, w.name_folded, o) for o in plan.others))
     return customer_id.in_(ids)
 
 
@@ -228,19 +265,33 @@ def _parts(session: Session | None, plan: SearchPlan, after: ListKey | None, lim
     if plan.name_words:
         words = plan_words(session, plan.name_words)
         if words.driver is None:
-            on_customers(*(_has_word(Customer.id, w) for w in words.others))
+            on_customers(*(_has_word(Customer.id, Customer.name_folded, w) for w in words.others))
+        elif words.spellings:
+            pages = []
+            for spelling in words.spellings:
+                w = aliased(CustomerWord)
+                pages.append(
+                    select(w.name_folded, w.customer_id.label("id"))
+                    .where(w.word == spelling, *_keyset(w.name_folded, w.customer_id, after),
+                           *(_has_word(w.customer_id, w.name_folded, o) for o in words.others))
+                    .order_by(w.name_folded, w.customer_id).limit(limit).subquery())
+            merged = union(*(select(p.c.name_folded, p.c.id) for p in pages)).subquery()
+            parts.append(select(merged.c.name_folded, merged.c.id).order_by(merged.c.name_folded, merged.c.id)
+                         .limit(limit))
         else:
             w = aliased(CustomerWord)
             parts.append(
                 select(w.name_folded, w.customer_id.label("id"))
                 .where(_prefix(w.word, words.driver), *_keyset(w.name_folded, w.customer_id, after),
-                       *(_has_word(w.customer_id, o) for o in words.others))
+                       *(_has_word(w.customer_id, w.name_folded, o) for o in words.others))
                 .distinct().order_by(w.name_folded, w.customer_id).limit(limit))
     if plan.email_prefix is not None:
         if _email_common(session, plan.email_prefix):
             on_customers(_prefix(_no_index(Customer.email_folded), plan.email_prefix))
         else:
             on_customers(_prefix(Customer.email_folded, plan.email_prefix))
+    if plan.email_start is not None and not _email_common(session, plan.email_start):
+        on_customers(_prefix(Customer.email_folded, plan.email_start))
     if plan.document_prefix is not None:
         on_customers(_prefix(Customer.document, plan.document_prefix))
     if plan.phone_prefix is not None:

@@ -211,9 +211,26 @@ WORDS = st.sampled_from(["jose", "josé", "maria", "silva", "sá", "santos", "da
 
 @given(st.lists(st.lists(WORDS, min_size=1, max_size=4), min_size=1, max_size=8),
        st.lists(st.sampled_from(["j", "jo", "jos", "s", "si", "sa", "sil", "ma", "d", "da", "av", "lim", "x"]),
-                min_size=1, max_size=3))
-def test_word_search_equals_the_rule(names_words: list[list[str]], typed: list[str]) -> None:
-    """The SQL answer equals the rule read literally: each typed word starts some word of the name."""
+                min_size=1, max_size=3),
+       st.sampled_from([(2000, 100), (1, 100), (1, 1)]), st.integers(1, 3))
+def test_word_search_equals_the_rule(names_words: list[list[str]], typed: list[str], strategy: tuple[int, int],
+                                     page: int) -> None:
+    """The SQL answer equals the rule read literally: each typed word starts some word of the name.
+
+    Every way of answering is exercised (`strategy` lowers the thresholds): read-and-sort a rare
+    word, merge a common word's spellings, walk the names in order; paged by keyset `page` rows at a time.
+    """
+    import ispdesk.services.customer_search as search
+
+    saved = search.COMMON_ROWS, search.MAX_SPELLINGS
+    search.COMMON_ROWS, search.MAX_SPELLINGS = strategy
+    try:
+        _check_rule(names_words, typed, page)
+    finally:
+        search.COMMON_ROWS, search.MAX_SPELLINGS = saved
+
+
+def _check_rule(names_words: list[list[str]], typed: list[str], page: int) -> None:
     import re as _re
 
     from sqlalchemy import create_engine
@@ -239,5 +256,34 @@ def test_word_search_equals_the_rule(names_words: list[list[str]], typed: list[s
 
         u = _U()
         u.session = session  # type: ignore[attr-defined]
-        found = {r.code for r in search_customers_in(u, " ".join(typed), limit=100)}  # type: ignore[arg-type]
-    assert found == wanted
+        found: list[int] = []
+        after = None
+        while True:
+            rows = search_customers_in(u, " ".join(typed), after, page)  # type: ignore[arg-type]
+            found += [r.code for r in rows]
+            if len(rows) < page:
+                break
+            after = rows[-1].key
+    assert len(found) == len(set(found))
+    assert set(found) == wanted
+
+
+@pytest.mark.parametrize("strategy", [(1, 100), (1, 1)], ids=["merge-spellings", "walk-names"])
+def test_every_strategy_gives_the_same_pages(uow, surnames, monkeypatch, strategy: tuple[int, int]) -> None:
+    """Common-word strategies (lowered thresholds) answer like the rare-word one, on both databases."""
+    import ispdesk.services.customer_search as search
+
+    texts = ["silva", "jose silva", "s", "sa ma", "jo", "ana julia", "xavier", "agatha.alb"]
+    expected = {t: names(uow, t) for t in texts}
+    monkeypatch.setattr(search, "COMMON_ROWS", strategy[0])
+    monkeypatch.setattr(search, "MAX_SPELLINGS", strategy[1])
+    for t in texts:
+        paged: list[str] = []
+        after = None
+        while True:
+            rows = cs.search_customers(uow(), t, after=after, limit=1)
+            paged += [r.name for r in rows]
+            if not rows:
+                break
+            after = rows[-1].key
+        assert paged == expected[t], t
