@@ -359,3 +359,39 @@ def search_customers(
     uow.require(Permission.CUSTOMERS_VIEW)
     with uow:
         return search_customers_in(uow, text, after, limit)
+
+
+def _quoted(words: Sequence[str]) -> str:
+    items = [f"“{w}”" for w in words]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " e " + items[-1]
+
+
+def describe_search(text: str) -> str:
+    """How a search text is read, in Portuguese (the list shows it when nothing was found)."""
+    plan = plan_search(text)
+    raw = (text or "").strip()
+    if plan.everything:
+        return "Sem texto de busca, a lista mostra todos os clientes em ordem de nome."
+    if plan.match_nothing:
+        return (f"“{raw}” não pode ser um código (até {MAX_CODE_DIGITS} algarismos), um CPF/CNPJ (11 ou 14), "
+                "um celular ou telefone (10 ou 11 com DDD) nem um nome. Confira o número digitado.")
+    ways: list[str] = []
+    if plan.name_words:
+        each = "a palavra" if len(plan.name_words) == 1 else "cada palavra"
+        ways.append(f"nome com {each} {_quoted(plan.name_words)} no início de alguma palavra do nome "
+                    "(em qualquer ordem, sem diferenciar acentos e maiúsculas)")
+    if plan.email_prefix is not None:
+        ways.append(f"e-mail começando por “{plan.email_prefix}”")
+    if plan.email_start is not None:
+        ways.append(f"e-mail começando por “{plan.email_start}” (quando poucos começam assim)")
+    if plan.code is not None:
+        ways.append(f"código {plan.code}")
+    if plan.document_prefix is not None:
+        ways.append(f"CPF/CNPJ começando por {plan.document_prefix}")
+    if plan.phone_prefix is not None:
+        ways.append(f"celular ou telefone começando por {plan.phone_prefix}")
+    hint = ("Confira a grafia ou digite só o começo das palavras (ex.: “silva” ou “jo sil”)."
+            if plan.name_words else
+            f"Um número de até {MIN_DOCUMENT_DIGITS - 1} algarismos só procura o código; "
+            f"CPF/CNPJ a partir de {MIN_DOCUMENT_DIGITS} algarismos, telefone a partir de {MIN_PHONE_DIGITS}.")
+    return "A busca procurou: " + "; ou ".join(ways) + ". " + hint
