@@ -42,7 +42,7 @@ MIN_EMAIL_CHARS = 3
 COMMON_ROWS = 2_000
 #: A common word with more spellings than this in the index (a one- or two-letter start) walks the
 #: customers in name order instead: such a start is in names all over the alphabet.
-MAX_SPELLINGS = 100
+MAX_SPELLINGS = 10
 #: Longest number taken as a customer code.
 MAX_CODE_DIGITS = 9
 
@@ -258,14 +258,17 @@ def _parts(session: Session | None, plan: SearchPlan, after: ListKey | None, lim
     order = (Customer.name_folded, Customer.id)
     parts: list[Select[Any]] = []
 
-    def on_customers(*conditions: ColumnElement[bool]) -> None:
-        parts.append(select(Customer.name_folded, Customer.id).where(*conditions, *keyset)
-                     .order_by(*order).limit(limit))
+    def on_customers(*conditions: ColumnElement[bool], walk: bool = False) -> None:
+        """Customers meeting `conditions`: a walk in name order (first page only), or from their own index."""
+        part = select(Customer.name_folded, Customer.id).where(*conditions, *keyset)
+        # a rare key (CPF/CNPJ, phone, code, a rare e-mail start) is answered by its own index: an
+        # ORDER BY here would tempt SQLite into walking every name to honour it
+        parts.append(part.order_by(*order).limit(limit) if walk else part)
 
     if plan.name_words:
         words = plan_words(session, plan.name_words)
         if words.driver is None:
-            on_customers(*(_has_word(Customer.id, Customer.name_folded, w) for w in words.others))
+            on_customers(*(_has_word(Customer.id, Customer.name_folded, w) for w in words.others), walk=True)
         elif words.spellings:
             pages = []
             for spelling in words.spellings:
@@ -287,7 +290,7 @@ def _parts(session: Session | None, plan: SearchPlan, after: ListKey | None, lim
                 .distinct().order_by(w.name_folded, w.customer_id).limit(limit))
     if plan.email_prefix is not None:
         if _email_common(session, plan.email_prefix):
-            on_customers(_prefix(_no_index(Customer.email_folded), plan.email_prefix))
+            on_customers(_prefix(_no_index(Customer.email_folded), plan.email_prefix), walk=True)
         else:
             on_customers(_prefix(Customer.email_folded, plan.email_prefix))
     if plan.email_start is not None and not _email_common(session, plan.email_start):

@@ -101,8 +101,9 @@ class CustomersTab(QWidget):
     objectNames: ``customersTab``, ``customerSearch`` (searches as you type), ``customerTable``,
     ``newCustomerButton``, ``editCustomerButton``, ``customerStatus``.
 
-    Searching: each key schedules a search; while searches are fast (< `FAST_SEARCH_S`) it starts as
-    soon as the event loop is idle, otherwise after a `SEARCH_DELAY_MS` pause in the typing. The
+    Searching: each key schedules a search that starts as soon as the event loop is idle, unless
+    searches are slow (≥ `FAST_SEARCH_S`) and one is still pending: then after a `SEARCH_DELAY_MS`
+    pause in the typing. The
     query runs in a worker thread (`LatestOnlyRunner`): typing never waits for the database, and the
     answer of an older text that arrives after a newer one is discarded. When nothing is found the
     list says how the text was read (``customerEmptyHint``, from `describe_search`).
@@ -229,8 +230,10 @@ class CustomersTab(QWidget):
 
     # --------------------------------------------------------------------------- search
     def _schedule_search(self, _text: str = "") -> None:
-        fast = self.last_search_s < self.FAST_SEARCH_S
-        self._timer.start(0 if fast else self.SEARCH_DELAY_MS)
+        # the query runs in the worker, so waiting only pays while an answer is still pending from a
+        # slow server: then the pause lets a burst of keys become one query
+        slow = self.last_search_s >= self.FAST_SEARCH_S and self._runner.busy
+        self._timer.start(self.SEARCH_DELAY_MS if slow else 0)
 
     def _start_search(self) -> None:
         """Start the search of the current text in the worker thread (the debounce timer calls this)."""
