@@ -7,7 +7,8 @@ Measures, each in a fresh process so memory is not shared between them:
 * **keystroke → results** — a real key event sent to ``customerSearch`` until the end of the
   event-loop turn in which the viewport painted the new results. The debounce and the search
   thread ARE counted: the event loop runs (and sleeps, as a real one) between the key and the
-  paint, so the tab's own timer and the hand-off to and from its worker are inside the figure. Typed: a name letter by letter (accent-free,
+  paint, so the tab's own timer and the hand-off to and from its worker are inside the figure.
+  Typed: a name letter by letter (accent-free,
   as people type), a CPF digit by digit, a mobile number, an e-mail prefix, a customer code, and
   backspaces. Typing starts 1 s after the first paint (both runs), as a person would;
 * **peak RSS** of the process after all of it.

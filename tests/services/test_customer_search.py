@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -213,6 +213,7 @@ WORDS = st.sampled_from(["jose", "josé", "maria", "silva", "sá", "santos", "da
        st.lists(st.sampled_from(["j", "jo", "jos", "s", "si", "sa", "sil", "ma", "d", "da", "av", "lim", "x"]),
                 min_size=1, max_size=3),
        st.sampled_from([(2000, 100), (1, 100), (1, 1)]), st.integers(1, 3))
+@settings(deadline=None)
 def test_word_search_equals_the_rule(names_words: list[list[str]], typed: list[str], strategy: tuple[int, int],
                                      page: int) -> None:
     """The SQL answer equals the rule read literally: each typed word starts some word of the name.
