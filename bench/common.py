@@ -77,6 +77,7 @@ def seed_plans_and_customers(
     from ispdesk.db.models import Customer, Plan
     from ispdesk.domain.ids import uuid7
     from ispdesk.services.bootstrap import ensure_reference_data
+    from ispdesk.services.customer_words import add_words
     from ispdesk.services.uow import Actor, UnitOfWorkFactory
 
     factory = UnitOfWorkFactory.from_url(f"sqlite:///{path}")
@@ -94,8 +95,9 @@ def seed_plans_and_customers(
         for start in range(0, n_customers, 50000):
             s.execute(insert(Customer), [
                 dict(id=cid, code=start + k + 1, person_type="F", name=f"Cliente {start + k}",
-                     name_folded=f"CLIENTE {start + k}", status="ativo", created_at=now, created_by="bench")
+                     name_folded=f"cliente {start + k}", status="ativo", created_at=now, created_by="bench")
                 for k, cid in enumerate(customer_ids[start:start + 50000])])
+        add_words(s, [(cid, f"cliente {k}") for k, cid in enumerate(customer_ids)])
         uow.commit()
     return factory, plan_rows, customer_ids
 

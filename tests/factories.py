@@ -17,6 +17,7 @@ from ispdesk.db.models import CancellationReason, Charge, Contract, Customer, In
 from ispdesk.domain.dates import add_months
 from ispdesk.domain.documents import generate_cpf
 from ispdesk.domain.text import fold
+from ispdesk.services.customer_words import add_words
 
 _numbers = itertools.count(1)
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -36,6 +37,7 @@ def make_customer(session: Session, name: str = "Maria da Silva", **kw: Any) -> 
     customer = Customer(**values)
     session.add(customer)
     session.flush()
+    add_words(session, [(customer.id, customer.name_folded)])
     return customer
 
 

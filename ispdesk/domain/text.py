@@ -17,6 +17,32 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def name_words(folded: str) -> list[str]:
+    """The distinct words of a folded name, in order: ``"maria-jose d'avila"`` → maria, jose, d, avila.
+
+    A word is a run of letters and digits; everything else (spaces, hyphens, apostrophes, dots)
+    separates words. The search index stores these words and the search splits what is typed the
+    same way, so both sides always agree.
+    """
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(folded or ""):
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a typed name search, folded; a word that starts another typed word is dropped.
+
+    ``"Silva  jo"`` → silva, jo; ``"s silva"`` → silva (any name word starting with "silva" also
+    starts with "s", so "s" adds nothing). Order follows the text.
+    """
+    words = name_words(fold(text))
+    return [w for w in words if not any(o != w and o.startswith(w) for o in words)]
+
+
 def digits(text: str) -> str:
     """Only the digits of `text`."""
     return "".join(c for c in (text or "") if c.isdigit())

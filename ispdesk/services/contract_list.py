@@ -2,8 +2,10 @@
 
 Search text (`ContractFilter.text`) is read with the customers' `plan_search`:
 
-* a customer name prefix (accent/case-insensitive) → rows ordered by ``(customer name, customer id,
-  contract number)``, answered from ``ix_customers_name_folded`` and ``ix_contracts_customer``;
+* customer name words (each typed word starts some word of the name, accent/case-insensitive, any
+  order; see `customer_search.name_condition`) → rows ordered by ``(customer name, customer id,
+  contract number)``, answered from the word index, ``ix_customers_name_folded`` and
+  ``ix_contracts_customer``;
 * digits (masked or not) → the contract number and the customer code (exact) and a CPF/CNPJ prefix
   (from 4 digits); an alphanumeric CNPJ is matched as a document prefix. These become a UNION of
   id lookups, each answered by its own index, ordered by contract number (newest first).
@@ -31,7 +33,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.text import prefix_upper_bound
 from ispdesk.services import lookups
 from ispdesk.services.contracts import ContractRow, row_select
-from ispdesk.services.customer_search import SearchPlan, plan_search
+from ispdesk.services.customer_search import SearchPlan, name_condition, plan_search
 from ispdesk.services.uow import UnitOfWork
 from ispdesk.services.values import rows_in_force
 
@@ -53,10 +55,10 @@ class ContractListRow(ContractRow):
 
 
 def _by_name(plan: SearchPlan) -> bool:
-    return plan.name_prefix is not None and plan.document_prefix is None and plan.code is None
+    return bool(plan.name_words) and plan.document_prefix is None and plan.code is None
 
 
-def _text_ids(plan: SearchPlan) -> Any:
+def _text_ids(uow: UnitOfWork, plan: SearchPlan) -> Any:
     """Contract ids matching a digits / document search, as a UNION of index lookups."""
     parts: list[Select[Any]] = []
     if plan.code is not None:
@@ -67,10 +69,9 @@ def _text_ids(plan: SearchPlan) -> Any:
         p = plan.document_prefix
         parts.append(select(Contract.id).join(Customer, Customer.id == Contract.customer_id)
                      .where(Customer.document >= p, Customer.document < prefix_upper_bound(p)))
-    if plan.name_prefix is not None and parts:
-        p = plan.name_prefix
+    if plan.name_words and parts:
         parts.append(select(Contract.id).join(Customer, Customer.id == Contract.customer_id)
-                     .where(Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)))
+                     .where(name_condition(uow.session, plan.name_words, Customer.id)))
     if not parts:
         return None
     return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
@@ -164,16 +165,14 @@ def build_list_query(
     stmt = row_select().add_columns(Customer.name_folded)
     if mode == BY_NAME:
         conds = filter_conditions(uow, f, driver=BY_NAME)
-        assert plan.name_prefix is not None
-        p = plan.name_prefix
-        conds += [Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)]
+        conds.append(name_condition(uow.session, plan.name_words, Customer.id))
         if after is not None:
             conds.append(Customer.name_folded >= after[1])
             conds.append(tuple_(Customer.name_folded, Contract.customer_id, Contract.number)
                          > tuple_(after[1], after[2], after[3]))
         stmt = stmt.where(and_(*conds))
         return stmt.order_by(Customer.name_folded, Contract.customer_id, Contract.number).limit(limit), mode
-    ids = _text_ids(plan)
+    ids = _text_ids(uow, plan)
     if ids is not None:
         sub = ids.subquery()
         stmt = stmt.join(sub, sub.c.id == Contract.id)
@@ -268,11 +267,9 @@ def count_contracts_in(uow: UnitOfWork, f: ContractFilter, limit: int | None = N
     if needs_customer:
         stmt = stmt.join(Customer, Customer.id == Contract.customer_id)
     if _by_name(plan):
-        assert plan.name_prefix is not None
-        p = plan.name_prefix
-        conds += [Customer.name_folded >= p, Customer.name_folded < prefix_upper_bound(p)]
+        conds.append(name_condition(uow.session, plan.name_words, Customer.id))
     else:
-        ids = _text_ids(plan)
+        ids = _text_ids(uow, plan)
         if ids is not None:
             sub = ids.subquery()
             stmt = stmt.join(sub, sub.c.id == Contract.id)

@@ -26,6 +26,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.domain.text import doubtful_character
+from ispdesk.services import customer_words
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, reason_of, run_import
 from ispdesk.services.csv_io import fmt_document, write_export
@@ -217,6 +218,7 @@ class CustomerImporter(RowImporter[_Item]):
         for i in range(0, len(customers), _INSERT_BATCH):
             bulk_insert(uow.session, cast(Table, Customer.__table__), customers[i:i + _INSERT_BATCH])
             bulk_insert(uow.session, cast(Table, AuditEntry.__table__), audits[i:i + _INSERT_BATCH])
+        customer_words.add_words(uow.session, [(c["id"], c["name_folded"]) for c in customers])
 
     def write_reason(self, exc: Exception) -> str | None:
         """A CPF/CNPJ or hotsite login another station stored while this file was checked: "já cadastrado"."""

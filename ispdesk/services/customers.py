@@ -36,6 +36,7 @@ from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, Va
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.domain.text import check_text, fold
+from ispdesk.services import customer_words
 from ispdesk.services import parameters as params_service
 from ispdesk.services.customer_search import CustomerListRow, search_customers, search_customers_in
 from ispdesk.services.uow import UnitOfWork
@@ -631,6 +632,7 @@ def create_customer_in(uow: UnitOfWork, draft: CustomerDraft) -> SaveResult:
     )
     uow.session.add(customer)
     _flush_unique(uow, values)
+    customer_words.add_words(uow.session, [(customer.id, customer.name_folded)])
     uow.audit("customer", customer.id, "create", audit_create_changes(values, clean.password is not None),
               summary=f"Cliente {customer.code} – {customer.name} cadastrado")
     return SaveResult(_row(customer), tuple(clean.warnings))
@@ -698,6 +700,7 @@ def update_customer_in(
     if errors:
         raise ValidationError(errors)
     diff: dict[str, list[Any]] = {}
+    old_name = customer.name_folded
     for attr, new in clean.values.items():
         old = getattr(customer, attr)
         if (old or None) != (new or None):
@@ -721,6 +724,8 @@ def update_customer_in(
             uow.session.rollback()
             fresh = _load(uow, customer_id)
             raise _conflict(uow, fresh, expected_version) from None
+        if customer.name_folded != old_name:
+            customer_words.replace_words(uow.session, customer.id, customer.name_folded)
         uow.audit("customer", customer.id, "update", diff,
                   summary=f"Cliente {customer.code} – {customer.name} alterado: " + ", ".join(diff))
     return SaveResult(_row(customer), tuple(clean.warnings))

@@ -18,10 +18,11 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Index, Table, insert, select
 from sqlalchemy.orm import Session
 
-from ispdesk.db.models import Customer
+from ispdesk.db.models import Customer, CustomerWord
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.text import fold
+from ispdesk.services import customer_words
 from ispdesk.services.uow import Actor, UnitOfWorkFactory
 
 ProgressFn = Callable[[int, int, str], None]
@@ -304,6 +305,7 @@ def _bulk_writer(
 
         def write_core(rows: list[tuple[Any, ...]]) -> None:
             session.execute(stmt, [dict(zip(ROW_COLUMNS, r, strict=True)) for r in rows])
+            customer_words.add_words(session, [(r[0], r[4]) for r in rows])
 
         return write_core, gen
 
@@ -317,8 +319,12 @@ def _bulk_writer(
     sql = (f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")
 
+    words_sql = customer_words.insert_sql()
+
     def write_sqlite(rows: list[tuple[Any, ...]]) -> None:
         conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        words = [t for r in rows for t in customer_words.word_tuples(r[0], r[4])]
+        conn.exec_driver_sql(words_sql, words)  # type: ignore[arg-type]
 
     return write_sqlite, gen
 
@@ -347,6 +353,7 @@ def _drop_search_indexes(session: Session) -> list[Index]:
     if session.scalar(select(Customer.id).limit(1)) is not None:
         return []
     indexes = sorted(cast(Table, Customer.__table__).indexes, key=lambda i: str(i.name or ""))
+    indexes += sorted(cast(Table, CustomerWord.__table__).indexes, key=lambda i: str(i.name or ""))
     for index in indexes:
         index.drop(session.connection())
     return indexes

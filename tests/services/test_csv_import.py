@@ -73,6 +73,25 @@ def test_excel_br_file_all_imported(uow, tmp_path: Path) -> None:
     assert [a.action for a in audits if a.action == "import"] == ["import"]
 
 
+def test_imported_customers_are_found_by_any_word(uow, tmp_path: Path) -> None:
+    """The import writes the word index in the same transaction: surnames find imported rows."""
+    import_customers(uow(), write(tmp_path / "clientes.csv", GOOD))
+    assert [r.name for r in cs.search_customers(uow(), "conceicao")] == ["João Conceição"]
+    assert [r.name for r in cs.search_customers(uow(), "telecom acao")] == ["Ação Telecom Ltda"]
+
+
+def test_demo_customers_are_found_by_any_word(uow, factory) -> None:
+    """`ispdesk demo` writes the word index too (its own fast path)."""
+    from ispdesk.services.demo import generate_demo
+
+    generate_demo(factory, 50, seed=5)
+    rows = cs.search_customers(uow(), "", limit=50)
+    assert len(rows) == 50
+    for row in rows[:10]:
+        last_word = row.name.split()[-1]
+        assert row.id in {r.id for r in cs.search_customers(uow(), last_word, limit=50)}, row.name
+
+
 def test_comma_utf8_bom_file(uow, tmp_path: Path) -> None:
     path = write(tmp_path / "bom.csv", GOOD, delimiter=",", encoding="utf-8-sig")
     assert import_customers(uow(), path).imported == 2

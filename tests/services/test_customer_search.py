@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -47,9 +47,12 @@ def test_name_prefix_ignores_accents_and_case(uow, people, typed: str) -> None:
     assert "Zuleica Souza" not in result
 
 
-def test_name_prefix_only_matches_the_start(uow, people) -> None:
-    assert names(uow, "abaco") == []
+def test_name_words_match_the_start_of_any_word(uow, people) -> None:
+    assert names(uow, "abaco") == ["Empresa Ábaco Ltda"]
+    assert names(uow, "ltda emp") == ["Empresa Ábaco Ltda"]
     assert names(uow, "empresa ab") == ["Empresa Ábaco Ltda"]
+    assert names(uow, "baco") == []  # the start of a word, never its middle
+    assert names(uow, "arc") == ["JOANA d'Arc"]  # an apostrophe separates words
 
 
 @pytest.mark.parametrize("typed", ["529.982.247-25", "52998224725", "529.98", "5299"])
@@ -157,3 +160,131 @@ def test_plan_never_fails(typed: str) -> None:
     if plan.document_prefix is not None:
         assert plan.document_prefix == plan.document_prefix.upper()
     build_search_query(typed, None, 10)
+
+
+@pytest.fixture
+def surnames(uow) -> None:
+    with uow() as u:
+        for code, name in enumerate(("José da Silva", "Maria Silveira Santos", "Silvano Pereira", "Josué Lima",
+                                     "Ana Júlia Sá"), start=900):
+            make_customer(u.session, name, code=code, email=f"c{code}@example.com", email_folded=f"c{code}@example.com")
+        make_customer(u.session, "Ágatha Albuquerque", code=950, email="Agatha.Alb@Example.com",
+                      email_folded="agatha.alb@example.com")
+        u.commit()
+
+
+@pytest.mark.parametrize("typed", ["silva", "jose silva", "SILVA JOSÉ", "da silva", "jo si", "silva da jose"])
+def test_attendants_search_by_surname(uow, surnames, typed: str) -> None:
+    assert "José da Silva" in names(uow, typed)
+
+
+def test_every_typed_word_must_match(uow, surnames) -> None:
+    assert names(uow, "silv") == ["José da Silva", "Maria Silveira Santos", "Silvano Pereira"]
+    assert names(uow, "jose silva") == ["José da Silva"]
+    assert names(uow, "jos") == ["José da Silva", "Josué Lima"]
+    assert names(uow, "sa") == ["Ana Júlia Sá", "Maria Silveira Santos"]
+    assert names(uow, "silva xavier") == []
+
+
+def test_email_start_without_at(uow, surnames) -> None:
+    assert names(uow, "agatha.alb") == ["Ágatha Albuquerque"]
+    assert names(uow, "AGATHA.ALB") == ["Ágatha Albuquerque"]
+    assert names(uow, "c901") == ["Maria Silveira Santos"]  # e-mail c901@…
+
+
+def test_renaming_reindexes_the_words(uow, factory, surnames) -> None:
+    from ispdesk.domain.permissions import Role
+    from ispdesk.services.uow import Actor
+
+    admin = Actor.for_role("admin", Role.ADMINISTRADOR)
+    row = cs.search_customers(uow(), "silvano")[0]
+    full = cs.get_customer(factory(admin), row.id)
+    draft = full.to_draft()
+    cs.update_customer(factory(admin), row.id, cs.draft_with(draft, name="Silvano Ferreira Gomes"), full.version)
+    assert names(uow, "gomes") == ["Silvano Ferreira Gomes"]
+    assert names(uow, "pereira") == []
+
+
+WORDS = st.sampled_from(["jose", "josé", "maria", "silva", "sá", "santos", "da", "ana", "júlia", "d'avila",
+                         "souza-lima", "pereira"])
+
+
+@given(st.lists(st.lists(WORDS, min_size=1, max_size=4), min_size=1, max_size=8),
+       st.lists(st.sampled_from(["j", "jo", "jos", "s", "si", "sa", "sil", "ma", "d", "da", "av", "lim", "x"]),
+                min_size=1, max_size=3),
+       st.sampled_from([(2000, 100), (1, 100), (1, 1)]), st.integers(1, 3))
+@settings(deadline=None)
+def test_word_search_equals_the_rule(names_words: list[list[str]], typed: list[str], strategy: tuple[int, int],
+                                     page: int) -> None:
+    """The SQL answer equals the rule read literally: each typed word starts some word of the name.
+
+    Every way of answering is exercised (`strategy` lowers the thresholds): read-and-sort a rare
+    word, merge a common word's spellings, walk the names in order; paged by keyset `page` rows at a time.
+    """
+    import ispdesk.services.customer_search as search
+
+    saved = search.COMMON_ROWS, search.MAX_SPELLINGS
+    search.COMMON_ROWS, search.MAX_SPELLINGS = strategy
+    try:
+        _check_rule(names_words, typed, page)
+    finally:
+        search.COMMON_ROWS, search.MAX_SPELLINGS = saved
+
+
+def _check_rule(names_words: list[list[str]], typed: list[str], page: int) -> None:
+    import re as _re
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from ispdesk.db.base import Base
+    from ispdesk.domain.text import fold
+    from ispdesk.services.customer_search import search_customers_in
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        wanted = set()
+        for i, parts in enumerate(names_words):
+            name = " ".join(parts)
+            make_customer(session, name, code=i + 1)
+            words = _re.findall(r"[^\W_]+", fold(name))
+            if all(any(w.startswith(t) for w in words) for t in typed):
+                wanted.add(i + 1)
+
+        class _U:
+            pass
+
+        u = _U()
+        u.session = session  # type: ignore[attr-defined]
+        found: list[int] = []
+        after = None
+        while True:
+            rows = search_customers_in(u, " ".join(typed), after, page)  # type: ignore[arg-type]
+            found += [r.code for r in rows]
+            if len(rows) < page:
+                break
+            after = rows[-1].key
+    assert len(found) == len(set(found))
+    assert set(found) == wanted
+
+
+@pytest.mark.parametrize("strategy", [(1, 100), (1, 1)], ids=["merge-spellings", "walk-names"])
+def test_every_strategy_gives_the_same_pages(uow, surnames, monkeypatch, strategy: tuple[int, int]) -> None:
+    """Common-word strategies (lowered thresholds) answer like the rare-word one, on both databases."""
+    import ispdesk.services.customer_search as search
+
+    texts = ["silva", "jose silva", "s", "sa ma", "jo", "ana julia", "xavier", "agatha.alb"]
+    expected = {t: names(uow, t) for t in texts}
+    monkeypatch.setattr(search, "COMMON_ROWS", strategy[0])
+    monkeypatch.setattr(search, "MAX_SPELLINGS", strategy[1])
+    for t in texts:
+        paged: list[str] = []
+        after = None
+        while True:
+            rows = cs.search_customers(uow(), t, after=after, limit=1)
+            paged += [r.name for r in rows]
+            if not rows:
+                break
+            after = rows[-1].key
+        assert paged == expected[t], t

@@ -1,5 +1,6 @@
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QLabel
 
 from ispdesk.services import customers as cs
 from ispdesk.ui.context import AppContext, DataEvents
@@ -90,10 +91,11 @@ def test_typing_keys_is_debounced_into_one_search(qtbot, context, people):
     tab = CustomersTab(context)
     qtbot.addWidget(tab)
     searches = []
-    original = tab.model.search
-    tab.model.search = lambda text: (searches.append(text), original(text))  # count the queries
+    original = tab.model.fetch_first
+    tab.model.fetch_first = lambda text: (searches.append(text), original(text))[1]  # count the queries
     qtbot.keyClicks(tab.search_edit, "joao")
-    qtbot.waitUntil(lambda: searches == ["joao"])
+    qtbot.waitUntil(lambda: tab.model.search_text == "joao")
+    assert searches == ["joao"]
     assert shown_names(tab) == ["João da Silva"]
 
 
@@ -170,15 +172,24 @@ def test_attendant_sees_new_button_finance_does_not(qtbot, factory, finance, att
 def test_debounce_is_skipped_while_searches_are_fast(qtbot, context, people):
     tab = CustomersTab(context)
     qtbot.addWidget(tab)
-    tab.last_search_s = 1.0  # a slow database: wait for a pause in the typing
+    import threading
+
+    tab.last_search_s = 1.0  # a slow database, nothing pending: the search starts at once anyway
     tab.search_edit.setText("j")
+    assert tab._timer.interval() == 0
+    qtbot.waitUntil(lambda: tab.model.search_text == "j")
+    release = threading.Event()
+    tab._runner.submit(lambda: release.wait(10), lambda _r: None, lambda _e: None)  # an answer pending
+    tab.last_search_s = 1.0
+    tab.search_edit.setText("jo")  # slow and pending: wait for a pause in the typing
     assert tab._timer.isActive() and tab._timer.interval() == CustomersTab.SEARCH_DELAY_MS
+    release.set()
     tab.run_search()
     assert tab.last_search_s < 1.0
     tab.last_search_s = 0.001  # fast answers: search on the next idle turn of the event loop
-    tab.search_edit.setText("jo")
+    tab.search_edit.setText("joa")
     assert tab._timer.interval() == 0
-    qtbot.waitUntil(lambda: tab.model.search_text == "jo")
+    qtbot.waitUntil(lambda: tab.model.search_text == "joa")
 
 
 def test_display_texts_follow_new_rows_after_a_search(qtbot, context, people):
@@ -213,3 +224,64 @@ def test_warm_up_measures_a_warm_search(qtbot, context, people):
     tab.last_search_s = 9.0
     tab._warm_up()
     assert tab.last_search_s < 9.0
+
+
+def test_search_runs_off_the_gui_thread_and_stale_results_are_discarded(qtbot, context, people):
+    """A slow search of an older text never blocks typing and never overwrites a newer text's results."""
+    import threading
+
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    release = threading.Event()
+    started: list[tuple[str, bool]] = []
+    original = tab.model.fetch_first
+
+    def fetch(text: str):  # the database answers "jo" slowly (a busy server): real query, real thread
+        started.append((text, threading.current_thread() is threading.main_thread()))
+        if text == "jo":
+            assert release.wait(10)
+        return original(text)
+
+    tab.model.fetch_first = fetch
+    tab.search_edit.setText("jo")
+    qtbot.waitUntil(lambda: ("jo", False) in started)  # running, in a worker thread
+    # the GUI thread is free: typing goes on and the newer text is searched and shown at once
+    tab.search_edit.setText("joana")
+    qtbot.waitUntil(lambda: tab.model.search_text == "joana")
+    assert shown_names(tab) == ["Joana Araújo"]
+    assert all(not in_gui for _, in_gui in started)
+    # now the older, slower search finishes: its rows ("João", "Joana") are discarded
+    release.set()
+    tab._runner.wait()
+    qtbot.wait(50)
+    assert tab.model.search_text == "joana"
+    assert shown_names(tab) == ["Joana Araújo"]
+
+
+def test_empty_result_says_how_the_text_was_read(qtbot, context, people):
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 600)
+    tab.show()
+    type_search(qtbot, tab, "silva xavier")
+    hint = tab.findChild(QLabel, "customerEmptyHint")
+    qtbot.waitUntil(lambda: hint.isVisible())
+    assert "Nenhum cliente encontrado para “silva xavier”" in hint.text()
+    assert "“silva” e “xavier” no início de alguma palavra do nome" in hint.text()
+    assert "qualquer ordem" in hint.text() and "acentos" in hint.text()
+    assert hint.geometry() == tab.table.viewport().rect()
+    type_search(qtbot, tab, "silva joao")  # any order: found, the hint goes away
+    assert shown_names(tab) == ["João da Silva"]
+    assert not hint.isVisible()
+    type_search(qtbot, tab, "123456789012345")
+    qtbot.waitUntil(lambda: hint.isVisible())
+    assert "não pode ser um código" in hint.text()
+
+
+def test_surname_search_in_the_tab(qtbot, context, people):
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    type_search(qtbot, tab, "silva")
+    assert shown_names(tab) == ["João da Silva"]
+    type_search(qtbot, tab, "araujo jo")
+    assert shown_names(tab) == ["Joana Araújo"]

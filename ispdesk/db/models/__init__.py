@@ -5,7 +5,7 @@ from ispdesk.db.models.catalogs import BillingType, CancellationReason, Inclusio
 from ispdesk.db.models.changes import AdjustmentBatch, ContractAdjustment, ContractValueChange, PlanChange
 from ispdesk.db.models.contracts import Charge, Contract, Holiday, Negativation, Payment, PaymentLine, Plan
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
-from ispdesk.db.models.customers import Customer
+from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
 from ispdesk.db.models.messages import OutboxMessage
 
@@ -23,6 +23,7 @@ __all__ = [
     "ContractTemplate",
     "ContractValueChange",
     "Customer",
+    "CustomerWord",
     "Holiday",
     "InclusionReason",
     "Negativation",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, SearchKey, StampMixin, one_of
+from ispdesk.db.base import Base, IdMixin, SearchKey, StampMixin, UUIDType, one_of
 from ispdesk.domain.statuses import CustomerStatus
 
 
@@ -55,3 +56,21 @@ class Customer(IdMixin, StampMixin, Base):
         Index("ix_customers_email_folded", "email_folded"),
         Index("ix_customers_city", "city"),
     )
+
+
+class CustomerWord(Base):
+    """One word of a customer's folded name (the word index of the name search).
+
+    Written only by `ispdesk.services.customer_words` (called by every customer write path: the
+    form's create/update, the import, the demo). ``name_folded`` is a copy of the customer's, so a
+    word's rows come out of ``ix_customer_words_word`` already in list order (name, id).
+    """
+
+    __tablename__ = "customer_words"
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDType, ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    word: Mapped[str] = mapped_column(SearchKey, primary_key=True)
+    name_folded: Mapped[str] = mapped_column(SearchKey, nullable=False)
+
+    __table_args__ = (Index("ix_customer_words_word", "word", "name_folded", "customer_id"),)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,8 +28,10 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.services import customers as customer_service
+from ispdesk.services.customer_search import describe_search
 from ispdesk.services.customers import CustomerListRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.latest_only import LatestOnlyRunner
 from ispdesk.ui.models.table import Column, PagedTableModel
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,16 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
         self.search_text = text
         self.reload()
 
+    def fetch_first(self, text: str) -> list[CustomerListRow]:
+        """The first page for `text`, without touching the model (runs in the search thread)."""
+        return list(customer_service.search_customers(self.context.uow(), text, None, self.page_size))
+
+    def show_results(self, text: str, rows: Sequence[CustomerListRow]) -> None:
+        """Show a first page fetched by `fetch_first` (GUI thread)."""
+        self.search_text = text
+        self._exhausted = len(rows) < self.page_size
+        self.set_rows(list(rows))
+
     def row_of_id(self, customer_id: uuid.UUID) -> int:
         """The row showing `customer_id` among the loaded rows, or -1."""
         for i, row in enumerate(self._rows):
@@ -89,8 +101,12 @@ class CustomersTab(QWidget):
     objectNames: ``customersTab``, ``customerSearch`` (searches as you type), ``customerTable``,
     ``newCustomerButton``, ``editCustomerButton``, ``customerStatus``.
 
-    Searching: each key schedules a search; while searches are fast (< `FAST_SEARCH_S`) it runs as
-    soon as the event loop is idle, otherwise after a `SEARCH_DELAY_MS` pause in the typing.
+    Searching: each key schedules a search that starts as soon as the event loop is idle, unless
+    searches are slow (≥ `FAST_SEARCH_S`) and one is still pending: then after a `SEARCH_DELAY_MS`
+    pause in the typing. The
+    query runs in a worker thread (`LatestOnlyRunner`): typing never waits for the database, and the
+    answer of an older text that arrives after a newer one is discarded. When nothing is found the
+    list says how the text was read (``customerEmptyHint``, from `describe_search`).
 
     Keyboard: typing searches; ↓ goes to the table; Enter / double-click opens the selected customer;
     Ctrl+N new customer; Ctrl+F / F3 back to the search. Refreshes on ``events.changed("customer")``.
@@ -169,7 +185,16 @@ class CustomersTab(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.run_search)
+        self._timer.timeout.connect(self._start_search)
+        self._runner = LatestOnlyRunner(self)
+        self.empty_hint = QLabel(self.table.viewport())
+        self.empty_hint.setObjectName("customerEmptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_hint.setMargin(24)
+        self.empty_hint.hide()
+        self.table.viewport().installEventFilter(self)
         self.search_edit.textChanged.connect(self._schedule_search)
         self.search_edit.returnPressed.connect(self._search_now_and_focus)
         self.search_edit.installEventFilter(self)
@@ -205,12 +230,36 @@ class CustomersTab(QWidget):
 
     # --------------------------------------------------------------------------- search
     def _schedule_search(self, _text: str = "") -> None:
-        fast = self.last_search_s < self.FAST_SEARCH_S
-        self._timer.start(0 if fast else self.SEARCH_DELAY_MS)
+        # the query runs in the worker, so waiting only pays while an answer is still pending from a
+        # slow server: then the pause lets a burst of keys become one query
+        slow = self.last_search_s >= self.FAST_SEARCH_S and self._runner.busy
+        self._timer.start(self.SEARCH_DELAY_MS if slow else 0)
+
+    def _start_search(self) -> None:
+        """Start the search of the current text in the worker thread (the debounce timer calls this)."""
+        text = self.search_edit.text()
+        started = time.perf_counter()
+        self._runner.submit(lambda: self.model.fetch_first(text),
+                            lambda rows: self._show_found(text, rows, started), self._search_failed)
+
+    def _show_found(self, text: str, rows: Sequence[CustomerListRow], started: float) -> None:
+        self.last_search_s = time.perf_counter() - started
+        self.model.show_results(text, rows)
+        self._after_search()
+
+    def _search_failed(self, exc: Exception) -> None:
+        self.model.set_rows([])
+        if isinstance(exc, BusinessRuleError):
+            self.status_label.setText(exc.message)
+            return
+        log.error("a busca de clientes falhou", exc_info=exc)
+        self.status_label.setText(self.tr("A busca falhou (o erro foi registrado no log). Tente de novo; se "
+                                          "persistir, verifique a conexão com o banco de dados."))
 
     def run_search(self) -> None:
-        """Search now with the current text (the debounce timer calls this)."""
+        """Search now with the current text, in this thread (refreshes, Enter, ↓); a pending search is dropped."""
         self._timer.stop()
+        self._runner.cancel()
         started = time.perf_counter()
         try:
             self.model.search(self.search_edit.text())
@@ -219,9 +268,30 @@ class CustomersTab(QWidget):
             self.model.set_rows([])
             self.status_label.setText(exc.message)
             return
+        self._after_search()
+
+    def _after_search(self) -> None:
         if self.model.rowCount():
             self.table.selectRow(0)
         self._update_buttons()
+        self._update_empty_hint()
+
+    def _update_empty_hint(self) -> None:
+        text = self.model.search_text
+        if self.model.rowCount() or not text.strip():
+            self.empty_hint.hide()
+            return
+        self.empty_hint.setText(self.tr("Nenhum cliente encontrado para “{q}”.").format(q=text.strip())
+                                + "\n\n" + describe_search(text))
+        self.empty_hint.setGeometry(self.table.viewport().rect())
+        self.empty_hint.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Drop a pending search and let the worker finish before the tab goes away."""
+        self._timer.stop()
+        self._runner.cancel()
+        self._runner.wait(2000)  # a slower answer is dropped by the relay, safely
+        super().closeEvent(event)
 
     def _search_now_and_focus(self) -> None:
         if self._timer.isActive() or self.model.search_text != self.search_edit.text():
@@ -307,6 +377,8 @@ class CustomersTab(QWidget):
     # -------------------------------------------------------------------------- keyboard
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """↓ / PgDown from the search go to the table; Enter in the table opens the customer."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_hint.setGeometry(self.table.viewport().rect())
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if watched is self.search_edit and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):

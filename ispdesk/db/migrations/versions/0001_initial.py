@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-03 13:20:18.137819
+Create Date: 2026-12-03 13:24:51.352223
 """
 
 from alembic import op
@@ -298,6 +298,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_contracts_status_due_value', ['status', 'due_day', 'value'], unique=False)
         batch_op.create_index('ix_contracts_status_loyalty', ['status', 'loyalty_expires_on'], unique=False)
         batch_op.create_index('ix_contracts_status_number', ['status', 'number'], unique=False)
+
+    op.create_table('customer_words',
+    sa.Column('customer_id', sa.Uuid(), nullable=False),
+    sa.Column('word', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('name_folded', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_words_customer_id_customers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('customer_id', 'word', name=op.f('pk_customer_words'))
+    )
+    with op.batch_alter_table('customer_words', schema=None) as batch_op:
+        batch_op.create_index('ix_customer_words_word', ['word', 'name_folded', 'customer_id'], unique=False)
 
     op.create_table('access_events',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
@@ -602,6 +612,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_access_events_contract')
 
     op.drop_table('access_events')
+    with op.batch_alter_table('customer_words', schema=None) as batch_op:
+        batch_op.drop_index('ix_customer_words_word')
+
+    op.drop_table('customer_words')
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.drop_index('ix_contracts_status_number')
         batch_op.drop_index('ix_contracts_status_loyalty')
