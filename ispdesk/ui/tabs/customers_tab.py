@@ -27,6 +27,7 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customers import CustomerListRow
 from ispdesk.ui.context import AppContext
@@ -244,7 +245,7 @@ class CustomersTab(QWidget):
             shown = f"{n:,}".replace(",", ".")
             more = self.model.canFetchMore(QModelIndex())
             text = (self.tr("{n} clientes exibidos — role a lista para ver mais.").format(n=shown) if more
-                    else self.tr("{n} cliente(s).").format(n=shown))
+                    else plural(n, self.tr("cliente"), self.tr("clientes")) + ".")
         if self.last_message:
             text = f"{text}  {self.last_message}"
         self.status_label.setText(text)

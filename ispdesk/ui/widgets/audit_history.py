@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_number
+from ispdesk.domain.wording import plural
 from ispdesk.services import audit as audit_service
 from ispdesk.services.audit import AuditRow
 from ispdesk.ui.context import AppContext
@@ -185,7 +186,8 @@ class AuditHistoryWidget(QWidget):
         self.detail.clear()
         if rows:
             self.table.selectRow(0)
-        self.message.setText(self.tr("{n} registro(s) no histórico.").format(n=len(rows)) if rows
+        self.message.setText(self.tr("{n} no histórico.").format(
+            n=plural(len(rows), self.tr("registro"), self.tr("registros"))) if rows
                              else self.tr("Nenhuma alteração registrada."))
         self.table.resizeColumnsToContents()
         for column in (3, 4):
