@@ -50,6 +50,11 @@ class MainWindow(QMainWindow):
             name=who, login=context.actor.login, role=role) + (f" — {database_label}" if database_label else ""))
         status.setObjectName("connectionLabel")
         self.statusBar().addPermanentWidget(status)
+        context.events.status.connect(self.show_status)
+
+    def show_status(self, message: str) -> None:
+        """Say in the status bar what the last action did (kept until the next message)."""
+        self.statusBar().showMessage(message)
 
     def _build_tabs(self) -> None:
         for spec in sorted(registry.TABS, key=lambda s: s.order):

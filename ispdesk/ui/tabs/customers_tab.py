@@ -278,9 +278,17 @@ class CustomersTab(QWidget):
         form = CustomerForm(self.context, customer_id, self)
         saved = form.exec() == CustomerForm.DialogCode.Accepted
         if saved and form.save_result is not None:
-            self.last_message = "  ".join(form.save_result.warnings)
-            self.select_customer(form.save_result.customer.id)
+            customer = form.save_result.customer
+            done = (self.tr("Cliente nº {code} cadastrado: {name}.") if customer_id is None
+                    else self.tr("Cliente nº {code} gravado: {name}.")).format(code=customer.code, name=customer.name)
+            self.last_message = "  ".join([done, *form.save_result.warnings])
+            self.select_customer(customer.id)
+            if self.selected_id() != customer.id:  # not among the rows of the current search: show it alone
+                self.search_edit.setText(str(customer.code))
+                self.run_search()
+                self.select_customer(customer.id)
             self._update_status()
+            self.context.events.status.emit(done)
         form.deleteLater()
         return saved
 
