@@ -14,6 +14,7 @@ from ispdesk.db.models import Customer, Parameter
 from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.vocabulary import field_label
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -126,6 +127,7 @@ def update(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 row.value, row.updated_at, row.updated_by = text, uow.now, uow.actor.login
         if diff:
-            uow.audit("parameters", None, "update", diff, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+            uow.audit("parameters", None, "update", diff,
+                      summary="Parâmetros gerais alterados: " + ", ".join(map(field_label, diff)))
         uow.commit()
         return proposed
