@@ -157,6 +157,15 @@ class CustomerForm(QDialog):
         self._boxes[key] = box
         if isinstance(widget, DateEdit | QLineEdit):
             widget.editingFinished.connect(lambda k=key: self._touch(k))
+        # a message goes away as soon as the field is corrected (re-checked while typing, debounced)
+        changed = getattr(widget, "valueChanged", None) if isinstance(widget, DateEdit) else \
+            getattr(widget, "textChanged", None)
+        if changed is not None:
+            changed.connect(lambda *_a, k=key: self._recheck_shown(k))
+
+    def _recheck_shown(self, key: str) -> None:
+        if not self._filling and self._boxes[key].error():
+            self._check_timer.start()
 
     def _form_holding(self, widget: QWidget) -> QFormLayout | None:
         for form in (self.ui.leftForm, self.ui.rightForm):
