@@ -29,6 +29,7 @@ from ispdesk.services.customers import CustomerDraft, CustomerRow, SaveResult
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.forms.loader import load_form
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
+from ispdesk.ui.widgets.customer_contracts import CustomerContractsPanel
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
 
 Ui_CustomerForm = load_form("customer_form", "Ui_CustomerForm")
@@ -97,6 +98,8 @@ class CustomerForm(QDialog):
         self._setup_widgets()
         self.history = AuditHistoryWidget(context, "customer", None, self.ui.historyTab)
         self.ui.historyLayout.addWidget(self.history)
+        self.contracts_panel = CustomerContractsPanel(context, self.ui.formTabs)
+        self.contracts_tab_index = self.ui.formTabs.addTab(self.contracts_panel, self.tr("Con&tratos e cobranças"))
         if customer_id is not None:
             self.load(customer_id)
         else:
@@ -187,6 +190,7 @@ class CustomerForm(QDialog):
             self.setWindowTitle(self.tr("Novo cliente"))
             self.ui.headerLabel.setText(self.tr("Novo cliente — o código é atribuído ao gravar."))
             self.ui.formTabs.setTabEnabled(1, False)
+            self.ui.formTabs.setTabEnabled(self.contracts_tab_index, False)
             return
         self.setWindowTitle(self.tr("Cliente {code} — {name}").format(code=c.code, name=c.name))
         parts = [self.tr("Código {code}").format(code=c.code),
@@ -197,6 +201,7 @@ class CustomerForm(QDialog):
                                                                         who=c.updated_by or ""))
         self.ui.headerLabel.setText(" · ".join(parts))
         self.ui.formTabs.setTabEnabled(1, True)
+        self.ui.formTabs.setTabEnabled(self.contracts_tab_index, self.context.can(Permission.CONTRACTS_VIEW))
 
     def load(self, customer_id: uuid.UUID) -> None:
         """Read the customer and fill the form."""
@@ -206,6 +211,8 @@ class CustomerForm(QDialog):
             self.ui.portalPasswordEdit.setPlaceholderText(self.tr("senha definida — deixe em branco para manter"))
         self.history.entity_id = self.customer.id
         self.history.reload()
+        if self.context.can(Permission.CONTRACTS_VIEW):
+            self.contracts_panel.reload(self.customer.id)
         self._set_header()
         self._touched.clear()
         self._shown_all = False

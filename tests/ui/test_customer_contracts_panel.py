@@ -1,0 +1,47 @@
+"""The customer form shows the customer's contracts and charges; a contract opens from there (issue 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ispdesk.ui.context import AppContext, DataEvents
+from ispdesk.ui.dialogs.customer_form import CustomerForm
+from tests.factories import make_charge, make_contract, make_customer, make_plan
+from tests.services.billing_helpers import arrange
+from tests.ui.modal import NextModal
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def test_customer_form_lists_contracts_and_charges_and_opens_a_contract(qtbot, factory, admin, uow) -> None:  # noqa: ANN001
+    def build(s):  # noqa: ANN001, ANN202
+        customer = make_customer(s, "Maria Contratos")
+        plan = make_plan(s, price="90.00")
+        first = make_contract(s, customer=customer, plan=plan, activated_on=date(2026, 1, 10))
+        second = make_contract(s, customer=customer, plan=plan, activated_on=date(2026, 2, 10))
+        make_contract(s, customer=make_customer(s, "Outra Pessoa", document="16899535009"), plan=plan)
+        make_charge(s, first, date(2026, 2, 10), amount="90.00")
+        make_charge(s, second, date(2026, 3, 10), amount="45.00")
+        return customer.id, first.number, second.number
+
+    customer_id, first, second = arrange(uow, build)
+    context = AppContext(factory=factory, actor=admin, events=DataEvents())
+    form = CustomerForm(context, customer_id)
+    qtbot.addWidget(form)
+    panel = form.contracts_panel
+    assert form.ui.formTabs.isTabEnabled(form.contracts_tab_index)
+    assert [r.number for r in panel.contracts.rows()] == sorted([first, second], reverse=True)
+    assert [(r.contract_number, str(r.amount)) for r in panel.charges.rows()] == [(second, "45.00"), (first, "90.00")]
+    assert panel.contracts.index(0, 4).data() == "R$ 90,00"
+    assert panel.message.text() == "2 contratos; 2 cobranças em aberto."
+    driver = NextModal(lambda modal: None)
+    assert panel.open_selected() is True
+    assert driver.check() == "contractForm"
+
+
+def test_new_customer_has_no_contracts_tab_yet(qtbot, factory, admin) -> None:  # noqa: ANN001
+    form = CustomerForm(AppContext(factory=factory, actor=admin, events=DataEvents()))
+    qtbot.addWidget(form)
+    assert not form.ui.formTabs.isTabEnabled(form.contracts_tab_index)
