@@ -45,3 +45,25 @@ def test_new_customer_has_no_contracts_tab_yet(qtbot, factory, admin) -> None:  
     form = CustomerForm(AppContext(factory=factory, actor=admin, events=DataEvents()))
     qtbot.addWidget(form)
     assert not form.ui.formTabs.isTabEnabled(form.contracts_tab_index)
+
+
+def test_customer_list_context_menu_opens_contracts_and_copies(qtbot, factory, admin, uow) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QGuiApplication
+
+    from ispdesk.ui.tabs.customers_tab import CustomersTab
+
+    arrange(uow, lambda s: make_customer(s, "Maria Menu", code=77, document="52998224725"))
+    context = AppContext(factory=factory, actor=admin, events=DataEvents())
+    tab = CustomersTab(context)
+    qtbot.addWidget(tab)
+    tab.run_search()
+    menu = tab.context_menu_for(0)
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts[:3] == ["&Abrir cadastro…", "&Contratos e cobranças…", "&Novo contrato para este cliente…"]
+    copy = next(a for a in menu.actions() if "CN&PJ" in a.text())
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == "529.982.247-25"
+    seen: list[int] = []
+    driver = NextModal(lambda form: seen.append(form.ui.formTabs.currentIndex() == form.contracts_tab_index))
+    next(a for a in menu.actions() if a.objectName() == "menuCustomerContracts").trigger()
+    assert driver.check() == "customerForm" and seen == [True]

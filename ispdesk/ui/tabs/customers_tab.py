@@ -175,6 +175,8 @@ class CustomersTab(QWidget):
         self.search_edit.returnPressed.connect(self._search_now_and_focus)
         self.search_edit.installEventFilter(self)
         self.table.doubleClicked.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.installEventFilter(self)
         self.new_button.clicked.connect(self.new_customer)
         self.edit_button.clicked.connect(self.open_selected)
@@ -271,11 +273,29 @@ class CustomersTab(QWidget):
         if customer_id is not None:
             self.open_customer(customer_id)
 
-    def open_customer(self, customer_id: uuid.UUID | None) -> bool:
+    def context_menu_for(self, row: int) -> Any:
+        """The context menu of the customer at `row` (selected first), or None."""
+        from ispdesk.ui.widgets.customer_menu import customer_menu
+
+        if not 0 <= row < self.model.rowCount():
+            return None
+        self.table.selectRow(row)
+        return customer_menu(self, self.model.row_at(row), self.table)
+
+    def _context_menu(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        menu = self.context_menu_for(index.row() if index.isValid() else self.table.currentIndex().row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def open_customer(self, customer_id: uuid.UUID | None, show_contracts: bool = False) -> bool:
         """Open the form for `customer_id` (None = new customer); True when saved."""
         from ispdesk.ui.dialogs.customer_form import CustomerForm
 
         form = CustomerForm(self.context, customer_id, self)
+        if show_contracts:
+            form.ui.formTabs.setCurrentIndex(form.contracts_tab_index)
         saved = form.exec() == CustomerForm.DialogCode.Accepted
         if saved and form.save_result is not None:
             customer = form.save_result.customer
