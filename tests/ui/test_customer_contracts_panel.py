@@ -67,3 +67,32 @@ def test_customer_list_context_menu_opens_contracts_and_copies(qtbot, factory, a
     driver = NextModal(lambda form: seen.append(form.ui.formTabs.currentIndex() == form.contracts_tab_index))
     next(a for a in menu.actions() if a.objectName() == "menuCustomerContracts").trigger()
     assert driver.check() == "customerForm" and seen == [True]
+
+
+def test_customer_list_headers_sort_a_complete_result(qtbot, factory, admin, uow) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QPoint, Qt
+
+    from ispdesk.ui.tabs.customers_tab import CustomersTab
+
+    arrange(uow, lambda s: [make_customer(s, "Ana Lima", code=30, document="52998224725"),
+                            make_customer(s, "Bruno Lima", code=10, document="16899535009"),
+                            make_customer(s, "Ângela Lima", code=20, document="39053344705")])
+    tab = CustomersTab(context := AppContext(factory=factory, actor=admin, events=DataEvents()))
+    assert context is tab.context
+    qtbot.addWidget(tab)
+    tab.resize(1200, 600)
+    tab.show()
+    tab.run_search()
+    header = tab.table.horizontalHeader()
+    names = lambda: [tab.model.row_at(i).name for i in range(tab.model.rowCount())]  # noqa: E731
+    assert names() == ["Ana Lima", "Ângela Lima", "Bruno Lima"]
+    x = header.sectionViewportPosition(0) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    codes = [tab.model.row_at(i).code for i in range(3)]
+    assert codes in ([10, 20, 30], [30, 20, 10])
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert [tab.model.row_at(i).code for i in range(3)] == list(reversed(codes))
+    tab.model.page_size = 2
+    tab.run_search()  # two of three loaded: a partial list keeps the name order and says why
+    tab.sort_by_column(0)
+    assert names()[:2] == ["Ana Lima", "Ângela Lima"] and "refine a busca" in tab.status_label.text()

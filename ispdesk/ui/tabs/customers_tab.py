@@ -27,11 +27,12 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
+from ispdesk.domain.text import fold
 from ispdesk.domain.wording import plural
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customers import CustomerListRow
 from ispdesk.ui.context import AppContext
-from ispdesk.ui.models.table import Column, PagedTableModel
+from ispdesk.ui.models.table import Column, PagedTableModel, RowsTableModel
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def customer_columns() -> list[Column[CustomerListRow]]:
     """Código, nome, CPF/CNPJ, celular, e-mail, cidade, situação (documents and phones masked)."""
     return [
         Column(_tr("Código"), lambda r: str(r.code), sort_value=lambda r: r.code, align_right=True),
-        Column(_tr("Nome / razão social"), lambda r: r.name),
+        Column(_tr("Nome / razão social"), lambda r: r.name, sort_value=lambda r: fold(r.name)),
         Column(_tr("CPF/CNPJ"), lambda r: mask_document(r.document) if r.document else ""),
         Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
         Column(_tr("E-mail"), lambda r: r.email),
@@ -70,6 +71,15 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
+
+    def complete(self) -> bool:
+        """True when every matching customer is loaded (then the loaded rows may be sorted)."""
+        return self._exhausted
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows when the whole result is loaded; a partial list keeps the name order."""
+        if self.complete():
+            RowsTableModel.sort(self, column, order)
 
     def search(self, text: str) -> None:
         """Show the first page of customers matching `text` (empty = everyone)."""
@@ -150,6 +160,11 @@ class CustomersTab(QWidget):
         for column, width in enumerate((70, 320, 150, 130, 260, 170, 80)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setToolTip(self.tr("Clique no título de uma coluna para ordenar a lista por ela"))
+        header.sectionClicked.connect(self.sort_by_column)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("customerStatus")
@@ -217,6 +232,7 @@ class CustomersTab(QWidget):
         started = time.perf_counter()
         try:
             self.model.search(self.search_edit.text())
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.last_search_s = time.perf_counter() - started
         except BusinessRuleError as exc:
             self.model.set_rows([])
@@ -237,6 +253,21 @@ class CustomersTab(QWidget):
         """Put the cursor in the search field with its text selected."""
         self.search_edit.setFocus()
         self.search_edit.selectAll()
+
+    def sort_by_column(self, column: int) -> None:
+        """Header click: sort the result by `column` (all loaded), or say to refine a partial list."""
+        header = self.table.horizontalHeader()
+        if not self.model.complete():
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.last_message = self.tr("A lista tem mais clientes do que os exibidos, em ordem de nome: "
+                                        "refine a busca para ordenar por outra coluna.")
+            self._update_status()
+            return
+        if header.sortIndicatorSection() != column:
+            header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+        self.model.sort(column, header.sortIndicatorOrder())
+        self.last_message = ""
+        self._update_status()
 
     def _update_status(self, *_args: Any) -> None:
         n = self.model.rowCount()
