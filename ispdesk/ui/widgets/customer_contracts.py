@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -127,6 +127,8 @@ class CustomerContractsPanel(QWidget):
             return
         self.contracts.set_rows(overview.contracts)
         self.charges.set_rows(overview.charges)
+        for table in (self.contract_table, self.charge_table):  # database order until a header is clicked
+            table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         if overview.contracts:
             self.contract_table.selectRow(0)
         self.contract_table.resizeColumnsToContents()
