@@ -56,6 +56,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import hooks, lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.notices import notice_schedule
@@ -145,8 +146,10 @@ class SuspensionResult:
             return ""
         numbers = ", ".join(str(n) for n in self.changed_meanwhile[:shown])
         more = f" e mais {len(self.changed_meanwhile) - shown}" if len(self.changed_meanwhile) > shown else ""
-        return (f"{len(self.changed_meanwhile)} contrato(s) tiveram o acesso alterado por outra pessoa durante a "
-                f"rotina e ficaram como estavam: {numbers}{more}. A próxima execução decide de novo.")
+        return (f"{plural(len(self.changed_meanwhile), 'contrato teve', 'contratos tiveram')}"
+                f" o acesso alterado por outra pessoa durante a "
+                f"rotina e {agree(len(self.changed_meanwhile), 'ficou como estava', 'ficaram como estavam')}: "
+                f"{numbers}{more}. A próxima execução decide de novo.")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.vocabulary import field_label
+from ispdesk.domain.wording import plural
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -65,7 +66,8 @@ def _forbid_duplicates(session: Session) -> str | None:
         if not total:
             return None
         more = f" e mais {total - len(shown)}" if total > len(shown) else ""
-        return (f"Não é possível proibir CPF/CNPJ duplicado: {total} documento(s) estão em mais de um cadastro "
+        return (f"Não é possível proibir CPF/CNPJ duplicado: {plural(total, 'documento está', 'documentos estão')}"
+                f" em mais de um cadastro "
                 f"({', '.join(mask_document(d) for d in shown)}{more}). Corrija o CPF/CNPJ dos cadastros "
                 "repetidos (busque cada documento na aba Clientes) e tente de novo, ou mantenha o parâmetro em "
                 "“sim”.")

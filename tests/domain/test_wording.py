@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from ispdesk.domain.wording import agree, plural
 
-ROOT = Path(__file__).resolve().parents[2] / "ispdesk" / "ui"  # the screens; services/CLI: see README
+ROOT = Path(__file__).resolve().parents[2] / "ispdesk"
+#: The overdue notice keeps its legal template wording (billing area).
+KEPT = {"services/notices.py"}
 
 
 def test_plural_examples():
@@ -31,9 +33,12 @@ def test_no_user_text_says_s_in_parentheses():
     offenders = []
     literal = re.compile(r"""(["'])(?:(?!\1).)*\w\((?:s|m|es)\)(?:(?!\1).)*\1""")
     for path in ROOT.rglob("*.py"):
+        if str(path.relative_to(ROOT)) in KEPT:
+            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             stripped = line.strip()
-            if stripped.startswith("#") or stripped.startswith('"""'):
+            code_only = "params_service.load" in line or "label_of(s)" in line  # (s) is a call there
+            if stripped.startswith("#") or stripped.startswith('"""') or code_only:
                 continue
             if literal.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {stripped}")

@@ -36,7 +36,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, parse_percent
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
-from ispdesk.domain.wording import plural
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import adjustments
 from ispdesk.services.adjustments import AdjustmentLine, AdjustmentParams, AdjustmentSimulation, BatchRow
 from ispdesk.ui.context import AppContext
@@ -343,10 +343,12 @@ class AdjustmentDialog(QDialog):
             more = "…" if len(sim.changed_meanwhile) > 20 else ""
             lines.append(self.tr(
                 "<span style='color:#b00020'>{n} por outra pessoa durante o reajuste e "
-                "ficaram como estavam (não reajustados): {numbers}{more}. Veja a aba “Ignorados” e, se for o caso, "
+                "{stayed} (não reajustados): {numbers}{more}. Veja a aba “Ignorados” e, se for o caso, "
                 "rode um novo reajuste só para eles.</span>").format(
                     n=plural(len(sim.changed_meanwhile), self.tr("contrato foi alterado"),
-                             self.tr("contratos foram alterados")), numbers=numbers, more=more))
+                             self.tr("contratos foram alterados")), numbers=numbers, more=more,
+                    stayed=agree(len(sim.changed_meanwhile), self.tr("ficou como estava"),
+                                 self.tr("ficaram como estavam"))))
         if len(sim.lines) < sim.count or len(sim.skipped) < sim.skipped_count:
             lines.append(self.tr("As listas mostram os {n} primeiros de cada; os totais incluem todos.").format(
                 n=adjustments.LIST_LIMIT))
