@@ -14,6 +14,7 @@ from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.focus_order import focus_chain
 from tests.factories import make_charge, make_contract, make_customer, make_plan
 from tests.services.billing_helpers import arrange
+from tests.ui.test_form_layout_stability import clipped_labels
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -204,3 +205,6 @@ def test_dialog_tab_follows_the_screen(qtbot, context, scenario, name) -> None: 
     window = _shown(qtbot, DIALOGS[name](context, scenario))
     assert len(focus_chain(window)) >= 2
     assert reading_order_breaks(window) == []
+    frame = window.frameGeometry()  # and it fits 1366×768 with no label cut
+    assert frame.width() <= 1366 and frame.height() <= 768
+    assert clipped_labels(window) == []
