@@ -9,6 +9,7 @@ from typing import Any
 from ispdesk.cli.context import EXIT_OK, EXIT_PARTIAL, CliContext, date_arg, err, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import plural
 from ispdesk.services import cancellation, charges
 from ispdesk.services.contracts import get_contract_by_number
 from ispdesk.services.uow import UnitOfWork
@@ -70,11 +71,13 @@ def register(top: Any, groups: dict[str, Any]) -> None:
 
 def _tasks_charges(args: argparse.Namespace, ctx: CliContext) -> int:
     result = charges.generate_charges(ctx.uow(on=args.date), args.until)
-    out(f"{result.charges} cobrança(s) gerada(s) em {result.contracts} contrato(s), vencimento até "
+    out(f"{plural(result.charges, 'cobrança gerada', 'cobranças geradas')}"
+        f" em {plural(result.contracts, 'contrato', 'contratos')}, vencimento até "
         f"{format_date(result.until)}, total {format_brl(result.total)}.")
     if not result.skipped:
         return EXIT_OK
-    err(f"{len(result.skipped)} contrato(s) ignorado(s) (os demais foram cobrados normalmente):")
+    err(f"{plural(len(result.skipped), 'contrato ignorado', 'contratos ignorados')}"
+        f" (os demais foram cobrados normalmente):")
     for skipped in result.skipped:
         err(f"  contrato {skipped.number}: {skipped.reason}")
     return EXIT_PARTIAL
@@ -93,7 +96,7 @@ def _export_charges(args: argparse.Namespace, ctx: CliContext) -> int:
 
     count = export_charges(ctx.uow(), args.output, args.fmt)
     if args.output is not None:
-        out(f"{count} cobrança(s) exportada(s) para {args.output}.")
+        out(f"{plural(count, 'cobrança exportada', 'cobranças exportadas')} para {args.output}.")
     return EXIT_OK
 
 
@@ -121,7 +124,7 @@ def _contracts_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
         out(f"Último período: {format_date(last.period_start)} a {format_date(last.period_end)} = "
             f"{format_brl(last.amount)} (vencimento {format_date(last.due_date)}).")
     if result.cancelled_charges:
-        out(f"{result.cancelled_charges} mensalidade(s) futura(s) cancelada(s).")
+        out(f"{plural(result.cancelled_charges, 'mensalidade futura cancelada', 'mensalidades futuras canceladas')}.")
     for line in result.fine.lines()[:-1]:
         out(line)
     if result.fine_charge is not None:

@@ -18,6 +18,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl, parse_money, parse_percent
 from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
 from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import adjustments, plan_changes
 from ispdesk.services.adjustments import AdjustmentParams, AdjustmentSimulation
 
@@ -185,8 +186,10 @@ def _adjust(args: argparse.Namespace, ctx: CliContext) -> int:
     if result.changed_meanwhile:
         shown = ", ".join(str(n) for n in result.changed_meanwhile[:SHOWN])
         more = f" e mais {len(result.changed_meanwhile) - SHOWN}" if len(result.changed_meanwhile) > SHOWN else ""
-        out(f"Atenção: {len(result.changed_meanwhile)} contrato(s) foram alterados por outra pessoa durante o "
-            f"reajuste e ficaram como estavam (não reajustados): {shown}{more}. Confira-os e, se for o caso, "
+        out(f"Atenção: {plural(len(result.changed_meanwhile), 'contrato foi alterado', 'contratos foram alterados')}"
+            f" por outra pessoa durante o "
+            f"reajuste e {agree(len(result.changed_meanwhile), 'ficou como estava', 'ficaram como estavam')}"
+            f" (não reajustados): {shown}{more}. Confira-os e, se for o caso, "
             "rode um novo reajuste só para eles.")
     code = EXIT_OK
     if result.count:

@@ -10,6 +10,7 @@ from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import mask_document
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import plural
 from ispdesk.services import catalogs, contract_io, contracts
 
 _REASON_KINDS = {"inclusion": catalogs.CatalogKind.INCLUSION, "cancellation": catalogs.CatalogKind.CANCELLATION}
@@ -93,14 +94,14 @@ def _import_contracts(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export_plans(args: argparse.Namespace, ctx: CliContext) -> int:
     count = contract_io.export_plans(ctx.uow(), args.output, args.fmt)
     if args.output is not None:
-        out(f"{count} plano(s) exportado(s) para {args.output}.")
+        out(f"{plural(count, 'plano exportado', 'planos exportados')} para {args.output}.")
     return EXIT_OK
 
 
 def _export_contracts(args: argparse.Namespace, ctx: CliContext) -> int:
     count = contract_io.export_contracts(ctx.uow(), args.output, args.fmt)
     if args.output is not None:
-        out(f"{count} contrato(s) exportado(s) para {args.output}.")
+        out(f"{plural(count, 'contrato exportado', 'contratos exportados')} para {args.output}.")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, err, out
+from ispdesk.domain.wording import plural
 from ispdesk.services.customer_io import export_customers as export_service
 from ispdesk.services.customer_io import import_customers
 
@@ -69,7 +70,7 @@ def _import_customers(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export_customers(args: argparse.Namespace, ctx: CliContext) -> int:
     count = export_service(ctx.uow(), args.output, args.fmt)
     if args.output is not None:
-        out(f"{count} cliente(s) exportado(s) para {args.output}.")
+        out(f"{plural(count, 'cliente exportado', 'clientes exportados')} para {args.output}.")
     return EXIT_OK
 
 
@@ -86,12 +87,15 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
                                     actor=ctx.actor, seed=args.seed)
     finally:
         finish()
-    out(f"{result.customers} cliente(s) de demonstração gerado(s).")
+    out(f"{plural(result.customers, 'cliente de demonstração gerado', 'clientes de demonstração gerados')}.")
     h = result.history
     if h.contracts:
         ladder = h.ladder
-        out(f"{h.contracts} contrato(s) de demonstração gerado(s): {h.payments} pagamento(s), "
-            f"{h.cancellations} cancelamento(s), {h.plan_changes} mudança(s) de plano; rotina de bloqueio: "
-            f"{ladder.get('aviso', 0)} aviso(s), {ladder.get('reducao', 0)} redução(ões), "
-            f"{ladder.get('bloqueio', 0)} bloqueio(s).")
+        out(f"{plural(h.contracts, 'contrato de demonstração gerado', 'contratos de demonstração gerados')}"
+            f": {plural(h.payments, 'pagamento', 'pagamentos')}, "
+            f"{plural(h.cancellations, 'cancelamento', 'cancelamentos')}"
+            f", {plural(h.plan_changes, 'mudança', 'mudanças')} de plano; rotina de bloqueio: "
+            f"{plural(ladder.get('aviso', 0), 'aviso', 'avisos')}"
+            f", {plural(ladder.get('reducao', 0), 'redução', 'reduções')}, "
+            f"{plural(ladder.get('bloqueio', 0), 'bloqueio', 'bloqueios')}.")
     return EXIT_OK

@@ -14,6 +14,7 @@ from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.statuses import ChargeReportStatus, ContractStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import documents, reports
 from ispdesk.services.contracts import get_contract_by_number
 
@@ -93,5 +94,5 @@ def _report(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         report = reports.charges_report(uow, args.date_from, args.date_to, args.status)
     count = reports.write_report(report, args.output, args.fmt)
-    out(f"{report.title}: {count} linha(s) gravada(s) em {args.output} ({args.fmt.upper()}).")
+    out(f"{report.title}: {plural(count, 'linha gravada', 'linhas gravadas')} em {args.output} ({args.fmt.upper()}).")
     return EXIT_OK

@@ -27,12 +27,30 @@ def parse_date(text: str, field: str = "data", allow_iso: bool = True) -> date:
         if m:
             parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if parts is not None:
-        try:
-            return date(*parts)
-        except ValueError:
-            pass
+        year, month, day = parts
+        problem = impossible_date_reason(year, month, day)
+        if problem is None:
+            return date(year, month, day)
+        shown = f"{day:02d}/{month:02d}/{year:04d}"
+        raise BusinessRuleError(f"Data inválida: {shown} não existe ({problem}).", field=field)
     fmt = "dd/mm/aaaa ou aaaa-mm-dd" if allow_iso else "dd/mm/aaaa"
     raise BusinessRuleError(f"Data inválida: “{text}”. Use o formato {fmt}.", field=field)
+
+
+MONTH_NAMES = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+               "setembro", "outubro", "novembro", "dezembro")
+
+
+def impossible_date_reason(year: int, month: int, day: int) -> str | None:
+    """Why day/month/year is not a calendar date, in Portuguese, with how to fix it; None when it exists."""
+    if year < 1:
+        return "não há ano 0000; corrija o ano"
+    if not 1 <= month <= 12:
+        return "o mês vai de 01 a 12; corrija o mês"
+    last = days_in_month(year, month)
+    if not 1 <= day <= last:
+        return f"{MONTH_NAMES[month - 1]} de {year} tem {last} dias; corrija o dia"
+    return None
 
 
 def format_date(value: date | None) -> str:

@@ -57,6 +57,7 @@ from ispdesk.domain.late_fees import LateRates, Updated, updated_amount
 from ispdesk.domain.money import ZERO, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import hooks, lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.messages import enqueue_rows_in, notice_message_row
@@ -147,8 +148,10 @@ class SuspensionResult:
             return ""
         numbers = ", ".join(str(n) for n in self.changed_meanwhile[:shown])
         more = f" e mais {len(self.changed_meanwhile) - shown}" if len(self.changed_meanwhile) > shown else ""
-        return (f"{len(self.changed_meanwhile)} contrato(s) tiveram o acesso alterado por outra pessoa durante a "
-                f"rotina e ficaram como estavam: {numbers}{more}. A próxima execução decide de novo.")
+        return (f"{plural(len(self.changed_meanwhile), 'contrato teve', 'contratos tiveram')}"
+                f" o acesso alterado por outra pessoa durante a "
+                f"rotina e {agree(len(self.changed_meanwhile), 'ficou como estava', 'ficaram como estavam')}: "
+                f"{numbers}{more}. A próxima execução decide de novo.")
 
 
 @dataclass(frozen=True)

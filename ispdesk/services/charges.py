@@ -41,6 +41,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import hooks
 from ispdesk.services import parameters as params_service
 from ispdesk.services.business_days import calendar_on
@@ -425,7 +426,8 @@ def generate_unchecked_in(
             created += len(rows)
         done += sum(1 for r in batch if r[7] == ContractStatus.ATIVO)
         if progress is not None and not progress(done, total_contracts):
-            kept = (f"as {committed} cobrança(s) dos lotes já concluídos ficam gravadas; gere de novo para "
+            kept = (f"{agree(committed, 'a', 'as')} {plural(committed, 'cobrança', 'cobranças')}"
+                    f" dos lotes já concluídos {agree(committed, 'fica gravada', 'ficam gravadas')}; gere de novo para "
                     "completar (nada é duplicado)." if committed else "nada foi gravado.")
             raise BusinessRuleError(f"Geração de cobranças cancelada pelo usuário; {kept}")
         if checkpoint is not None:
@@ -438,7 +440,7 @@ def generate_unchecked_in(
                    f"({format_brl(total)})")
         if skipped:
             detail["ignorados"] = [f"{s.number}: {s.reason}" for s in skipped[:100]]
-            summary += f"; {len(skipped)} contrato(s) ignorado(s) por datas inválidas"
+            summary += f"; {plural(len(skipped), 'contrato ignorado', 'contratos ignorados')} por datas inválidas"
         uow.audit("charges", None, "generate", detail, summary=summary)
     return GenerationResult(until, created, touched, total, tuple(skipped))
 

@@ -26,6 +26,7 @@ from ispdesk.db.models import (
 from ispdesk.domain.dates import add_months
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.wording import plural
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 ProgressFn = Callable[[int, int, str], None]
@@ -58,7 +59,8 @@ def ensure_demo_plans(factory: UnitOfWorkFactory, actor: Actor | None = None) ->
                                  created_by=who.login))
             created += 1
         if created:
-            uow.audit("plan", None, "demo", {"planos": created}, summary=f"{created} plano(s) de demonstração")
+            uow.audit("plan", None, "demo", {"planos": created}, summary=f"{plural(created, 'plano', 'planos')}"
+                                                                         f" de demonstração")
         uow.commit()
         return created
 
@@ -195,5 +197,5 @@ def generate_demo_contracts_in(
         if progress is not None:
             progress(done, contracts, "Gerando contratos de demonstração")
     uow.audit("contract", None, "demo", {"contratos": contracts, "numeros": [first, first + contracts - 1]},
-              summary=f"{contracts} contrato(s) de demonstração gerado(s)")
+              summary=f"{plural(contracts, 'contrato de demonstração gerado', 'contratos de demonstração gerados')}")
     return contracts

@@ -45,6 +45,7 @@ from ispdesk.domain.money import check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus, ContractStatus, CustomerStatus
 from ispdesk.domain.text import check_text
+from ispdesk.domain.vocabulary import field_label
 from ispdesk.services import lookups, parameters
 from ispdesk.services import values as values_service
 from ispdesk.services.catalogs import CatalogKind, resolve_in
@@ -733,7 +734,7 @@ def update_contract_in(
                 value = (value or "").strip().upper()
             if value != current:
                 raise BusinessRuleError(
-                    f"Em contrato ativo, {label.replace('_', ' ')} muda pela Alteração de plano (wizard), que "
+                    f"Em contrato ativo, {field_label(label).lower()} muda pela Alteração de plano (wizard), que "
                     "registra o tipo da mudança e a data de vigência.",
                     field=label,
                 )
@@ -803,5 +804,5 @@ def update_contract_in(
         with conflict_on_stale(lambda: _lost_race(uow, contract_id, number, expected_version)):
             uow.session.flush()
         uow.audit("contract", contract.id, "update", diff,
-                  summary=f"Contrato {contract.number} alterado: {', '.join(diff)}")
+                  summary=f"Contrato {contract.number} alterado: {', '.join(map(field_label, diff))}")
     return contract

@@ -52,6 +52,7 @@ from sqlalchemy import exc as sa_exc
 
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services.csv_io import MAX_CELL_BYTES, CsvRow, CsvTable, read_csv, write_csv
 from ispdesk.services.uow import UnitOfWork
 
@@ -165,15 +166,17 @@ class ImportReport:
     def summary(self) -> str:
         """Portuguese summary, several lines."""
         lines = [
-            f"Importação de {self.what} ({self.source}): {self.total} linha(s) lida(s), "
-            f"{self.imported} importada(s), {len(self.rejected)} rejeitada(s)."
+            f"Importação de {self.what} ({self.source}): {plural(self.total, 'linha lida', 'linhas lidas')}, "
+            f"{plural(self.imported, 'importada', 'importadas')}"
+            f", {plural(len(self.rejected), 'rejeitada', 'rejeitadas')}."
         ]
         if self.unknown_columns:
             lines.append("Colunas desconhecidas (ignoradas): " + ", ".join(self.unknown_columns) + ".")
         for rej in self.rejected[:SUMMARY_REJECTS_SHOWN]:
             lines.append(f"  linha {rej.line}: {rej.reason}")
         if len(self.rejected) > SUMMARY_REJECTS_SHOWN:
-            lines.append(f"  … e mais {len(self.rejected) - SUMMARY_REJECTS_SHOWN} linha(s) rejeitada(s).")
+            extra = len(self.rejected) - SUMMARY_REJECTS_SHOWN
+            lines.append(f"  … e mais {plural(extra, 'linha rejeitada', 'linhas rejeitadas')}.")
         if self.rejected:
             if self.rejects_path:
                 lines.append(f"Linhas rejeitadas gravadas em {self.rejects_path} (coluna {REASON_COLUMN}); "
@@ -183,7 +186,7 @@ class ImportReport:
         for warning in self.warnings[:SUMMARY_REJECTS_SHOWN]:
             lines.append(f"  aviso: {warning}")
         if len(self.warnings) > SUMMARY_REJECTS_SHOWN:
-            lines.append(f"  … e mais {len(self.warnings) - SUMMARY_REJECTS_SHOWN} aviso(s).")
+            lines.append(f"  … e mais {plural(len(self.warnings) - SUMMARY_REJECTS_SHOWN, 'aviso', 'avisos')}.")
         return "\n".join(lines)
 
 
@@ -216,7 +219,7 @@ def _columns_named(names: Iterable[str]) -> str:
 def unexpected_reason(values: Mapping[str, str], exc: BaseException) -> str:
     """The reason for a row whose check raised something other than a rule error (no values shown)."""
     suspects = [name for name, value in values.items() if value and _odd(value)]
-    where = f" na(s) coluna(s) {_columns_named(suspects)}" if suspects else ""
+    where = (' na coluna ' if len(suspects) == 1 else ' nas colunas ') + _columns_named(suspects) if suspects else ""
     return (f"valor que o sistema não consegue interpretar{where}: confira dígitos sobrescritos ou de outros "
             "alfabetos (como ² ou ٣), números longos demais e caracteres invisíveis, corrija e importe de novo "
             f"(erro interno {type(exc).__name__}).")
@@ -251,7 +254,8 @@ def _check_columns(table: CsvTable, importer: RowImporter[T], required: Sequence
     missing = [c for c in required if c not in present]
     if missing:
         raise BusinessRuleError(
-            f"O arquivo {source} não tem a(s) coluna(s) obrigatória(s): {', '.join(missing)}. "
+            f"O arquivo {source} não tem {agree(len(missing), 'a coluna obrigatória', 'as colunas obrigatórias')}"
+            f": {', '.join(missing)}. "
             f"Colunas encontradas: {', '.join(table.raw_header)}. Nada foi importado."
         )
     known = set(importer.columns)
@@ -370,8 +374,9 @@ def run_import(
             uow.audit(importer.entity, None, "import",
                       {"arquivo": report.source, "linhas": report.total, "importadas": report.imported,
                        "rejeitadas": len(report.rejected)},
-                      summary=f"Importação de {importer.what} ({report.source}): {report.imported} importada(s), "
-                              f"{len(report.rejected)} rejeitada(s)")
+                      summary=f"Importação de {importer.what} ({report.source}): "
+                              f"{plural(report.imported, 'importada', 'importadas')}, "
+                              f"{plural(len(report.rejected), 'rejeitada', 'rejeitadas')}")
             uow.commit()
         except BaseException:
             # nothing was imported: a rejects file would describe an import that never happened

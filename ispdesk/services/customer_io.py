@@ -26,6 +26,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, CustomerStatus
 from ispdesk.domain.text import doubtful_character
+from ispdesk.domain.wording import plural
 from ispdesk.services import customer_words
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, ProgressFn, RowImporter, reason_of, run_import
@@ -306,6 +307,6 @@ def export_customers(uow: UnitOfWork, output: str | Path | None = None, fmt: str
     with uow:
         count = write_export(output, EXPORT_COLUMNS, export_rows(uow), fmt)
         uow.audit("customer", None, "export", {"formato": fmt, "clientes": count, "arquivo": str(output or "-")},
-                  summary=f"Exportação de {count} cliente(s) em {fmt.upper()}")
+                  summary=f"Exportação de {plural(count, 'cliente', 'clientes')} em {fmt.upper()}")
         uow.commit()
         return count

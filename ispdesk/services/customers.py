@@ -389,7 +389,7 @@ def validate_draft(
             document, person_type = checked
     elif params.get("cpf_cnpj_obrigatorio", True):
         errors["cpf_cnpj"] = (
-            "Informe o CPF ou o CNPJ: é obrigatório pelos parâmetros gerais (cpf_cnpj_obrigatorio)."
+            "Informe o CPF ou o CNPJ: é obrigatório pelos parâmetros gerais (“CPF/CNPJ obrigatório”)."
         )
     values["document"] = document
     values["unique_document"] = None if params.get("aceitar_cpf_cnpj_duplicado", False) else document
@@ -427,7 +427,8 @@ def validate_draft(
     else:
         values["email"] = None
         if params.get("email_obrigatorio", True):
-            errors["email"] = "Informe o e-mail principal: é obrigatório pelos parâmetros gerais (email_obrigatorio)."
+            errors["email"] = ("Informe o e-mail principal: é obrigatório pelos parâmetros gerais "
+                               "(“E-mail principal obrigatório”).")
     values["email_folded"] = _fold(values["email"]) if values["email"] else None
     email2 = _text(draft.secondary_email)
     values["secondary_email"] = guard("email_secundario", lambda: normalize_email(email2, "email_secundario")) \
@@ -439,7 +440,8 @@ def validate_draft(
     else:
         values["mobile"] = None
         if params.get("celular_obrigatorio", True):
-            errors["celular"] = "Informe o celular: é obrigatório pelos parâmetros gerais (celular_obrigatorio)."
+            errors["celular"] = ("Informe o celular: é obrigatório pelos parâmetros gerais "
+                                 "(“Telefone celular obrigatório”).")
     phone = _text(draft.phone)
     values["phone"] = guard("telefone", lambda: normalize_phone(phone, "telefone")) if phone else None
 
@@ -458,10 +460,10 @@ def validate_draft(
     if params.get("hotsite_obrigatorio", False):
         if not login:
             errors["hotsite_login"] = (
-                "Informe o login do hotsite: é obrigatório pelos parâmetros gerais (hotsite_obrigatorio).")
+                "Informe o login do hotsite: é obrigatório pelos parâmetros gerais (“Hotsite obrigatório”).")
         if password is None and not has_hash:
             errors["hotsite_senha"] = (
-                "Informe a senha do hotsite: é obrigatória pelos parâmetros gerais (hotsite_obrigatorio).")
+                "Informe a senha do hotsite: é obrigatória pelos parâmetros gerais (“Hotsite obrigatório”).")
     if password is not None:
         if len(password) < MIN_PORTAL_PASSWORD:
             errors["hotsite_senha"] = f"A senha do hotsite precisa ter pelo menos {MIN_PORTAL_PASSWORD} caracteres."

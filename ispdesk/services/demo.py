@@ -22,6 +22,7 @@ from ispdesk.db.models import Customer, CustomerWord
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.text import fold
+from ispdesk.domain.wording import plural
 from ispdesk.services import customer_words
 from ispdesk.services.uow import Actor, UnitOfWorkFactory
 
@@ -280,7 +281,7 @@ def generate_demo(
         for index in rebuild:
             index.create(uow.session.connection())
         uow.audit("customer", None, "demo", {"clientes": customers, "codigos": [first, first + customers - 1]},
-                  summary=f"{customers} cliente(s) de demonstração gerado(s)")
+                  summary=f"{plural(customers, 'cliente de demonstração gerado', 'clientes de demonstração gerados')}")
         uow.commit()
     return customers
 

@@ -44,6 +44,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.ids import uuid7
 from ispdesk.domain.money import ZERO, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.wording import plural
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
 ProgressFn = Callable[[int, int, str], None]
@@ -173,7 +174,8 @@ def generate_demo_history(
         uow.audit("contract", None, "demo_history",
                   {"contratos": created, "mudancas_plano": result.plan_changes,
                    "cancelamentos": result.cancellations, "pagamentos": result.payments},
-                  summary=f"Histórico de demonstração: {created} contrato(s), {result.payments} pagamento(s)")
+                  summary=f"Histórico de demonstração: {plural(created, 'contrato', 'contratos')}"
+                          f", {plural(result.payments, 'pagamento', 'pagamentos')}")
         uow.commit()
         result.contracts = created
     result.ladder = _run_ladder(factory, who, today, lambda n, text: step(6 + n, text))

@@ -15,6 +15,8 @@ from ispdesk.domain import company as company_rules
 from ispdesk.domain import parameters as registry
 from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.vocabulary import field_label
+from ispdesk.domain.wording import plural
 from ispdesk.services.uow import UnitOfWork
 
 
@@ -65,7 +67,8 @@ def _forbid_duplicates(session: Session) -> str | None:
         if not total:
             return None
         more = f" e mais {total - len(shown)}" if total > len(shown) else ""
-        return (f"Não é possível proibir CPF/CNPJ duplicado: {total} documento(s) estão em mais de um cadastro "
+        return (f"Não é possível proibir CPF/CNPJ duplicado: {plural(total, 'documento está', 'documentos estão')}"
+                f" em mais de um cadastro "
                 f"({', '.join(mask_document(d) for d in shown)}{more}). Corrija o CPF/CNPJ dos cadastros "
                 "repetidos (busque cada documento na aba Clientes) e tente de novo, ou mantenha o parâmetro em "
                 "“sim”.")
@@ -145,7 +148,8 @@ def update_in(uow: UnitOfWork, changes: Mapping[str, Any]) -> dict[str, Any]:
     if diff:
         # a password (smtp_senha) is audited as changed, never with its value
         shown = {n: (["••••••", "••••••"] if registry.spec(n).secret else v) for n, v in diff.items()}
-        uow.audit("parameters", None, "update", shown, summary="Parâmetros gerais alterados: " + ", ".join(diff))
+        uow.audit("parameters", None, "update", shown,
+                  summary="Parâmetros gerais alterados: " + ", ".join(map(field_label, diff)))
     if any(n in company_rules.FIELDS for n in diff):
         company.sync_main_branch(uow.session, proposed)
     if "empresa_uf" in diff:  # the state's holidays move the charges' vencimento útil

@@ -24,6 +24,7 @@ from ispdesk.domain.loyalty import MAX_LOYALTY_MONTHS, check_loyalty_benefit
 from ispdesk.domain.money import check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.text import check_text
+from ispdesk.domain.vocabulary import field_label
 from ispdesk.services import lookups
 from ispdesk.services.uow import UnitOfWork
 
@@ -241,5 +242,6 @@ def update_plan_in(uow: UnitOfWork, plan: Plan, changes: Mapping[str, Any], expe
     if diff:
         plan.updated_at, plan.updated_by = uow.now, uow.actor.login
         uow.session.flush()
-        uow.audit("plan", plan.id, "update", diff, summary=f"Plano {plan.code} alterado: {', '.join(diff)}")
+        uow.audit("plan", plan.id, "update", diff,
+                  summary=f"Plano {plan.code} alterado: {', '.join(map(field_label, diff))}")
     return plan

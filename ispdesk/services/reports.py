@@ -24,6 +24,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeKind, ChargeReportStatus, ChargeStatus, ContractStatus, PaymentPart
+from ispdesk.domain.wording import plural
 from ispdesk.reports.report_pdf import PdfColumn, render_report_pdf
 from ispdesk.services import parameters as parameters_service
 from ispdesk.services.atomic_file import write_bytes_atomic
@@ -164,7 +165,8 @@ def contracts_report(uow: UnitOfWork, f: ContractFilter | None = None) -> Report
                 str(row.due_day), row.status_label, row.access_status_label, format_date(row.activated_on),
                 format_date(row.loyalty_expires_on), format_date(row.cancelled_on)))
         statuses = ", ".join(f"{ContractStatus.label_of(s)}: {n}" for s, n in sorted(by_status.items()))
-        report.totals.append(f"Total: {count} contrato(s); soma dos valores mensais {format_brl(total)}.")
+        report.totals.append(f"Total: {plural(count, 'contrato', 'contratos')}"
+                             f"; soma dos valores mensais {format_brl(total)}.")
         if statuses:
             report.totals.append(f"Por situação — {statuses}.")
         return report
@@ -213,7 +215,8 @@ def cancellations_report(uow: UnitOfWork, date_from: date | None = None, date_to
             label = description or "Sem motivo informado"
             report.csv_rows.append((code or "", label, *yes_no, str(count), share_text, fmt_money(amount)))
             report.pdf_rows.append((code or "—", label, *yes_no, str(count), f"{share_text} %", format_brl(amount)))
-        report.totals.append(f"Total: {total_count} cancelamento(s); receita mensal perdida {format_brl(total_value)}.")
+        report.totals.append(f"Total: {plural(total_count, 'cancelamento', 'cancelamentos')}"
+                             f"; receita mensal perdida {format_brl(total_value)}.")
         return report
 
 
@@ -276,7 +279,8 @@ def charges_report(uow: UnitOfWork, date_from: date | None = None, date_to: date
                 fmt_document(document), ChargeKind.label_of(charge.kind), charge.description, charge.plan_code or "",
                 format_date(charge.due_date), format_brl(charge.amount), format_brl(charge.paid_amount),
                 format_date(charge.paid_on), ChargeStatus.label_of(charge.status), str(charge.number)))
-        report.totals.append(f"Total: {count} cobrança(s); emitido {format_brl(billed)}; recebido {format_brl(paid)}; "
+        report.totals.append(f"Total: {plural(count, 'cobrança', 'cobranças')}; emitido {format_brl(billed)}"
+                             f"; recebido {format_brl(paid)}; "
                              f"em aberto {format_brl(billed - paid)} (sem as canceladas).")
         fine, interest = late_revenue_in(uow, ids)
         if fine or interest:

@@ -15,9 +15,11 @@ class DataEvents(QObject):
 
     Signals:
         changed(str): an entity kind changed (``customer``, ``contract``, ``charge``, ``plan`` …).
+        status(str): what an action just did, in Portuguese, for the main window's status bar.
     """
 
     changed = Signal(str)
+    status = Signal(str)
 
 
 @dataclass

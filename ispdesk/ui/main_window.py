@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         status.setObjectName("connectionLabel")
         self.statusBar().addPermanentWidget(status)
         remember_geometry(self)
+        context.events.status.connect(self.show_status)
+
+    def show_status(self, message: str) -> None:
+        """Say in the status bar what the last action did (kept until the next message)."""
+        self.statusBar().showMessage(message)
 
     def _build_tabs(self) -> None:
         """The first tab is built now; the others hold a light placeholder until first shown (fast start)."""

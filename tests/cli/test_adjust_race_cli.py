@@ -55,7 +55,7 @@ def test_adjust_prints_the_contracts_changed_meanwhile(db_url: str, uow: UoW, tm
         thread.join(10)
     printed = capsys.readouterr().out
     assert code == 0, printed
-    assert (f"Atenção: 1 contrato(s) foram alterados por outra pessoa durante o reajuste e ficaram como estavam "
+    assert (f"Atenção: 1 contrato foi alterado por outra pessoa durante o reajuste e ficou como estava "
             f"(não reajustados): {number}.") in printed
     assert printed.strip().splitlines()[-1].startswith("2 contratos reajustados")
     with uow() as u:

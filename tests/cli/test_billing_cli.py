@@ -44,9 +44,9 @@ def test_fine_unknown_contract_exit_2(uow, db_url, capsys) -> None:  # noqa: ANN
 def test_tasks_charges_and_idempotence(uow, db_url, capsys) -> None:  # noqa: ANN001
     c = arrange(uow, _contract)
     assert main(["--db", db_url, "tasks", "charges", "--until", "10/03/2026"]) == 0
-    assert capsys.readouterr().out.startswith("2 cobrança(s) gerada(s) em 1 contrato(s)")
+    assert capsys.readouterr().out.startswith("2 cobranças geradas em 1 contrato")
     assert main(["--db", db_url, "tasks", "charges", "--until", "2026-03-10"]) == 0
-    assert capsys.readouterr().out.startswith("0 cobrança(s)")
+    assert capsys.readouterr().out.startswith("0 cobranças")
     with pytest.raises(SystemExit) as info:
         main(["--db", db_url, "tasks", "charges", "--until", "31/02/2026"])
     assert info.value.code == 2
@@ -133,7 +133,7 @@ def test_import_payments_with_rejects(uow, db_url, tmp_path: Path, capsys, payme
     rejects = tmp_path / "rej.csv"
     assert main(["--db", db_url, "import", "payments", str(source), "--rejects", str(rejects)]) == 1
     summary = capsys.readouterr().out
-    assert "2 importada(s), 3 rejeitada(s)" in summary
+    assert "2 importadas, 3 rejeitadas" in summary
     assert "maior que o saldo" in summary and "não tem cobrança" in summary
     with rejects.open(encoding="utf-8-sig") as fh:
         rejected = list(csv.reader(fh, delimiter=";"))

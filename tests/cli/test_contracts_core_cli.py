@@ -40,7 +40,7 @@ def test_import_plans_subprocess_with_rejects(db_url: str, tmp_path: Path) -> No
     rejects = tmp_path / "rej.csv"
     result = run(db_url, "import", "plans", str(src), "--rejects", str(rejects))
     assert result.returncode == 1, result.stderr
-    assert "4 linha(s) lida(s), 1 importada(s), 3 rejeitada(s)" in result.stdout
+    assert "4 linhas lidas, 1 importada, 3 rejeitadas" in result.stdout
     rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][-1] == "motivo"
     assert [r[0] for r in rows[1:]] == ["FIBRA 1G", "RADIO-10", "FIBRA-300"]
@@ -89,7 +89,7 @@ def test_import_contracts_defaults_rules_and_ambiguity(db_url: str, tmp_path: Pa
     code = main(["--db", db_url, "import", "contracts", str(src)])
     out = capsys.readouterr().out
     assert code == 1
-    assert "7 linha(s) lida(s), 3 importada(s), 4 rejeitada(s)" in out
+    assert "7 linhas lidas, 3 importadas, 4 rejeitadas" in out
     assert "pertence a 2 clientes" in out
     assert "Anatel" in out
     assert "NAOEXISTE" in out
@@ -117,7 +117,7 @@ def test_export_contracts_exact_columns(db_url: str, tmp_path: Path, uow) -> Non
     out = tmp_path / "contratos.csv"
     result = run(db_url, "export", "contracts", "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert "1 contrato(s) exportado(s)" in result.stdout
+    assert "1 contrato exportado" in result.stdout
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0] == ["numero", "cpf_cnpj", "plano", "valor", "status", "status_acesso", "data_ativacao",
                        "data_base_financeira", "pago_ate", "data_renovacao", "data_expiracao", "dia_vencimento",

@@ -81,7 +81,7 @@ def test_report_contracts_csv_and_pdf(db_url, uow, tmp_path):
     assert main(["--db", db_url, "report", "contracts", "--output", str(pdf_path)]) == 0
     text = "\n".join(p.extract_text() for p in PdfReader(pdf_path).pages)
     assert "Relatório de contratos" in text and "Açucena Brandão" in text and "R$ 89,90" in text
-    assert "Total: 2 contrato(s)" in text and "página 1 de 1" in text
+    assert "Total: 2 contratos" in text and "página 1 de 1" in text
 
 
 def test_report_charges_period(db_url, uow, tmp_path):

@@ -38,7 +38,7 @@ def test_parse_money_rejects_garbage():
 def test_parse_date_formats():
     assert parse_date("05/01/2026") == date(2026, 1, 5)
     assert parse_date("2026-01-05") == date(2026, 1, 5)
-    with pytest.raises(BusinessRuleError, match="dd/mm/aaaa"):
+    with pytest.raises(BusinessRuleError, match="não existe"):
         parse_date("31/02/2026")
     with pytest.raises(BusinessRuleError):
         parse_date("2026-01-05", allow_iso=False)

@@ -193,5 +193,5 @@ def test_routine_batch_reports_a_skipped_change(uow: Uow, clock: FixedClock) -> 
         access._flush_writes(u, writes, BLOCK_DAY, items, result)
         u.commit()
     assert result.counts["bloqueio"] == 2 and result.changed_meanwhile == [numbers[0]]
-    assert f"1 contrato(s) tiveram o acesso alterado por outra pessoa durante a rotina e ficaram como estavam: " \
+    assert f"1 contrato teve o acesso alterado por outra pessoa durante a rotina e ficou como estava: " \
            f"{numbers[0]}." in result.changed_meanwhile_text()

@@ -87,7 +87,7 @@ def test_cli_charges_reports_bad_contract_exit_1_and_fine_refuses(uow, db_url, c
     _set_dates(db_url, bad, date(1, 1, 1))
     assert main(["--db", db_url, "tasks", "charges", "--until", "10/03/2026", "--date", "10/03/2026"]) == 1
     captured = capsys.readouterr()
-    assert "2 cobrança(s) gerada(s) em 1 contrato(s)" in captured.out
+    assert "2 cobranças geradas em 1 contrato" in captured.out
     assert f"contrato {bad}:" in captured.err and "01/01/0001" in captured.err
     assert main(["--db", db_url, "contracts", "fine", str(bad), "--date", "10/03/2026"]) == 2
     assert "01/01/0001" in capsys.readouterr().err

@@ -56,7 +56,7 @@ def test_excel_br_file_all_imported(uow, tmp_path: Path) -> None:
     path = write(tmp_path / "clientes.csv", GOOD)
     report = import_customers(uow(), path)
     assert (report.total, report.imported, report.rejected, report.exit_code) == (2, 2, [], 0)
-    assert "2 importada(s)" in report.summary
+    assert "2 importadas" in report.summary
     rows = cs.search_customers(uow(), "")
     assert [r.name for r in rows] == ["Ação Telecom Ltda", "João Conceição"]
     joao = cs.get_customer(uow(), rows[1].id)
@@ -122,7 +122,7 @@ def test_rejects_written_verbatim_with_reason(uow, tmp_path: Path) -> None:
     assert "nem CNPJ" in reasons[1] and "UF" in reasons[1]
     assert "Data de nascimento inválida" in reasons[2]
     assert "Login do hotsite joao repetido no arquivo" in reasons[3]
-    assert "celular_obrigatorio" in reasons[4]
+    assert "Telefone celular obrigatório" in reasons[4]
     assert [r.line for r in report.rejected] == [3, 4, 5, 6, 7]
     assert count(uow) == 1
 

@@ -83,7 +83,7 @@ def test_to_draft_round_trips_without_password(uow) -> None:
 def test_required_fields_follow_parameters(uow) -> None:
     errors = errors_of(uow, cs.CustomerDraft(name=""))
     assert set(errors) == {"nome", "cpf_cnpj", "email", "celular"}
-    assert "cpf_cnpj_obrigatorio" in errors["cpf_cnpj"]
+    assert "CPF/CNPJ obrigatório" in errors["cpf_cnpj"]
     set_params(uow, cpf_cnpj_obrigatorio=False, email_obrigatorio=False, celular_obrigatorio=False)
     row = cs.create_customer(uow(), cs.CustomerDraft(name="Só o Nome")).customer
     assert row.document == "" and row.person_type == "F"

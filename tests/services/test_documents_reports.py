@@ -38,7 +38,7 @@ def test_cancellations_by_reason(uow, tmp_path):
     report = reports.cancellations_report(uow(), date(2026, 11, 1), date(2026, 11, 30))
     assert report.csv_rows[0] == ("MUDANCA_T", "Mudança de endereço", "não", "sim", "2", "66,67", "200,00")
     assert report.pdf_rows[1] == ("FALHA_T", "Falha do provedor", "sim", "sim", "1", "33,33 %", "R$ 50,00")
-    assert report.totals == ["Total: 3 cancelamento(s); receita mensal perdida R$ 250,00."]
+    assert report.totals == ["Total: 3 cancelamentos; receita mensal perdida R$ 250,00."]
     path = tmp_path / "c.pdf"
     assert reports.write_report(report, path, "pdf") == 2
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)

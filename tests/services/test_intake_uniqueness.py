@@ -128,7 +128,7 @@ def test_switching_back_to_no_duplicates_is_refused_while_duplicates_exist(uow) 
     with pytest.raises(ValidationError) as info:
         params_service.update(uow(), {"aceitar_cpf_cnpj_duplicado": False})
     message = info.value.errors["aceitar_cpf_cnpj_duplicado"]
-    assert "1 documento(s)" in message and mask_document(cpf) in message
+    assert "1 documento está" in message and mask_document(cpf) in message
     assert params_service.get_all(uow())["aceitar_cpf_cnpj_duplicado"] is True
 
     cs.update_customer(uow(), second.id, draft(other, name="Maria C."), second.version)

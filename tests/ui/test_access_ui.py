@@ -156,7 +156,7 @@ def test_multi_selection_reports_each_contract(qtbot, context, uow, clock) -> No
     answers.stop()
     assert _status(uow, blocked[0]) == "liberado_manual" and _status(uow, normal) == "normal"
     name, text = answers.seen[-1]
-    assert name == "accessResult" and "1 contrato(s) alterado(s), 1 recusado(s)" in text
+    assert name == "accessResult" and "1 contrato alterado, 1 recusado" in text
     assert "reduzidos ou bloqueados" in text
 
 

@@ -63,7 +63,7 @@ def test_simulate_apply_export_and_undo(qtbot, qtmodeltester, context, uow, numb
     qtmodeltester.check(dialog.affected_model)
     qtmodeltester.check(dialog.skipped_model)
     qtmodeltester.check(dialog.batches_model)
-    assert "<b>2 contrato(s)</b> — receita mensal R$ 229,80 → <b>R$ 240,56</b> (+R$ 10,76)" in dialog.summary.text()
+    assert "<b>2 contratos</b> — receita mensal R$ 229,80 → <b>R$ 240,56</b> (+R$ 10,76)" in dialog.summary.text()
     assert dialog.results.tabText(1) == "Ignorados (2)"
     reasons = {dialog.skipped_model.row_at(i).reason for i in range(2)}
     assert "marcado como “não reajustar”" in reasons
@@ -167,7 +167,7 @@ def test_applied_result_shows_the_contracts_changed_meanwhile(qtbot, context, uo
     qtbot.addWidget(dialog)
     dialog.show_simulation(result, applied=True)
     text = dialog.summary.text()
-    assert "1 contrato(s) foram alterados por outra pessoa durante o reajuste" in text and str(numbers[0]) in text
+    assert "1 contrato foi alterado por outra pessoa durante o reajuste" in text and str(numbers[0]) in text
     assert dialog.results.tabText(1) == "Ignorados (3)"
     assert adjustments.REASON_CHANGED_MEANWHILE in {dialog.skipped_model.row_at(i).reason for i in range(3)}
     assert values(uow)[numbers[0]] == Decimal("129.90")

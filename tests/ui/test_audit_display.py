@@ -9,10 +9,10 @@ def test_history_shows_brazilian_values_and_portuguese_actions():
                    {"valor": ["99.90", "129.90"], "vencimento": ["2026-12-10", "2027-01-10"],
                     "isento": [False, True], "obs": [None, "ok"]})
     text = describe_changes(row)
-    assert "valor: 99,90 → 129,90" in text
-    assert "vencimento: 10/12/2026 → 10/01/2027" in text
-    assert "isento: não → sim" in text
-    assert "obs: (vazio) → ok" in text
+    assert "Valor: 99,90 → 129,90" in text
+    assert "Vencimento: 10/12/2026 → 10/01/2027" in text
+    assert "Isento: não → sim" in text
+    assert "Obs: (vazio) → ok" in text
     assert ACTION_LABELS["plan_change"] == "Alteração de plano"
 
 

@@ -59,7 +59,7 @@ def test_lists_newest_first_with_masked_document_and_money(qtbot, context, data)
     row = tab.model.rowCount() - 1
     texts = [tab.model.index(row, c).data() for c in range(tab.model.columnCount())]
     assert "529.982.247-25" in texts and "R$ 99,90" in texts and "10/01/2026" in texts
-    assert "3 contrato(s)" in tab.findChild(QLabel, "contractCount").text()
+    assert "3 contratos" in tab.findChild(QLabel, "contractCount").text()
 
 
 def test_search_as_you_type(qtbot, context, data) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,7 @@ def test_save_shows_every_error_next_to_its_field_and_writes_nothing(qtbot, cont
     assert form.save() is False
     assert "inválido" in form.error_of("cpf_cnpj")
     assert form.error_of("nome") == "Informe o nome (ou a razão social) do cliente."
-    assert "email_obrigatorio" in form.error_of("email")
+    assert "E-mail principal obrigatório" in form.error_of("email")
     assert "11 dígitos" in form.error_of("celular")
     assert form.error_of("uf") == ""
     assert saved(uow) == []
@@ -184,9 +184,9 @@ def test_history_tab_lists_the_audit_entries(qtbot, qtmodeltester, context, uow)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.index(0, 2).data() == "Alteração" and model.index(1, 2).data() == "Inclusão"
-    assert "cidade: (vazio) → Recife" in model.index(0, 4).data()
+    assert "Cidade: (vazio) → Recife" in model.index(0, 4).data()
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", model.index(0, 0).data())
-    assert "cidade: (vazio) → Recife" in form.history.detail.toPlainText()
+    assert "Cidade: (vazio) → Recife" in form.history.detail.toPlainText()
 
 
 def test_new_form_has_history_tab_disabled(qtbot, context):

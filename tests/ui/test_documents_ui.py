@@ -130,7 +130,7 @@ def test_batch_generation_in_background(qtbot, context, parent, uow, tmp_path):
     try:
         assert generate_batch_action(parent, context, ids) is True
         worker = parent._documents_worker
-        qtbot.waitUntil(lambda: any("PDF(s) gravado(s)" in s for s in answers.seen), timeout=30000)
+        qtbot.waitUntil(lambda: any("gravado" in s for s in answers.seen), timeout=30000)
     finally:
         answers.stop()
     assert worker is not None
@@ -175,7 +175,7 @@ def test_mark_signed_action(qtbot, context, parent, uow, clock):
         assert mark_signed_action(parent, context, [*ids, active]) is True
     finally:
         answers.stop()
-    assert any("1 contrato(s) ativado(s), 1 recusado(s)" in s for s in answers.seen)
+    assert any("1 contrato ativado, 1 recusado" in s for s in answers.seen)
     with uow() as u:
         contract = u.session.get(Contract, ids[0])
         assert contract.status == "ativo" and contract.activated_on == date(2026, 11, 20)

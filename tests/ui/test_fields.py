@@ -143,3 +143,12 @@ def test_field_with_error_shows_message_and_border(qtbot):
     assert "border" in line.styleSheet()
     holder.set_error(None)
     assert holder.label.isHidden() and holder.error() == "" and line.styleSheet() == ""
+
+
+def test_date_edit_says_an_impossible_date_does_not_exist(qtbot):
+    edit = DateEdit()
+    qtbot.addWidget(edit)
+    qtbot.keyClicks(edit.line, "31021990")
+    assert edit.text() == "31/02/1990"
+    assert "não existe" in edit.error() and "fevereiro de 1990 tem 28 dias" in edit.error()
+    assert "formato" not in edit.error()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.wording import plural
 from ispdesk.services import access
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
@@ -46,8 +47,9 @@ def report(parent: QWidget, title: str, done: list[str], refused: list[str]) -> 
     if len(lines) == 1:
         text = lines[0]
     else:
-        text = parent.tr("{ok} contrato(s) alterado(s), {bad} recusado(s).").format(
-            ok=len(done), bad=len(refused))
+        text = parent.tr("{ok}, {bad}.").format(
+            ok=plural(len(done), parent.tr("contrato alterado"), parent.tr("contratos alterados")),
+            bad=plural(len(refused), parent.tr("recusado"), parent.tr("recusados")))
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("accessResult")
     if len(lines) > 1:
@@ -91,8 +93,10 @@ def trust_unlock_action(parent: QWidget, context: AppContext, ids: list) -> bool
     """Desbloqueio de confiança for the selected contracts."""
     n = _days(context, "desbloqueio_confianca_dias")
     return _run(parent, context, _ids(ids), parent.tr("Desbloqueio de confiança"), parent.tr(
-        "Liberar o acesso por {n} dia(s) a pedido do cliente ({c} contrato(s))? O desbloqueio de confiança só pode "
-        "ser usado de novo depois do intervalo definido nos parâmetros.").format(n=n, c=len(ids)),
+        "Liberar o acesso por {n} a pedido do cliente ({c})? O desbloqueio de confiança só pode "
+        "ser usado de novo depois do intervalo definido nos parâmetros.").format(
+            n=plural(n, parent.tr("dia"), parent.tr("dias")),
+            c=plural(len(ids), parent.tr("contrato"), parent.tr("contratos"))),
         access.trust_unlock)
 
 
@@ -100,8 +104,10 @@ def temporary_release_action(parent: QWidget, context: AppContext, ids: list) ->
     """Liberação temporária for the selected contracts."""
     n = _days(context, "liberacao_temporaria_dias")
     return _run(parent, context, _ids(ids), parent.tr("Liberação temporária"), parent.tr(
-        "Liberar temporariamente por {n} dia(s) {c} contrato(s)? Há limite de liberações por bloqueio."
-    ).format(n=n, c=len(ids)), lambda u, cid: access.release_temporary(u, cid))
+        "Liberar temporariamente por {n} {c}? Há limite de liberações por bloqueio."
+    ).format(n=plural(n, parent.tr("dia"), parent.tr("dias")),
+              c=plural(len(ids), parent.tr("contrato"), parent.tr("contratos"))),
+        lambda u, cid: access.release_temporary(u, cid))
 
 
 def manual_release_action(parent: QWidget, context: AppContext, ids: list) -> bool:
@@ -109,8 +115,9 @@ def manual_release_action(parent: QWidget, context: AppContext, ids: list) -> bo
     from ispdesk.ui.dialogs.access_dialogs import NoteDialog
 
     dialog = NoteDialog(parent, parent.tr("Liberação manual"), parent.tr(
-        "Liberar o acesso de {c} contrato(s)? Sem limite de uso; a rotina de um dia seguinte suspende de novo se "
-        "o débito continuar.").format(c=len(ids)), parent.tr("Observação (opcional):"), False,
+        "Liberar o acesso de {c}? Sem limite de uso; a rotina de um dia seguinte suspende de novo se "
+        "o débito continuar.").format(c=plural(len(ids), parent.tr("contrato"), parent.tr("contratos"))),
+        parent.tr("Observação (opcional):"), False,
         "accessManualReleaseDialog")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
@@ -127,8 +134,9 @@ def lift_restriction_action(parent: QWidget, context: AppContext, ids: list) -> 
     from ispdesk.ui.dialogs.access_dialogs import NoteDialog
 
     dialog = NoteDialog(parent, parent.tr("Liberar restrição do desbloqueio"), parent.tr(
-        "Permite mais um desbloqueio de confiança antes do fim do intervalo, para {c} contrato(s). O motivo é "
-        "obrigatório e fica na auditoria.").format(c=len(ids)), parent.tr("Motivo:"), True,
+        "Permite mais um desbloqueio de confiança antes do fim do intervalo, para {c}. O motivo é "
+        "obrigatório e fica na auditoria.").format(c=plural(len(ids), parent.tr("contrato"), parent.tr("contratos"))),
+        parent.tr("Motivo:"), True,
         "accessLiftRestrictionDialog")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False

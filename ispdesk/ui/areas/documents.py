@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.wording import plural
 from ispdesk.ui import contract_states as states
 from ispdesk.ui import registry
 from ispdesk.ui.context import AppContext
@@ -148,11 +149,12 @@ def generate_batch_action(parent: QWidget, context: AppContext, ids: list) -> bo
 
     def done(result: BatchResult) -> None:
         context.events.changed.emit("contract")
-        text = parent.tr("{n} PDF(s) gravado(s) em {folder}.").format(n=len(result.written), folder=folder)
+        text = parent.tr("{n} em {folder}.").format(
+            n=plural(len(result.written), parent.tr("PDF gravado"), parent.tr("PDFs gravados")), folder=folder)
         if result.cancelled:
             text += " " + parent.tr("Interrompido a pedido; os já gerados ficaram gravados.")
         if result.refused:
-            text += " " + parent.tr("{n} recusado(s).").format(n=len(result.refused))
+            text += " " + plural(len(result.refused), parent.tr("recusado"), parent.tr("recusados")) + "."
         _message(parent, title, text, result.refused, warning=bool(result.refused))
 
     worker = run_in_background(parent, title, lambda p: generate_batch(context, contract_ids, folder, template_code,
@@ -184,8 +186,9 @@ def mark_signed_action(parent: QWidget, context: AppContext, ids: list) -> bool:
         context.events.changed.emit("contract")
     title = parent.tr("Marcar como assinado")
     if refused:
-        _message(parent, title, parent.tr("{ok} contrato(s) ativado(s), {bad} recusado(s).").format(
-            ok=len(done), bad=len(refused)), refused, warning=True)
+        _message(parent, title, parent.tr("{ok}, {bad}.").format(
+            ok=plural(len(done), parent.tr("contrato ativado"), parent.tr("contratos ativados")),
+            bad=plural(len(refused), parent.tr("recusado"), parent.tr("recusados"))), refused, warning=True)
     return bool(done)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.wording import plural
 from ispdesk.ui.widgets.fields import DateEdit
 
 
@@ -82,9 +83,9 @@ class BlockProtectionDialog(QDialog):
         self.today = today
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr(
-            "Protege {n} contrato(s) da redução e do bloqueio automáticos. Um contrato reduzido ou bloqueado "
+            "Protege {n} da redução e do bloqueio automáticos. Um contrato reduzido ou bloqueado "
             "volta ao acesso normal na hora. Deixe a data em branco e desmarque a isenção para remover a "
-            "proteção.").format(n=count), self)
+            "proteção.").format(n=plural(count, self.tr("contrato"), self.tr("contratos"))), self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()

@@ -35,6 +35,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl, parse_percent
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import AdjustmentBatchStatus, ContractStatus
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services import adjustments
 from ispdesk.services.adjustments import AdjustmentLine, AdjustmentParams, AdjustmentSimulation, BatchRow
 from ispdesk.ui.context import AppContext
@@ -322,13 +323,15 @@ class AdjustmentDialog(QDialog):
             self.tr("Reajuste de {p} %{index}, decidido em {decided}, vigência em {effective}.").format(
                 p=str(sim.percent).replace(".", ","), index=index, decided=format_date(sim.decided_on),
                 effective=format_date(sim.effective_on)),
-            self.tr("<b>{n} contrato(s)</b> — receita mensal {before} → <b>{after}</b> ({sign}{delta}).").format(
-                n=sim.count, before=format_brl(sim.revenue_before), after=format_brl(sim.revenue_after), sign=sign,
+            self.tr("<b>{n}</b> — receita mensal {before} → <b>{after}</b> ({sign}{delta}).").format(
+                n=plural(sim.count, self.tr("contrato"), self.tr("contratos")),
+                before=format_brl(sim.revenue_before), after=format_brl(sim.revenue_after), sign=sign,
                 delta=format_brl(sim.delta)),
         ]
         if sim.skipped_count:
             reasons = "; ".join(f"{n} {why}" for why, n in sorted(sim.skipped_by_reason.items()))
-            lines.append(self.tr("{n} ignorado(s): {reasons}.").format(n=sim.skipped_count, reasons=reasons))
+            lines.append(self.tr("{n}: {reasons}.").format(
+                n=plural(sim.skipped_count, self.tr("ignorado"), self.tr("ignorados")), reasons=reasons))
         if not sim.notice_ok:
             lines.append(self.tr("<span style='color:#b00020'>A vigência não respeita o aviso prévio: marque que os "
                                  "clientes já foram notificados ou adie a vigência.</span>"))
@@ -341,10 +344,13 @@ class AdjustmentDialog(QDialog):
             numbers = ", ".join(str(n) for n in sim.changed_meanwhile[:20])
             more = "…" if len(sim.changed_meanwhile) > 20 else ""
             lines.append(self.tr(
-                "<span style='color:#b00020'>{n} contrato(s) foram alterados por outra pessoa durante o reajuste e "
-                "ficaram como estavam (não reajustados): {numbers}{more}. Veja a aba “Ignorados” e, se for o caso, "
+                "<span style='color:#b00020'>{n} por outra pessoa durante o reajuste e "
+                "{stayed} (não reajustados): {numbers}{more}. Veja a aba “Ignorados” e, se for o caso, "
                 "rode um novo reajuste só para eles.</span>").format(
-                    n=len(sim.changed_meanwhile), numbers=numbers, more=more))
+                    n=plural(len(sim.changed_meanwhile), self.tr("contrato foi alterado"),
+                             self.tr("contratos foram alterados")), numbers=numbers, more=more,
+                    stayed=agree(len(sim.changed_meanwhile), self.tr("ficou como estava"),
+                                 self.tr("ficaram como estavam"))))
         if len(sim.lines) < sim.count or len(sim.skipped) < sim.skipped_count:
             lines.append(self.tr("As listas mostram os {n} primeiros de cada; os totais incluem todos.").format(
                 n=adjustments.LIST_LIMIT))
@@ -366,9 +372,10 @@ class AdjustmentDialog(QDialog):
         if ask:
             answer = QMessageBox.question(
                 self, self.tr("Aplicar reajuste"),
-                self.tr("Reajustar {n} contrato(s) em {p} % com vigência em {d}?\nReceita mensal {b} → {a}.\n"
+                self.tr("Reajustar {n} em {p} % com vigência em {d}?\nReceita mensal {b} → {a}.\n"
                         "O preço de tabela dos planos não muda.").format(
-                    n=sim.count, p=str(sim.percent).replace(".", ","), d=format_date(sim.effective_on),
+                    n=plural(sim.count, self.tr("contrato"), self.tr("contratos")),
+                    p=str(sim.percent).replace(".", ","), d=format_date(sim.effective_on),
                     b=format_brl(sim.revenue_before), a=format_brl(sim.revenue_after)))
             if answer != QMessageBox.StandardButton.Yes:
                 return None
@@ -430,8 +437,8 @@ class AdjustmentDialog(QDialog):
         except BusinessRuleError as exc:
             QMessageBox.warning(self, self.tr("Exportar avisos"), exc.message)
             return 0
-        self.summary.setText(self.tr("{n} cliente(s) a avisar do lote nº {b} exportado(s) para {path}.").format(
-            n=count, b=number, path=path))
+        self.summary.setText(self.tr("{n} a avisar do lote nº {b}: lista exportada para {path}.").format(
+            n=plural(count, self.tr("cliente"), self.tr("clientes")), b=number, path=path))
         return count
 
     def undo(self, ask: bool = True) -> BatchRow | None:
@@ -445,8 +452,10 @@ class AdjustmentDialog(QDialog):
             return None
         if ask and QMessageBox.question(
                 self, self.tr("Desfazer lote"),
-                self.tr("Desfazer o reajuste nº {n}? Os {c} contrato(s) voltam ao valor anterior.").format(
-                    n=batch.number, c=batch.contracts_count)) != QMessageBox.StandardButton.Yes:
+                self.tr("Desfazer o reajuste nº {n}? {c} ao valor anterior.").format(
+                    n=batch.number,
+                    c=plural(batch.contracts_count, self.tr("contrato volta"), self.tr("contratos voltam")))
+        ) != QMessageBox.StandardButton.Yes:
             return None
         try:
             row = adjustments.undo_adjustment(self.context.uow(), batch.number)
@@ -454,8 +463,8 @@ class AdjustmentDialog(QDialog):
             self.summary.setText(exc.message)
             QMessageBox.warning(self, self.tr("Desfazer lote"), exc.message)
             return None
-        self.summary.setText(self.tr("Reajuste nº {n} desfeito: {c} contrato(s) voltaram ao valor anterior.").format(
-            n=row.number, c=row.contracts_count))
+        self.summary.setText(self.tr("Reajuste nº {n} desfeito: {c} ao valor anterior.").format(
+            n=row.number, c=plural(row.contracts_count, self.tr("contrato voltou"), self.tr("contratos voltaram"))))
         self.reload_batches()
         self.context.events.changed.emit("contract")
         self.context.events.changed.emit("adjustment")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import plural
 from ispdesk.services import cancellation
 from ispdesk.services import catalogs as catalog_service
 from ispdesk.services import contracts as contract_service
@@ -248,4 +249,22 @@ class CancelContractDialog(QDialog):
             return
         self.context.events.changed.emit("contract")
         self.context.events.changed.emit("charge")
+        self.context.events.status.emit(cancellation_summary(self.result_value))
         self.accept()
+
+
+def cancellation_summary(result: CancellationResult) -> str:
+    """What the cancellation did, for the status bar: the contract and the fine charge it created (value, due date)."""
+    text = f"Contrato nº {result.contract_number} cancelado em {format_date(result.cancelled_on)}."
+    fine = result.fine_charge
+    if fine is not None:
+        text += (f" Cobrança de multa criada: “{fine.description}”, {format_brl(fine.amount)}, "
+                 f"vencimento {format_date(fine.due_date)}.")
+    elif result.fine.waived_reason:
+        text += f" Sem multa: {result.fine.waived_reason}."
+    else:
+        text += " Sem multa a cobrar."
+    if result.cancelled_charges:
+        text += " " + plural(result.cancelled_charges, "mensalidade futura cancelada",
+                             "mensalidades futuras canceladas") + "."
+    return text

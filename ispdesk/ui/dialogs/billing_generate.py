@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import plural
 from ispdesk.services import charges as charge_service
 from ispdesk.services.charges import GenerationResult
 from ispdesk.ui.context import AppContext
@@ -71,8 +72,10 @@ class GenerateChargesDialog(BillingFormDialog):
         self.context.events.changed.emit("charge")
         self.show_error(None)
         self.error_label.setStyleSheet("")
-        self.error_label.setText(self.tr("{0} cobrança(s) gerada(s) em {1} contrato(s), vencimento até {2}, "
-                                         "total {3}.").format(result.charges, result.contracts,
+        self.error_label.setText(self.tr("{0} em {1}, vencimento até {2}, "
+                                         "total {3}.").format(
+            plural(result.charges, self.tr("cobrança gerada"), self.tr("cobranças geradas")),
+            plural(result.contracts, self.tr("contrato"), self.tr("contratos")),
                                                               format_date(result.until), format_brl(result.total)))
         self.error_label.show()
         self._show_skipped(result)
@@ -83,7 +86,8 @@ class GenerateChargesDialog(BillingFormDialog):
         if not result.skipped:
             self.skipped_list.hide()
             return
-        lines = [self.tr("{0} contrato(s) pulado(s) — corrija e gere de novo:").format(len(result.skipped))]
+        lines = [self.tr("{0} — corrija e gere de novo:").format(
+            plural(len(result.skipped), self.tr("contrato pulado"), self.tr("contratos pulados")))]
         lines += [self.tr("Contrato {0}: {1}").format(item.number, item.reason) for item in result.skipped]
         self.skipped_list.setPlainText("\n".join(lines))
         self.skipped_list.show()

@@ -101,7 +101,7 @@ class CatalogPage(QWidget):
         self.months = QSpinBox(self)
         self.months.setObjectName("catalogMonths")
         self.months.setRange(1, 12)
-        self.months.setSuffix(self.tr(" mês(es)"))
+        self.months.setSuffix(self.tr(" meses"))
         if kind is CatalogKind.CANCELLATION:
             for box in (self.waives_fine, self.frees_period, self.churn):
                 form.addRow("", box)

@@ -29,6 +29,7 @@ from ispdesk.services.customers import CustomerDraft, CustomerRow, SaveResult
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.forms.loader import load_form
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
+from ispdesk.ui.widgets.customer_contracts import CustomerContractsPanel
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
 from ispdesk.ui.window_state import remember_geometry
 
@@ -98,6 +99,8 @@ class CustomerForm(QDialog):
         self._setup_widgets()
         self.history = AuditHistoryWidget(context, "customer", None, self.ui.historyTab)
         self.ui.historyLayout.addWidget(self.history)
+        self.contracts_panel = CustomerContractsPanel(context, self.ui.formTabs)
+        self.contracts_tab_index = self.ui.formTabs.addTab(self.contracts_panel, self.tr("Con&tratos e cobranças"))
         if customer_id is not None:
             self.load(customer_id)
         else:
@@ -159,6 +162,15 @@ class CustomerForm(QDialog):
         self._boxes[key] = box
         if isinstance(widget, DateEdit | QLineEdit):
             widget.editingFinished.connect(lambda k=key: self._touch(k))
+        # a message goes away as soon as the field is corrected (re-checked while typing, debounced)
+        changed = getattr(widget, "valueChanged", None) if isinstance(widget, DateEdit) else \
+            getattr(widget, "textChanged", None)
+        if changed is not None:
+            changed.connect(lambda *_a, k=key: self._recheck_shown(k))
+
+    def _recheck_shown(self, key: str) -> None:
+        if not self._filling and self._boxes[key].error():
+            self._check_timer.start()
 
     def _form_holding(self, widget: QWidget) -> QFormLayout | None:
         for form in (self.ui.leftForm, self.ui.rightForm):
@@ -180,6 +192,7 @@ class CustomerForm(QDialog):
             self.setWindowTitle(self.tr("Novo cliente"))
             self.ui.headerLabel.setText(self.tr("Novo cliente — o código é atribuído ao gravar."))
             self.ui.formTabs.setTabEnabled(1, False)
+            self.ui.formTabs.setTabEnabled(self.contracts_tab_index, False)
             return
         self.setWindowTitle(self.tr("Cliente {code} — {name}").format(code=c.code, name=c.name))
         parts = [self.tr("Código {code}").format(code=c.code),
@@ -190,6 +203,7 @@ class CustomerForm(QDialog):
                                                                         who=c.updated_by or ""))
         self.ui.headerLabel.setText(" · ".join(parts))
         self.ui.formTabs.setTabEnabled(1, True)
+        self.ui.formTabs.setTabEnabled(self.contracts_tab_index, self.context.can(Permission.CONTRACTS_VIEW))
 
     def load(self, customer_id: uuid.UUID) -> None:
         """Read the customer and fill the form."""
@@ -199,6 +213,8 @@ class CustomerForm(QDialog):
             self.ui.portalPasswordEdit.setPlaceholderText(self.tr("senha definida — deixe em branco para manter"))
         self.history.entity_id = self.customer.id
         self.history.reload()
+        if self.context.can(Permission.CONTRACTS_VIEW):
+            self.contracts_panel.reload(self.customer.id)
         self._set_header()
         self._touched.clear()
         self._shown_all = False

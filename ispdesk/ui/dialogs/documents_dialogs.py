@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ispdesk.domain.contract_filter import ContractFilter
 from ispdesk.domain.statuses import ChargeReportStatus, ContractStatus, DocumentPurpose
+from ispdesk.domain.wording import plural
 from ispdesk.services import contracts as contract_service
 from ispdesk.services import documents
 from ispdesk.services import reports as report_service
@@ -148,7 +149,8 @@ class GenerateBatchDialog(QDialog):
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow(QLabel(self.tr("{n} contrato(s) selecionado(s); um PDF por contrato.").format(n=count), self))
+        form.addRow(QLabel(self.tr("{n}; um PDF por contrato.").format(
+            n=plural(count, self.tr("contrato selecionado"), self.tr("contratos selecionados"))), self))
         folder_label = QLabel(self.tr("&Pasta:"), self)
         folder_label.setBuddy(self.folder_edit)
         form.addRow(folder_label, folder_row)
@@ -197,8 +199,9 @@ class MarkSignedDialog(QDialog):
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date_edit.setAccessibleName(self.tr("Data da assinatura"))
         text = QLabel(self.tr(
-            "O cliente assinou {n} contrato(s). O pré-contrato passa a ativo, com a data de ativação igual à data "
-            "da assinatura (ela nunca mais muda).").format(n=count), self)
+            "O cliente assinou {n}. O pré-contrato passa a ativo, com a data de ativação igual à data "
+            "da assinatura (ela nunca mais muda).").format(
+                n=plural(count, self.tr("contrato"), self.tr("contratos"))), self)
         text.setWordWrap(True)
         form = QFormLayout()
         form.addRow(text)
@@ -352,7 +355,8 @@ class ReportDialog(QDialog):
         report, payload = result
         if target is not None:
             self.error_label.setStyleSheet("color: #0b6e4f;")
-            self.error_label.setText(self.tr("{n} linha(s) gravada(s) em {path}.").format(n=payload, path=target))
+            self.error_label.setText(self.tr("{n} em {path}.").format(
+                n=plural(int(payload), self.tr("linha gravada"), self.tr("linhas gravadas")), path=target))
             return
         assert isinstance(payload, bytes)
         preview = PdfPreviewDialog(self, payload, report.title, f"relatorio-{self.kind}.pdf")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.permissions import ROLE_LABELS, Role
+from ispdesk.domain.wording import plural
 from ispdesk.services import users as users_service
 from ispdesk.services.users import UserRow
 from ispdesk.ui.context import AppContext
@@ -56,7 +57,7 @@ def _lock_text(u: UserRow) -> str:
     if u.locked_until is not None:
         return _tr("bloqueado até {t}").format(t=format_datetime(u.locked_until))
     if u.failed_logins:
-        return _tr("{n} senha(s) errada(s)").format(n=u.failed_logins)
+        return plural(u.failed_logins, _tr("senha errada"), _tr("senhas erradas"))
     return ""
 
 
@@ -283,7 +284,8 @@ class UsersDialog(QDialog):
         target = next((i for i, r in enumerate(rows) if r.login == current), 0)
         if rows:
             self.table.selectRow(target)
-        self.message.setText(self.tr("{n} usuário(s). Dê dois cliques para alterar.").format(n=len(rows)))
+        self.message.setText(self.tr("{n}. Dê dois cliques para alterar.").format(
+            n=plural(len(rows), self.tr("usuário"), self.tr("usuários"))))
 
     def selected(self) -> UserRow | None:
         """The selected user, or None."""

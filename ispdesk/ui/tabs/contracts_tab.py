@@ -45,6 +45,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ContractStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import contract_list, plans
 from ispdesk.services.contract_list import ContractListRow
 from ispdesk.ui import contract_states, registry
@@ -362,7 +363,7 @@ class ContractsTab(QWidget):
         elif total == 0:
             text = self.tr("Nenhum contrato encontrado.")
         else:
-            text = self.tr("{n} contrato(s)").format(n=f"{total:,}".replace(",", "."))
+            text = plural(total, self.tr("contrato"), self.tr("contratos"))
         if total:
             text += self.tr(" — {shown} exibidos; role a lista para ver mais.").format(shown=self.model.rowCount()) \
                 if self.model.canFetchMore(QModelIndex()) else "."

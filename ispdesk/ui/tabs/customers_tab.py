@@ -27,12 +27,14 @@ from ispdesk.domain.documents import mask_document
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
+from ispdesk.domain.text import fold
+from ispdesk.domain.wording import plural
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customer_search import describe_search
 from ispdesk.services.customers import CustomerListRow
 from ispdesk.ui.context import AppContext
 from ispdesk.ui.latest_only import LatestOnlyRunner
-from ispdesk.ui.models.table import Column, PagedTableModel
+from ispdesk.ui.models.table import Column, PagedTableModel, RowsTableModel
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def customer_columns() -> list[Column[CustomerListRow]]:
     """Código, nome, CPF/CNPJ, celular, e-mail, cidade, situação (documents and phones masked)."""
     return [
         Column(_tr("Código"), lambda r: str(r.code), sort_value=lambda r: r.code, align_right=True),
-        Column(_tr("Nome / razão social"), lambda r: r.name),
+        Column(_tr("Nome / razão social"), lambda r: r.name, sort_value=lambda r: fold(r.name)),
         Column(_tr("CPF/CNPJ"), lambda r: mask_document(r.document) if r.document else ""),
         Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
         Column(_tr("E-mail"), lambda r: r.email),
@@ -71,6 +73,15 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
+
+    def complete(self) -> bool:
+        """True when every matching customer is loaded (then the loaded rows may be sorted)."""
+        return self._exhausted
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows when the whole result is loaded; a partial list keeps the name order."""
+        if self.complete():
+            RowsTableModel.sort(self, column, order)
 
     def search(self, text: str) -> None:
         """Show the first page of customers matching `text` (empty = everyone)."""
@@ -165,6 +176,11 @@ class CustomersTab(QWidget):
         for column, width in enumerate((70, 320, 150, 130, 260, 170, 80)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setToolTip(self.tr("Clique no título de uma coluna para ordenar a lista por ela"))
+        header.sectionClicked.connect(self.sort_by_column)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("customerStatus")
@@ -199,6 +215,8 @@ class CustomersTab(QWidget):
         self.search_edit.returnPressed.connect(self._search_now_and_focus)
         self.search_edit.installEventFilter(self)
         self.table.doubleClicked.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.installEventFilter(self)
         self.new_button.clicked.connect(self.new_customer)
         self.edit_button.clicked.connect(self.open_selected)
@@ -263,6 +281,7 @@ class CustomersTab(QWidget):
         started = time.perf_counter()
         try:
             self.model.search(self.search_edit.text())
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.last_search_s = time.perf_counter() - started
         except BusinessRuleError as exc:
             self.model.set_rows([])
@@ -305,6 +324,21 @@ class CustomersTab(QWidget):
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
+    def sort_by_column(self, column: int) -> None:
+        """Header click: sort the result by `column` (all loaded), or say to refine a partial list."""
+        header = self.table.horizontalHeader()
+        if not self.model.complete():
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.last_message = self.tr("A lista tem mais clientes do que os exibidos, em ordem de nome: "
+                                        "refine a busca para ordenar por outra coluna.")
+            self._update_status()
+            return
+        if header.sortIndicatorSection() != column:
+            header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+        self.model.sort(column, header.sortIndicatorOrder())
+        self.last_message = ""
+        self._update_status()
+
     def _update_status(self, *_args: Any) -> None:
         n = self.model.rowCount()
         if n == 0:
@@ -314,7 +348,7 @@ class CustomersTab(QWidget):
             shown = f"{n:,}".replace(",", ".")
             more = self.model.canFetchMore(QModelIndex())
             text = (self.tr("{n} clientes exibidos — role a lista para ver mais.").format(n=shown) if more
-                    else self.tr("{n} cliente(s).").format(n=shown))
+                    else plural(n, self.tr("cliente"), self.tr("clientes")) + ".")
         if self.last_message:
             text = f"{text}  {self.last_message}"
         self.status_label.setText(text)
@@ -340,16 +374,42 @@ class CustomersTab(QWidget):
         if customer_id is not None:
             self.open_customer(customer_id)
 
-    def open_customer(self, customer_id: uuid.UUID | None) -> bool:
+    def context_menu_for(self, row: int) -> Any:
+        """The context menu of the customer at `row` (selected first), or None."""
+        from ispdesk.ui.widgets.customer_menu import customer_menu
+
+        if not 0 <= row < self.model.rowCount():
+            return None
+        self.table.selectRow(row)
+        return customer_menu(self, self.model.row_at(row), self.table)
+
+    def _context_menu(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        menu = self.context_menu_for(index.row() if index.isValid() else self.table.currentIndex().row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def open_customer(self, customer_id: uuid.UUID | None, show_contracts: bool = False) -> bool:
         """Open the form for `customer_id` (None = new customer); True when saved."""
         from ispdesk.ui.dialogs.customer_form import CustomerForm
 
         form = CustomerForm(self.context, customer_id, self)
+        if show_contracts:
+            form.ui.formTabs.setCurrentIndex(form.contracts_tab_index)
         saved = form.exec() == CustomerForm.DialogCode.Accepted
         if saved and form.save_result is not None:
-            self.last_message = "  ".join(form.save_result.warnings)
-            self.select_customer(form.save_result.customer.id)
+            customer = form.save_result.customer
+            done = (self.tr("Cliente nº {code} cadastrado: {name}.") if customer_id is None
+                    else self.tr("Cliente nº {code} gravado: {name}.")).format(code=customer.code, name=customer.name)
+            self.last_message = "  ".join([done, *form.save_result.warnings])
+            self.select_customer(customer.id)
+            if self.selected_id() != customer.id:  # not among the rows of the current search: show it alone
+                self.search_edit.setText(str(customer.code))
+                self.run_search()
+                self.select_customer(customer.id)
             self._update_status()
+            self.context.events.status.emit(done)
         form.deleteLater()
         return saved
 

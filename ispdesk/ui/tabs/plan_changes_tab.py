@@ -24,6 +24,7 @@ from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.plan_change import CHANGE_TYPE_LABELS
+from ispdesk.domain.wording import plural
 from ispdesk.services import plan_changes
 from ispdesk.services.plan_changes import PlanChangeFilter, PlanChangeRow
 from ispdesk.ui.context import AppContext
@@ -238,5 +239,7 @@ class PlanChangesTab(QWidget):
             QMessageBox.warning(self, self.tr("Exportar"), exc.message)
             return 0
         self.totals_label.setText(self.totals_label.text().split("\n\n")[0] + "\n\n"
-                                  + self.tr("{n} linha(s) exportada(s) para {path}").format(n=count, path=path))
+                                  + self.tr("{n} para {path}").format(
+                                      n=plural(count, self.tr("linha exportada"), self.tr("linhas exportadas")),
+                                      path=path))
         return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_number
+from ispdesk.domain.vocabulary import field_label, value_label
+from ispdesk.domain.wording import plural
 from ispdesk.services import audit as audit_service
 from ispdesk.services.audit import AuditRow
 from ispdesk.ui.context import AppContext
@@ -69,6 +72,19 @@ def format_datetime(value: datetime) -> str:
     return local.strftime("%d/%m/%Y %H:%M")
 
 
+def _catalog_codes(context: AppContext) -> dict[str, dict[str, str]]:
+    """Code → description of each catalogue (empty when they cannot be read)."""
+    from ispdesk.services import catalogs
+
+    found: dict[str, dict[str, str]] = {}
+    try:
+        for kind in catalogs.CatalogKind:
+            found[kind.value] = {e.code: e.description for e in catalogs.list_entries(context.uow(), kind)}
+    except BusinessRuleError:
+        return {}
+    return found
+
+
 def _action(row: AuditRow) -> str:
     return ACTION_LABELS.get(row.action, row.action)
 
@@ -87,30 +103,46 @@ def _shown(value: Any) -> str:
     return text
 
 
-def describe_changes(row: AuditRow, separator: str = "\n") -> str:
-    """``campo: antes → depois`` per changed field (``campo: valor`` on an inclusion)."""
+#: Fields whose values are catalogue codes → the catalogue that describes them.
+CATALOG_FIELDS = {"tipo_cobranca": "billing_type", "condicao_pagamento": "payment_term",
+                  "motivo_inclusao": "inclusion", "motivo": "cancellation"}
+
+
+def describe_changes(row: AuditRow, separator: str = "\n",
+                     codes: Mapping[str, dict[str, str]] | None = None) -> str:
+    """``Campo: antes → depois`` per changed field (``Campo: valor`` on an inclusion).
+
+    With the labels people see: field labels, status labels, catalogue descriptions (`codes`: catalogue →
+    code → description).
+    """
     lines = []
     for name, value in row.changes.items():
+        label = field_label(name)
+        catalog = (codes or {}).get(CATALOG_FIELDS.get(name, ""))
+
+        def shown(v: Any, catalog: dict[str, str] | None = catalog) -> str:
+            return _shown(value_label(v, catalog))
+
         if isinstance(value, list) and len(value) == 2:
             before, after = value
             if row.action == "create" and before in (None, ""):
-                lines.append(f"{name}: {_shown(after)}")
+                lines.append(f"{label}: {shown(after)}")
             else:
-                lines.append(f"{name}: {_shown(before)} → {_shown(after)}")
+                lines.append(f"{label}: {shown(before)} → {shown(after)}")
         else:
-            lines.append(f"{name}: {_shown(value)}")
+            lines.append(f"{label}: {shown(value)}")
     return separator.join(lines)
 
 
-def audit_columns() -> list[Column[AuditRow]]:
+def audit_columns(codes: Mapping[str, dict[str, str]] | None = None) -> list[Column[AuditRow]]:
     """Columns of the history table: data, usuário, ação, resumo, antes → depois."""
     return [
         Column(_tr("Data"), lambda r: format_datetime(r.at), sort_value=lambda r: r.at),
         Column(_tr("Usuário"), lambda r: r.actor),
         Column(_tr("Ação"), _action),
         Column(_tr("Resumo"), lambda r: r.summary, tooltip=lambda r: r.summary),
-        Column(_tr("Alterações (antes → depois)"), lambda r: describe_changes(r, "; "),
-               tooltip=lambda r: describe_changes(r)),
+        Column(_tr("Alterações (antes → depois)"), lambda r: describe_changes(r, "; ", codes),
+               tooltip=lambda r: describe_changes(r, codes=codes)),
     ]
 
 
@@ -118,7 +150,9 @@ class AuditHistoryModel(RowsTableModel[AuditRow]):
     """Rows of the audit log of one record."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(audit_columns(), parent)
+        #: catalogue → code → description, filled by the widget so codes show as their descriptions.
+        self.codes: dict[str, dict[str, str]] = {}
+        super().__init__(audit_columns(self.codes), parent)
 
 
 class AuditHistoryWidget(QWidget):
@@ -181,11 +215,14 @@ class AuditHistoryWidget(QWidget):
             self.model.set_rows([])
             self.message.setText(exc.message)
             return
+        if not self.model.codes:
+            self.model.codes.update(_catalog_codes(self.context))
         self.model.set_rows(rows)
         self.detail.clear()
         if rows:
             self.table.selectRow(0)
-        self.message.setText(self.tr("{n} registro(s) no histórico.").format(n=len(rows)) if rows
+        self.message.setText(self.tr("{n} no histórico.").format(
+            n=plural(len(rows), self.tr("registro"), self.tr("registros"))) if rows
                              else self.tr("Nenhuma alteração registrada."))
         self.table.resizeColumnsToContents()
         for column in (3, 4):
@@ -198,4 +235,4 @@ class AuditHistoryWidget(QWidget):
             return
         row = self.model.row_at(current.row())
         head = f"{format_datetime(row.at)} — {row.actor} — {_action(row)}\n{row.summary}\n\n"
-        self.detail.setPlainText(head + describe_changes(row))
+        self.detail.setPlainText(head + describe_changes(row, codes=self.model.codes))

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -352,6 +353,39 @@ class MoneyEdit(QLineEdit):
         self.setText("" if value is None else format_number(Decimal(value)))
 
 
+class _MessageLabel(QLabel):
+    """One line of message: the whole text when it fits, else painted cut with “…” (whole in the tooltip).
+
+    ``text()`` is always the whole message; only the painting is cut, so the layout never grows.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = ""
+
+    def set_message(self, message: str) -> None:
+        self.message = message
+        self.setText(message)
+        self.setAccessibleDescription(message)
+        self._fit()
+
+    def _shown(self) -> str:
+        return self.fontMetrics().elidedText(self.message, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+
+    def _fit(self) -> None:
+        self.setToolTip(self.message if self._shown() != self.message else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment().value), self.palette(),
+                                  self.isEnabled(), self._shown(), QPalette.ColorRole.WindowText)
+        painter.end()
+
+
 class FieldWithError(QWidget):
     """Wraps a field with a message label under it; `set_error()` shows it with a red border.
 
@@ -363,14 +397,22 @@ class FieldWithError(QWidget):
     """
 
     ERROR_STYLE = "color: #b00020;"
+    #: Lines of message room kept under each field; a longer message ends in “…” and shows whole in its tooltip.
+    RESERVED_LINES = 1
 
     def __init__(self, field: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        self.label = _MessageLabel(self)
         self.label.setStyleSheet(self.ERROR_STYLE)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The message room is always there (hidden, not removed): showing a message never moves a field.
+        policy = self.label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.label.setSizePolicy(policy)
+        self.label.setFixedHeight(self.label.fontMetrics().lineSpacing() * self.RESERVED_LINES + 2)
         self.label.hide()
         if field.objectName():
             self.label.setObjectName(field.objectName() + "Error")
@@ -380,6 +422,9 @@ class FieldWithError(QWidget):
         layout.addWidget(field)
         layout.addWidget(self.label)
         self.setFocusProxy(field)
+        target = self._styled()
+        if isinstance(target, QLineEdit):  # the red border must not change the field's height
+            target.setMinimumHeight(target.sizeHint().height())
 
     def _styled(self) -> QWidget:
         if isinstance(self.field, DateEdit):
@@ -390,14 +435,14 @@ class FieldWithError(QWidget):
         """Show `message` under the field with a red border; None/empty clears it."""
         target = self._styled()
         if message:
-            self.label.setText(message)
+            self.label.set_message(message)
             self.label.show()
             if isinstance(target, QLineEdit):  # spin boxes and combos keep their native frame
                 target.setStyleSheet("QLineEdit { border: 1px solid #b00020; border-radius: 2px; padding: 1px; }")
             target.setProperty("hasError", True)
             target.setAccessibleDescription(message)
         else:
-            self.label.clear()
+            self.label.set_message("")
             self.label.hide()
             if isinstance(target, QLineEdit):
                 target.setStyleSheet("")
@@ -406,4 +451,4 @@ class FieldWithError(QWidget):
 
     def error(self) -> str:
         """The message shown, or ``""``."""
-        return self.label.text() if self.label.isVisibleTo(self) else ""
+        return self.label.message if self.label.isVisibleTo(self) else ""

@@ -35,6 +35,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.statuses import ContractStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import plan_changes
 from ispdesk.services.plan_changes import PlanChangeDraft
 from ispdesk.ui.context import AppContext
@@ -109,7 +110,7 @@ class ContractPage(QWizardPage):
             self.status.setText(exc.message)
             rows = []
         else:
-            self.status.setText(self.tr("{n} contrato(s) ativo(s)").format(n=len(rows))
+            self.status.setText(plural(len(rows), self.tr("contrato ativo"), self.tr("contratos ativos"))
                                 if len(rows) < SEARCH_LIMIT else
                                 self.tr("Mostrando os {n} primeiros; refine a busca.").format(n=SEARCH_LIMIT))
         self.model.set_rows(rows)
