@@ -9,6 +9,7 @@ from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.money import format_brl
 from ispdesk.domain.statuses import ChargeKind, ChargeStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import business_days, late_fees, statement
 
 
@@ -67,7 +68,7 @@ def _charges_show(args: argparse.Namespace, ctx: CliContext) -> int:
     out(f"vencimento: {format_date(c.due_date)}{moved}")
     out(f"situação: {ChargeStatus.label_of(c.status)}; valor {format_brl(c.amount)}, pago {format_brl(c.paid_amount)}")
     out(f"valor atualizado em {format_date(detail.on)}"
-        + (f" ({detail.updated.days} dia(s) de atraso)" if detail.updated.days else "") + ":")
+        + (f" ({plural(detail.updated.days, 'dia', 'dias')} de atraso)" if detail.updated.days else "") + ":")
     for line in detail.updated.lines():
         out(line)
     return EXIT_OK

@@ -8,6 +8,7 @@ from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, out
 from ispdesk.domain.statuses import MessageStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import messages
 
 
@@ -53,7 +54,7 @@ def _send(args: argparse.Namespace, ctx: CliContext) -> int:
     if result.problem:
         out(f"atenção: {result.problem} As mensagens continuam pendentes.")
     if result.letters:
-        out(f"{result.letters} mensagem(ns) sem e-mail para imprimir como carta "
+        out(f"{plural(result.letters, 'mensagem', 'mensagens')} sem e-mail para imprimir como carta "
             "(ispdesk messages list --status carta).")
     out(result.last_line())
     return EXIT_OK
@@ -63,11 +64,11 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     lines = messages.list_messages(ctx.uow(), args.status, args.contrato)
     for line in lines:
         out(line.line())
-    out(f"{len(lines)} mensagem(ns).")
+    out(f"{plural(len(lines), 'mensagem', 'mensagens')}.")
     return EXIT_OK
 
 
 def _delivered(args: argparse.Namespace, ctx: CliContext) -> int:
     count = messages.mark_letters_delivered(ctx.uow(), args.contrato, args.at)
-    out(f"Contrato {args.contrato}: {count} carta(s) registrada(s) como entregue(s).")
+    out(f"Contrato {args.contrato}: {plural(count, 'carta registrada', 'cartas registradas')} como entregue.")
     return EXIT_OK

@@ -30,6 +30,7 @@ from ispdesk.domain.ids import uuid7
 from ispdesk.domain.messages import LEGAL_EVENTS, MessageEvent, next_attempt, parse_hhmm, within_hours
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import MessageChannel, MessageStatus
+from ispdesk.domain.wording import plural
 from ispdesk.services import parameters as params_service
 from ispdesk.services.uow import UnitOfWork
 
@@ -304,6 +305,7 @@ def mark_letters_delivered(uow: UnitOfWork, contract_number: int, on: datetime |
                 uow.session.execute(update(Notice).where(Notice.id == notice_id, Notice.sent_at.is_(None))
                                     .values(sent_at=moment))
         uow.audit("contract", contract_id, "letters_delivered", {"cartas": len(letters)},
-                  summary=f"Contrato {contract_number}: {len(letters)} carta(s) entregue(s) ao cliente")
+                  summary=f"Contrato {contract_number}: "
+                          f"{plural(len(letters), 'carta entregue', 'cartas entregues')} ao cliente")
         uow.commit()
         return len(letters)

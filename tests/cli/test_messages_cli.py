@@ -48,7 +48,7 @@ def test_tasks_messages_sends_the_notice_and_prints_the_last_line(db_url: str, u
     assert lines[0].split("\t")[:5] == ["aviso_inadimplencia", str(number), "email", lines[0].split("\t")[3],
                                         "enviada"]
     assert "@" in lines[0].split("\t")[3]
-    assert _ok(db_url, "messages", "list", "--status", "pendente").splitlines() == ["0 mensagem(ns)."]
+    assert _ok(db_url, "messages", "list", "--status", "pendente").splitlines() == ["0 mensagens."]
     night = _ok(db_url, "tasks", "messages", "--at", f"{tomorrow} 22:00")
     assert "Fora do horário" in night and night.splitlines()[-1].startswith("mensagens: enviadas=0")
     bad = _cli(db_url, "tasks", "messages", "--at", "amanhã")

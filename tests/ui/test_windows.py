@@ -272,5 +272,6 @@ def test_mnemonics_and_shortcuts_in_menus_and_tooltips(qtbot, context) -> None: 
             if not item.shortcut().isEmpty():
                 assert item.shortcut().toString() in item.toolTip(), item.text()
         letters[action.text()] = {i.text()[i.text().index("&") + 1].lower() for i in menu.actions() if "&" in i.text()}
+    assert window.show_tab("contractsTab") is not None  # tabs are built on first view
     assert window.findChild(QWidget, "contractsTab") is not None
     assert Qt.Key.Key_Alt  # keyboard users reach every menu by Alt+letter

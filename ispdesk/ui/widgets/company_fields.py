@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ispdesk.domain.contact import UFS
+from ispdesk.ui.file_dialogs import open_file_name
 
 UF_LIST: list[str] = sorted(UFS)
 LOGO_MAX = (600, 240)  # pixels; larger images are scaled down before they are stored
@@ -103,7 +104,6 @@ class LogoField(QWidget):
         return True
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Logotipo da empresa"), "",
-                                              self.tr("Imagens (*.png *.jpg *.jpeg)"))
+        path = open_file_name(self, self.tr("Logotipo da empresa"), self.tr("Imagens (*.png *.jpg *.jpeg)"))
         if path:
             self.load_file(path)
