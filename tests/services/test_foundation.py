@@ -71,7 +71,9 @@ def test_parameters_update_is_audited_and_floors_refused(uow, attendant):
     with pytest.raises(PermissionDenied):
         parameters.update(uow(attendant), {"hotsite_obrigatorio": False})
     with uow() as u:
-        stored = u.session.scalar(select(func.count()).select_from(Parameter))
+        # (the test template stores aviso_exige_envio = não: see tests/conftest.py)
+        stored = u.session.scalar(select(func.count()).select_from(Parameter)
+                                  .where(Parameter.name != "aviso_exige_envio"))
         entries = u.session.scalars(select(AuditEntry).where(AuditEntry.entity == "parameters")).all()
     assert stored == 1
     assert len(entries) == 1 and entries[0].actor == "admin"
