@@ -28,6 +28,13 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--date", type=date_arg, metavar="DATA", help="data do pagamento simulado (padrão: hoje)")
     p.set_defaults(func=_charges_show)
     p = sub.add_parser(
+        "pix", help="código PIX copia-e-cola da cobrança (valor atualizado na data)",
+        description="Imprime o código PIX (BR Code estático, com txid da cobrança) para pagar a cobrança NUMERO "
+                    "pelo valor atualizado na DATA (padrão: hoje). O código copia-e-cola é a última linha.")
+    p.add_argument("number", metavar="NUMERO", help="número da cobrança")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="data do pagamento (padrão: hoje)")
+    p.set_defaults(func=_charges_pix)
+    p = sub.add_parser(
         "statement", help="extrato do cliente: todas as cobranças com o valor atualizado",
         description="Lista as cobranças de todos os contratos do cliente CODIGO (número, vencimento, vencimento "
                     "útil, valor, situação e o valor atualizado na DATA: principal + multa + juros); a última "
@@ -57,6 +64,16 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("day", type=date_arg, metavar="DATA", help="dd/mm/aaaa")
     p.add_argument("--anual", action="store_true", help="o feriado anual desse dia e mês")
     p.set_defaults(func=_holidays_remove)
+
+
+def _charges_pix(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services import pix
+
+    code = pix.charge_pix(ctx.uow(on=args.date), args.number, args.date)
+    out(f"Cobrança {code.number} — contrato {code.contract_number}: PIX de {format_brl(code.amount)} "
+        f"(valor atualizado em {format_date(code.on)}) para {code.receiver}; txid {code.txid}")
+    out(code.payload)
+    return EXIT_OK
 
 
 def _charges_show(args: argparse.Namespace, ctx: CliContext) -> int:

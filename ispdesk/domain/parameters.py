@@ -109,6 +109,12 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("reajuste_aviso_dias", Kind.INT, 30, "Aviso prévio de reajuste (dias)", "Financeiro",
                   "Dias entre a decisão do reajuste e a sua vigência.", minimum=30,
                   legal_floor="Anatel: consumidor avisado com 30 dias de antecedência"),
+    ParameterSpec("pix_chave", Kind.TEXT, "", "Chave PIX do recebedor", "Financeiro",
+                  "CPF/CNPJ, e-mail, celular (+55…) ou chave aleatória; vazia: as cobranças não mostram PIX."),
+    ParameterSpec("pix_nome_recebedor", Kind.TEXT, "", "Nome do recebedor no PIX", "Financeiro",
+                  "Até 25 caracteres, sem acentos no código (vazio: o nome fantasia da empresa)."),
+    ParameterSpec("pix_cidade", Kind.TEXT, "", "Cidade do recebedor no PIX", "Financeiro",
+                  "Até 15 caracteres, sem acentos no código (vazio: a cidade da empresa)."),
     # Bloqueio (régua de inadimplência)
     ParameterSpec("aviso_exige_envio", Kind.BOOL, True, "Suspensão conta do envio do aviso", "Bloqueio",
                   "Sim: redução e bloqueio só 15 dias depois que o aviso foi enviado (e-mail enviado ou carta "
@@ -311,6 +317,21 @@ def _check_ladder(values: Mapping[str, Any]) -> dict[str, str]:
 CROSS_CHECKS: tuple[Callable[[Mapping[str, Any]], dict[str, str]], ...] = (_check_ladder,)
 
 
+def _check_pix(values: Mapping[str, Any]) -> dict[str, str]:
+    from ispdesk.domain.pix import CITY_MAX, NAME_MAX, normalize_key
+
+    errors: dict[str, str] = {}
+    if str(values.get("pix_chave") or "").strip():
+        try:
+            normalize_key(str(values["pix_chave"]))
+        except BusinessRuleError as exc:
+            errors["pix_chave"] = exc.message
+    for name, limit in (("pix_nome_recebedor", NAME_MAX), ("pix_cidade", CITY_MAX)):
+        if len(str(values.get(name) or "").strip()) > limit:
+            errors[name] = f"{BY_NAME[name].label}: no máximo {limit} caracteres (regra do BR Code do PIX)."
+    return errors
+
+
 def _check_hours(values: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in ("mensagens_horario_inicio", "mensagens_horario_fim"):
@@ -328,7 +349,7 @@ def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
         message = _check_bounds(s, values[s.name])
         if message:
             errors[s.name] = message
-    for check in (*CROSS_CHECKS, _check_hours):
+    for check in (*CROSS_CHECKS, _check_hours, _check_pix):
         for name, message in check(values).items():
             errors.setdefault(name, message)
     return errors

@@ -76,7 +76,7 @@ class GeometryKeeper(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Restore at the first show, save when the window is hidden or closed."""
-        widget = getattr(self, "widget", None)  # an event may arrive while the keeper is being built
+        widget: QWidget | None = getattr(self, "widget", None)  # an event may arrive while it is being built
         if widget is not None and watched is widget and widget.isWindow():
             kind = event.type()
             if kind == QEvent.Type.Show and not self.restored:

@@ -255,3 +255,27 @@ def test_paying_the_updated_amount_settles_within_the_caps(
     assert result.fine <= (amount * Decimal("0.02")).quantize(Decimal("0.01"))
     assert result.interest <= (amount * Decimal("0.01") * late / 30).quantize(Decimal("0.01"))
     assert (result.fine == 0 and result.interest == 0) == (late == 0)
+
+
+def test_charges_pix_prints_the_code_of_the_updated_amount(uow: Uow, db_url: str, capsys) -> None:  # noqa: ANN001
+    from ispdesk.cli.main import main
+    from ispdesk.domain.pix import parse
+
+    charge = _charge(uow)
+    assert main(["--db", db_url, "charges", "pix", str(charge.number), "--date", "14/10/2026"]) == 2
+    assert "Chave PIX não configurada" in capsys.readouterr().err
+    with pytest.raises(ValidationError, match="Chave PIX"):
+        params_service.update(uow(), {"pix_chave": "123.456.789-00"})
+    with pytest.raises(ValidationError, match="25 caracteres"):
+        params_service.update(uow(), {"pix_nome_recebedor": "x" * 26})
+    params_service.update(uow(), {"pix_chave": "financeiro@provedor.com.br", "pix_nome_recebedor": "Provedor Ágil",
+                                  "pix_cidade": "Jaraguá do Sul"})
+    assert main(["--db", db_url, "charges", "pix", str(charge.number), "--date", "14/10/2026"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    fields = parse(lines[-1])  # the copy-and-paste code is the last line, with a valid CRC
+    assert fields["54"] == "102.03" and fields["26.01"] == "financeiro@provedor.com.br"
+    assert fields["59"] == "Provedor Agil" and fields["60"] == "Jaragua do Sul"
+    assert fields["62.05"] == f"ISPD{charge.number}"
+    assert "R$ 102,03" in lines[0]
+    assert main(["--db", db_url, "charges", "pix", str(charge.number), "--date", "13/10/2026"]) == 0
+    assert parse(capsys.readouterr().out.strip().splitlines()[-1])["54"] == "100.00"  # no late amount yet
