@@ -64,7 +64,8 @@ def test_cancellation_says_which_fine_charge_it_created(qtbot, context, uow, clo
     assert len(statuses) == 1
     text = statuses[0]
     assert f"Contrato nº {c.number} cancelado em 20/03/2026" in text
-    assert "Cobrança de multa criada" in text and "R$ 486,58" in text and fine.description in text
+    assert fine.number > 0 and f"Cobrança de multa nº {fine.number} criada" in text
+    assert "R$ 486,58" in text and fine.description in text
 
 
 def test_main_window_status_bar_shows_the_message(qtbot, db_url, admin_user) -> None:  # noqa: ANN001

@@ -258,7 +258,8 @@ def cancellation_summary(result: CancellationResult) -> str:
     text = f"Contrato nº {result.contract_number} cancelado em {format_date(result.cancelled_on)}."
     fine = result.fine_charge
     if fine is not None:
-        text += (f" Cobrança de multa criada: “{fine.description}”, {format_brl(fine.amount)}, "
+        number = f"nº {fine.number} " if fine.number else ""
+        text += (f" Cobrança de multa {number}criada: “{fine.description}”, {format_brl(fine.amount)}, "
                  f"vencimento {format_date(fine.due_date)}.")
     elif result.fine.waived_reason:
         text += f" Sem multa: {result.fine.waived_reason}."
