@@ -41,6 +41,19 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--date", type=date_arg, metavar="DATA", help="executa como se hoje fosse DATA")
     p.set_defaults(func=_import_payments)
 
+    p = groups["import"].add_parser(
+        "pix", help="importa o extrato PIX do banco (txid, valor, data_pagamento, e2eid)",
+        description="Importa o extrato PIX (CSV ; com as colunas txid, valor, data_pagamento, e2eid): cada "
+                    "linha quita (ou abate) a cobrança do txid (ISPD + número, como `charges pix` gera) pelo valor "
+                    "recebido; o e2eid de cada PIX é guardado e um PIX já importado é recusado, então importar o "
+                    "mesmo extrato de novo não recebe nada duas vezes. "
+                    "Saída: 0 tudo importado, 1 algumas linhas rejeitadas, 2 arquivo inutilizável.")
+    p.add_argument("file", metavar="ARQUIVO.csv", type=Path)
+    p.add_argument("--rejects", metavar="REJEITADOS.csv", type=Path,
+                   help="grava as linhas rejeitadas, como estavam, com a coluna motivo")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="executa como se hoje fosse DATA")
+    p.set_defaults(func=_import_pix)
+
     p = groups["export"].add_parser(
         "charges", help="exporta as cobranças (CSV ; UTF-8 com BOM, ou JSON)",
         description="Colunas: contrato, tipo (mensalidade | avulsa | multa), inicio_periodo, fim_periodo, "
@@ -87,6 +100,14 @@ def _import_payments(args: argparse.Namespace, ctx: CliContext) -> int:
     from ispdesk.services.charge_io import import_payments
 
     report = import_payments(ctx.uow(on=args.date), args.file, args.rejects)
+    out(report.summary)
+    return report.exit_code
+
+
+def _import_pix(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services.pix_io import import_pix
+
+    report = import_pix(ctx.uow(on=args.date), args.file, args.rejects)
     out(report.summary)
     return report.exit_code
 

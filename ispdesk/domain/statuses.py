@@ -91,6 +91,7 @@ class PaymentSource(LabeledEnum):
 
     MANUAL = ("manual", "Manual")
     IMPORTACAO = ("importacao", "Importação")
+    PIX = ("pix", "PIX")
 
 
 class PaymentPart(LabeledEnum):

@@ -101,9 +101,10 @@ def _raced(label: str, what: str) -> ConflictError:
 
 
 def record_payment_in(
-    uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual"
+    uow: UnitOfWork, charge_id: uuid.UUID, amount: Decimal, paid_on: date, source: str = "manual",
+    external_id: str | None = None,
 ) -> PaymentResult:
-    """Record a payment inside an open unit of work (no commit)."""
+    """Record a payment inside an open unit of work (no commit); `external_id`: the bank's id (unique)."""
     charge = uow.session.get(Charge, charge_id)
     if charge is None:
         raise NotFound("Cobrança não encontrada; atualize a lista e tente de novo.")
@@ -133,7 +134,8 @@ def record_payment_in(
         )})
     split = allocate(amount, principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
     payment = Payment(id=uuid7(), charge_id=charge.id, amount=amount, paid_on=paid_on, source=source,
-                      created_at=uow.now, created_by=uow.actor.login, fine_accrued=split.fine_accrued,
+                      external_id=external_id, created_at=uow.now, created_by=uow.actor.login,
+                      fine_accrued=split.fine_accrued,
                       interest_accrued=split.interest_accrued)
     uow.session.add(payment)
     for part, value in ((PaymentPart.PRINCIPAL, split.principal), (PaymentPart.MULTA, split.fine),

@@ -279,3 +279,63 @@ def test_charges_pix_prints_the_code_of_the_updated_amount(uow: Uow, db_url: str
     assert "R$ 102,03" in lines[0]
     assert main(["--db", db_url, "charges", "pix", str(charge.number), "--date", "13/10/2026"]) == 0
     assert parse(capsys.readouterr().out.strip().splitlines()[-1])["54"] == "100.00"  # no late amount yet
+
+
+def _pix_file(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    lines = ["txid;valor;data_pagamento;e2eid"] + [";".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_pix_statement_settles_by_txid_once_and_restores_access(
+    uow: Uow, clock: FixedClock, tmp_path: Path
+) -> None:
+    from ispdesk.db.models import Contract, Payment
+    from ispdesk.services.pix_io import import_pix
+
+    late = _charge(uow)  # due Saturday 10/10, payable until 13/10
+    on_time = _charge(uow, date(2026, 11, 10))
+    partial = _charge(uow, date(2026, 11, 16))
+    for day in (date(2026, 10, 14), date(2026, 11, 14)):  # the ladder blocks the late one
+        clock.day = day
+        access.run_suspension(uow(), day)
+    with uow() as u:
+        assert u.session.get(Contract, late.contract_id).access_status == "bloqueado"
+    clock.day = date(2026, 11, 20)
+    due_late = late_fees.show_charge(uow(), late.number, date(2026, 11, 19)).updated.total
+    path = _pix_file(tmp_path / "extrato.csv", [
+        (f"ISPD{late.number}", str(due_late).replace(".", ","), "19/11/2026", "E0000000020261119A1"),
+        (f"ispd{on_time.number}", "100,00", "10/11/2026", "E0000000020261110B2"),
+        (f"ISPD{partial.number}", "40,00", "16/11/2026", "E0000000020261116C3"),
+        (f"ISPD{partial.number}", "40,00", "16/11/2026", "E0000000020261116C3"),  # the same transfer twice
+        ("ISPD999999", "10,00", "16/11/2026", "E0000000020261116D4"),
+        ("PEDIDO123", "10,00", "16/11/2026", "E0000000020261116E5"),
+    ])
+    report = import_pix(uow(), path, tmp_path / "rej.csv")
+    assert report.imported == 3 and [r.line for r in report.rejected] == [5, 6, 7], report.rejected
+    reasons = [r.reason for r in report.rejected]
+    assert "repetido" in reasons[0] and "não encontrada" in reasons[1] and "não é de uma cobrança" in reasons[2]
+    with uow() as u:
+        statuses = {c.number: c.status for c in u.session.scalars(select(Charge))}
+        assert statuses[late.number] == "paga" and statuses[on_time.number] == "paga"
+        assert statuses[partial.number] == "aberta"
+        assert u.session.get(Contract, late.contract_id).access_status == "normal"  # restored at once
+        assert {p.source for p in u.session.scalars(select(Payment))} == {"pix"}
+    again = import_pix(uow(), path)
+    assert again.imported == 0
+    assert sum("já foi importado" in r.reason for r in again.rejected) == 4  # the repeated line too
+    with uow() as u:
+        assert u.session.scalar(select(func.count()).select_from(Payment)) == 3
+
+
+def test_import_pix_from_the_command_line(uow: Uow, db_url: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from ispdesk.cli.main import main
+
+    charge = _charge(uow, date(2026, 11, 10))
+    path = _pix_file(tmp_path / "pix.csv", [(f"ISPD{charge.number}", "100,00", "10/11/2026", "E1")])
+    assert main(["--db", db_url, "import", "pix", str(path), "--date", "20/11/2026"]) == 0
+    assert "1 importada" in capsys.readouterr().out
+    assert main(["--db", db_url, "import", "pix", str(path), "--date", "20/11/2026"]) == 1
+    empty = tmp_path / "vazio.csv"
+    empty.write_text("txid;valor\n", encoding="utf-8")
+    assert main(["--db", db_url, "import", "pix", str(empty)]) == 2

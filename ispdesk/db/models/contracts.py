@@ -158,6 +158,9 @@ class Payment(IdMixin, Base):
     fine_accrued: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
     interest_accrued: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"),
                                                       server_default="0")
+    #: The bank's own id of the payment (PIX end-to-end id): one payment per id, so a statement
+    #: imported twice settles nothing twice.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     __table_args__ = (one_of("source", PaymentSource), Index("ix_payments_charge", "charge_id"))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-03 13:24:51.352223
+Create Date: 2026-12-03 13:33:39.534607
 """
 
 from alembic import op
@@ -478,10 +478,12 @@ def upgrade() -> None:
     sa.Column('reversal_reason', sa.String(length=200), nullable=True),
     sa.Column('fine_accrued', Money(), server_default='0', nullable=False),
     sa.Column('interest_accrued', Money(), server_default='0', nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.CheckConstraint("source IN ('manual', 'importacao')", name=op.f('ck_payments_source_valido')),
+    sa.CheckConstraint("source IN ('manual', 'importacao', 'pix')", name=op.f('ck_payments_source_valido')),
     sa.ForeignKeyConstraint(['charge_id'], ['charges.id'], name=op.f('fk_payments_charge_id_charges')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
+    sa.UniqueConstraint('external_id', name=op.f('uq_payments_external_id'))
     )
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index('ix_payments_charge', ['charge_id'], unique=False)
