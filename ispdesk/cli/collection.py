@@ -35,6 +35,14 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--date", type=date_arg, metavar="DATA", help="data do pagamento (padrão: hoje)")
     p.set_defaults(func=_charges_pix)
     p = sub.add_parser(
+        "pdf", help="PDF da cobrança para pagar: valor atualizado e QR code PIX",
+        description="Grava o PDF da cobrança NUMERO em aberto: principal, multa, juros e total na DATA (padrão: "
+                    "hoje) e, com a chave PIX configurada, o QR code e o código copia-e-cola.")
+    p.add_argument("number", metavar="NUMERO", help="número da cobrança")
+    p.add_argument("-o", "--output", required=True, metavar="ARQUIVO.pdf", help="onde gravar o PDF")
+    p.add_argument("--date", type=date_arg, metavar="DATA", help="data do pagamento (padrão: hoje)")
+    p.set_defaults(func=_charges_pdf)
+    p = sub.add_parser(
         "statement", help="extrato do cliente: todas as cobranças com o valor atualizado",
         description="Lista as cobranças de todos os contratos do cliente CODIGO (número, vencimento, vencimento "
                     "útil, valor, situação e o valor atualizado na DATA: principal + multa + juros); a última "
@@ -73,6 +81,14 @@ def _charges_pix(args: argparse.Namespace, ctx: CliContext) -> int:
     out(f"Cobrança {code.number} — contrato {code.contract_number}: PIX de {format_brl(code.amount)} "
         f"(valor atualizado em {format_date(code.on)}) para {code.receiver}; txid {code.txid}")
     out(code.payload)
+    return EXIT_OK
+
+
+def _charges_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
+    from ispdesk.services import pix
+
+    pix.charge_slip_pdf(ctx.uow(on=args.date), args.number, args.date, args.output)
+    out(f"PDF da cobrança {args.number} gravado em {args.output}")
     return EXIT_OK
 
 

@@ -339,3 +339,31 @@ def test_import_pix_from_the_command_line(uow: Uow, db_url: str, tmp_path: Path,
     empty = tmp_path / "vazio.csv"
     empty.write_text("txid;valor\n", encoding="utf-8")
     assert main(["--db", db_url, "import", "pix", str(empty)]) == 2
+
+
+def test_charge_pdf_shows_the_updated_amount_and_the_pix_code(uow: Uow, db_url: str, tmp_path: Path) -> None:
+    import io as _io
+
+    from pypdf import PdfReader
+
+    from ispdesk.cli.main import main
+    from ispdesk.domain.pix import parse
+    from ispdesk.services import pix
+
+    charge = _charge(uow)
+    no_pix = pix.charge_slip_pdf(uow(), charge.number, date(2026, 10, 14))
+    assert "PIX não configurado" in PdfReader(_io.BytesIO(no_pix)).pages[0].extract_text()
+    params_service.update(uow(), {"pix_chave": "+55 11 98765-4321", "pix_nome_recebedor": "Provedor Ágil"})
+    target = tmp_path / "cobranca.pdf"
+    assert main(["--db", db_url, "charges", "pdf", str(charge.number), "-o", str(target), "--date",
+                 "14/10/2026"]) == 0
+    reader = PdfReader(str(target))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert f"Cobrança nº {charge.number}" in text and "R$ 102,03" in text and "R$ 2,00" in text
+    assert "pagável sem multa até 13/10/2026" in text
+    code = pix.charge_pix(uow(), charge.number, date(2026, 10, 14)).payload
+    assert code in text.replace("\n", "")  # the copy-and-paste code, printed whole
+    assert parse(code)["54"] == "102.03"
+    assert reader.metadata is not None and reader.metadata.creation_date is not None
+    assert reader.metadata.creation_date.year != 2000  # the real moment, not reportlab's invariant date
