@@ -13,7 +13,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 def _umask_mode() -> int:
@@ -23,54 +23,42 @@ def _umask_mode() -> int:
 
 
 @contextlib.contextmanager
-def atomic_text_file(target: str | Path, encoding: str, newline: str | None = None) -> Iterator[IO[str]]:
-    """Open a text stream whose content replaces `target` only when the block ends without error."""
+def _atomic_stream(target: str | Path, mode: str, encoding: str | None = None,
+                   newline: str | None = None) -> Iterator[IO[Any]]:
+    """A stream (text or binary `mode`) whose content replaces `target` only when the block ends well."""
     path = Path(target)
     try:
         current: os.stat_result | None = path.stat()
     except OSError:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode):
-        with open(path, "w", encoding=encoding, newline=newline) as direct:
+        with open(path, mode, encoding=encoding, newline=newline) as direct:
             yield direct
         return
-    mode = stat.S_IMODE(current.st_mode) if current is not None else _umask_mode()
+    permissions = stat.S_IMODE(current.st_mode) if current is not None else _umask_mode()
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as stream:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, mode)
+        os.chmod(tmp, permissions)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def atomic_text_file(target: str | Path, encoding: str, newline: str | None = None) -> Iterator[IO[str]]:
+    """Open a text stream whose content replaces `target` only when the block ends without error."""
+    with _atomic_stream(target, "w", encoding, newline) as stream:
+        yield stream
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:
     """Write `data` to `target` whole or not at all (a PDF: never a truncated file a printer chokes on)."""
-    path = Path(target)
-    try:
-        current: os.stat_result | None = path.stat()
-    except OSError:
-        current = None
-    if current is not None and not stat.S_ISREG(current.st_mode):
-        path.write_bytes(data)
-        return
-    mode = stat.S_IMODE(current.st_mode) if current is not None else _umask_mode()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    with _atomic_stream(target, "wb") as stream:
+        stream.write(data)
