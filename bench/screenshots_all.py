@@ -1,7 +1,7 @@
 """Regenerate the README screenshots (``docs/screens/*.png``) over a full demo database.
 
 Builds a SQLite database with ``generate_full_demo`` (customers, contracts with 18 months of
-history), opens the real main window (`ispdesk.app.create_main_window`) offscreen at 1280×800 and
+history), opens the real main window (`ispdesk.app.create_main_window`) offscreen at 1366×768 and
 grabs every screen the README shows.
 
     QT_QPA_PLATFORM=offscreen python bench/screenshots_all.py [--out docs/screens] [--customers 2000]
@@ -18,7 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ or os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # an offscreen screen of 1366×768 (the default offscreen screen is 800×600 and windows fit to it)
+    _screen = os.path.join(tempfile.mkdtemp(prefix="ispdesk-telas-screen-"), "screen.json")
+    with open(_screen, "w", encoding="utf-8") as _f:
+        _f.write('{"screens": [{"name": "office", "x": 0, "y": 0, "width": 1366, "height": 768, '
+                 '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
+# a fresh config folder: no window size remembered from an earlier run changes the pictures
+os.environ.setdefault("ISPDESK_CONFIG_DIR", tempfile.mkdtemp(prefix="ispdesk-telas-config-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import set_bench_company  # noqa: E402
@@ -33,7 +41,7 @@ from ispdesk.services import users  # noqa: E402
 from ispdesk.services.bootstrap import open_database  # noqa: E402
 from ispdesk.services.demo_history import generate_full_demo  # noqa: E402
 
-SIZE = (1280, 800)
+SIZE = (1366, 768)  # the most common office screen
 
 
 def _wait(app: QApplication, ms: int = 400, until: Callable[[], bool] | None = None, limit_ms: int = 30_000) -> None:
@@ -63,7 +71,7 @@ def _optimise(path: Path) -> None:
 
 
 def _save(widget: QWidget, out: Path, name: str) -> Path:
-    """Grab `widget` into ``out/name.png``, scaled down to at most 1280×800 (a wider minimum size)."""
+    """Grab `widget` into ``out/name.png``, scaled down to at most 1366×768 (a wider minimum size)."""
     path = out / f"{name}.png"
     pixmap = widget.grab()
     if pixmap.width() > SIZE[0] or pixmap.height() > SIZE[1]:

@@ -49,7 +49,7 @@ class ChargePix:
         return self.updated.total
 
 
-def receiver_in(values: dict[str, Any]) -> tuple[KeyKind, str, str, str]:
+def receiver_of(values: dict[str, Any]) -> tuple[KeyKind, str, str, str]:
     """(key kind, key, name, city) of the receiver.
 
     Raises:
@@ -82,7 +82,7 @@ def charge_pix(uow: UnitOfWork, number: int | str, on: date | None = None) -> Ch
             raise BusinessRuleError(f"A cobrança {charge.number} está “{ChargeStatus.label_of(charge.status)}”: só "
                                     "cobranças em aberto têm código PIX.")
         values = params_service.load(uow.session)
-        kind, key, name, city = receiver_in(values)
+        kind, key, name, city = receiver_of(values)
         day = on or uow.today
         updated = updated_of(row_of(charge, contract_number), day, rates_on(uow.session))
         txid = txid_for(int(charge.number))
@@ -120,7 +120,7 @@ def charge_slip_pdf(uow: UnitOfWork, number: int | str, on: date | None = None,
         payload: str | None = None
         receiver = ""
         if str(values.get("pix_chave") or "").strip():
-            _, key, name, city = receiver_in(values)
+            _, key, name, city = receiver_of(values)
             payload = BrCode(key, name, city, updated.total, txid_for(int(charge.number))).payload()
             receiver = plain(name, NAME_MAX)
         company = company_of(uow.session)

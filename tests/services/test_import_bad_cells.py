@@ -22,6 +22,7 @@ from ispdesk.services.charge_io import import_payments
 from ispdesk.services.contract_io import import_contracts, import_plans
 from ispdesk.services.csv_import import ImportReport
 from ispdesk.services.customer_io import import_customers
+from ispdesk.services.pix_io import import_pix
 from tests import factories as f
 
 CPF = "529.982.247-25"
@@ -126,6 +127,25 @@ def test_payments_ten_to_the_23_contract_and_huge_amount(uow, world, tmp_path: P
     assert count(uow, Payment) == 1
 
 
+def test_pix_superscripts_huge_amounts_and_bad_ids_reject_their_rows(uow, world, tmp_path: Path) -> None:
+    with uow() as u:
+        number = u.session.scalar(select(Charge.number).join(Contract, Contract.id == Charge.contract_id)
+                                  .where(Contract.number == CONTRACT))
+    header = ["txid", "valor", "data_pagamento", "e2eid"]
+    path = write(tmp_path / "pix.csv", header, [
+        [f"ISPD{number}²", "10,00", DUE, "E1"],
+        ["ISPD" + "9" * 40, "10,00", DUE, "E2"],
+        [f"ISPD{number}", "99999999999999999999", DUE, "E3"],
+        [f"ISPD{number}", "¹0,00", DUE, "E4"],
+        [f"ISPD{number}", "10,00", DUE, "E5\x00"],
+        [f"ISPD{number}", "10,00", DUE, "E" * 65],
+        [f"ISPD{number}", "10,00", DUE, "E7"],
+    ])
+    report = import_pix(uow(), path)
+    assert_exact(report, 1, [2, 3, 4, 5, 6, 7])
+    assert count(uow, Payment) == 1
+
+
 def test_nul_byte_past_the_first_4kb_rejects_its_row(uow, tmp_path: Path) -> None:
     rows = [[f"Cliente {n:03d} com um nome bem comprido para encher", "", f"c{n}@example.com"] for n in range(80)]
     rows.append(["Nome com \x00 nulo", "", "nulo@example.com"])
@@ -157,7 +177,7 @@ def test_a_cell_over_128_kb_rejects_its_row_not_the_file(uow, tmp_path: Path) ->
 def test_a_file_without_header_is_unusable_not_a_bug(uow, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "vazio.csv"
     path.write_bytes(content)
-    for run in (import_customers, import_plans, import_contracts, import_payments):
+    for run in (import_customers, import_plans, import_contracts, import_payments, import_pix):
         with pytest.raises(BusinessRuleError, match="cabeçalho"):
             run(uow(), path)
 
@@ -199,7 +219,7 @@ def test_every_import_command_is_covered(uow) -> None:
     sub = next(a for a in parser._subparsers._group_actions if a.dest == "command")  # noqa: SLF001
     import_parser = sub.choices["import"]
     actions = next(a for a in import_parser._subparsers._group_actions if a.dest == "subcommand")  # noqa: SLF001
-    assert set(actions.choices) == {"customers", "plans", "contracts", "payments"}
+    assert set(actions.choices) == {"customers", "plans", "contracts", "payments", "pix"}
 
 
 def test_charges_untouched_by_rejected_payments(uow, world, tmp_path: Path) -> None:
