@@ -38,6 +38,13 @@ def _selfcheck(args: argparse.Namespace, ctx: CliContext) -> int:
     window = create_main_window(url, "selfcheck")
     window.show()
     app.processEvents()
+    from PySide6.QtCore import QThreadPool
+
+    for i in range(window.tabs.count()):  # tabs are built on first view: show each one, so each is built
+        window.tabs.setCurrentIndex(i)
+        app.processEvents()
+    QThreadPool.globalInstance().waitForDone(30_000)  # the tabs' background loads, before the database goes
+    app.processEvents()
     tabs = [w.objectName() for i in range(window.tabs.count()) if (w := window.tabs.widget(i)) is not None]
     window.close()
     window.context.factory.dispose()

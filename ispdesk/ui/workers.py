@@ -25,7 +25,7 @@ class Progress:
 
     def report(self, done: int, total: int, text: str = "") -> None:
         """Tell the dialog how far the job is."""
-        self._signals.progress.emit(done, total, text)
+        _emit(self._signals.progress, done, total, text)
 
     @property
     def cancelled(self) -> bool:
@@ -47,6 +47,14 @@ class WorkerSignals(QObject):
     failed = Signal(str)
 
 
+def _emit(signal: Any, *args: Any) -> None:
+    """Emit `signal` unless its object is gone (the window that asked was closed meanwhile: no one listens)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.info("tarefa em segundo plano terminou depois que a janela foi fechada; resultado descartado")
+
+
 class Worker(QRunnable):
     """Runs ``job(progress)`` in the global thread pool."""
 
@@ -61,13 +69,13 @@ class Worker(QRunnable):
         try:
             result = self.job(Progress(self.signals, self.cancel_event))
         except BusinessRuleError as exc:
-            self.signals.failed.emit(exc.message)
+            _emit(self.signals.failed, exc.message)
         except Exception as exc:  # a bug: log where it happened, never the values (personal data)
             log.error("erro na tarefa em segundo plano:\n%s", describe(exc))
-            self.signals.failed.emit(f"Erro inesperado (bug): {exception_name(exc)}.\n"
-                                     "Os detalhes, sem dados pessoais, foram gravados no log. Informe o suporte.")
+            _emit(self.signals.failed, f"Erro inesperado (bug): {exception_name(exc)}.\n"
+                                       "Os detalhes, sem dados pessoais, foram gravados no log. Informe o suporte.")
         else:
-            self.signals.finished.emit(result)
+            _emit(self.signals.finished, result)
 
     def cancel(self) -> None:
         self.cancel_event.set()
