@@ -20,7 +20,7 @@ from ispdesk.db.models import Charge, Contract
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.domain.late_fees import LateRates, updated_amount
+from ispdesk.domain.late_fees import LateRates
 from ispdesk.domain.money import format_brl, parse_money, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus
@@ -28,7 +28,7 @@ from ispdesk.services import parameters as params_service
 from ispdesk.services.charges import OPEN
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
 from ispdesk.services.csv_io import fmt_date, fmt_money, write_export
-from ispdesk.services.late_fees import rates_on
+from ispdesk.services.late_fees import charge_updated, rates_on
 from ispdesk.services.payments import find_charge_in, record_payment_in
 from ispdesk.services.uow import UnitOfWork
 
@@ -85,8 +85,7 @@ class PaymentImporter(RowImporter[PaymentItem]):
             situation = "já está paga" if charge.status == ChargeStatus.PAGA else "foi cancelada"
             raise BusinessRuleError(
                 f"a cobrança de {format_date(due)} do contrato {number_text} {situation}; nada a receber.")
-        updated = updated_amount(to_cents(charge.amount - charge.paid_amount), charge.fine_owed, charge.interest_owed,
-                                 charge.effective_due_date or charge.due_date, paid_on, self._rates(uow))
+        updated = charge_updated(charge, paid_on, self._rates(uow))
         balance = to_cents(updated.total - self._pending.get(charge.id, Decimal(0)))
         if amount > balance:
             late = (f", com multa {format_brl(updated.fine)} e juros {format_brl(updated.interest)} em "

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ispdesk.db.models import Contract
+from ispdesk.db.models import Charge, Contract
 from ispdesk.domain.late_fees import LateRates, Updated, updated_amount
 from ispdesk.domain.money import ZERO, to_cents
 from ispdesk.domain.permissions import Permission
@@ -34,6 +34,12 @@ def updated_of(row: ChargeRow, on: date, rates: LateRates) -> Updated:
         return Updated(ZERO, ZERO, ZERO)
     principal = to_cents(row.amount - row.paid_amount)
     return updated_amount(principal, row.fine_owed, row.interest_owed, row.effective_due, on, rates)
+
+
+def charge_updated(charge: Charge, on: date, rates: LateRates) -> Updated:
+    """The valor atualizado of a stored open charge on `on` (what an import or a payment settles)."""
+    return updated_amount(to_cents(charge.amount - charge.paid_amount), charge.fine_owed, charge.interest_owed,
+                          charge.effective_due_date or charge.due_date, on, rates)
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,14 @@ from ispdesk.db.models import Payment
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError, NotFound
-from ispdesk.domain.late_fees import updated_amount
+from ispdesk.domain.late_fees import LateRates
 from ispdesk.domain.money import format_brl, parse_money, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, PaymentSource
 from ispdesk.services import lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
-from ispdesk.services.late_fees import rates_on
+from ispdesk.services.late_fees import charge_updated, rates_on
 from ispdesk.services.payments import record_payment_in
 from ispdesk.services.uow import UnitOfWork
 
@@ -62,6 +62,7 @@ class PixImporter(RowImporter[PixItem]):
 
     def __init__(self) -> None:
         self._pending: dict[uuid.UUID, Decimal] = {}
+        self._rates: LateRates | None = None
 
     def required_columns(self, uow: UnitOfWork) -> Sequence[str]:
         """Every column is required."""
@@ -92,9 +93,9 @@ class PixImporter(RowImporter[PixItem]):
         if charge.status != ChargeStatus.ABERTA:
             raise BusinessRuleError(f"a cobrança {charge.number} está “{ChargeStatus.label_of(charge.status)}”; "
                                     "o valor recebido deve ser devolvido ou lançado à parte.")
-        updated = updated_amount(to_cents(charge.amount - charge.paid_amount), charge.fine_owed,
-                                 charge.interest_owed, charge.effective_due_date or charge.due_date, paid_on,
-                                 rates_on(uow.session))
+        if self._rates is None:  # read once per file, not per line
+            self._rates = rates_on(uow.session)
+        updated = charge_updated(charge, paid_on, self._rates)
         balance = to_cents(updated.total - self._pending.get(charge.id, Decimal(0)))
         if amount > balance:
             raise BusinessRuleError(f"valor {format_brl(amount)} maior que o saldo da cobrança {charge.number} "
