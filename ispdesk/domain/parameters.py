@@ -187,6 +187,10 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("mensagens_tentativas", Kind.INT, 8, "Tentativas por mensagem", "Mensagens",
                   "Depois de tantas falhas seguidas a mensagem fica como “falhou”, com o motivo.",
                   minimum=1, maximum=50),
+    ParameterSpec("mensagens_agendador_minutos", Kind.INT, 5, "Envio automático com o programa aberto (minutos)",
+                  "Mensagens", "Enquanto o ispdesk está aberto, envia o que estiver na fila a cada tantos minutos "
+                  "(respeitando o horário de envio). 0 desliga; use então a tarefa agendada.", minimum=0,
+                  maximum=1440),
 )
 
 SPECS += tuple(

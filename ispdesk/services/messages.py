@@ -101,6 +101,7 @@ class SendResult:
     letters: int = 0
     outside_hours: bool = False
     problem: str | None = None
+    cancelled: bool = False
 
     def last_line(self) -> str:
         """``mensagens: enviadas=N pendentes=N falhas=N`` (scripts read it)."""
@@ -156,15 +157,23 @@ def _record_failure(uow: UnitOfWork, token: str, rows: Iterable[Any], reason: st
     return pending, failed
 
 
+def _release(uow: UnitOfWork, token: str) -> None:
+    """Give back the rows this sender claimed but did not send (a cancelled run): due again at once."""
+    uow.session.execute(update(_M).where(_M.c.claimed_by == token).values(claimed_by=None, claimed_until=None))
+    uow.commit()
+
+
 def _count(uow: UnitOfWork, status: MessageStatus) -> int:
     return uow.session.scalar(select(func.count()).select_from(_M).where(_M.c.status == status)) or 0
 
 
 def send_due(uow: UnitOfWork, at: datetime | None = None,
-             mailer_factory: Callable[[SmtpSettings], Mailer] | None = None) -> SendResult:
+             mailer_factory: Callable[[SmtpSettings], Mailer] | None = None, *,
+             stop: Callable[[int], bool] | None = None) -> SendResult:
     """Send every message due at `at` (default: now) within the sending hours; see the module docstring.
 
-    Never raises for a server that is down: the messages stay pending with the reason.
+    Never raises for a server that is down: the messages stay pending with the reason. `stop(done)` is
+    asked after each message (the GUI's progress and Cancelar): True ends the run, the rest stays due.
 
     Raises:
         PermissionDenied: the actor may not run tasks.
@@ -184,7 +193,7 @@ def send_due(uow: UnitOfWork, at: datetime | None = None,
         else:
             result.problem = settings.problem()
         if not result.outside_hours and result.problem is None:
-            _send_batches(uow, token, moment, settings, mailer_factory or SmtpMailer, tries, result)
+            _send_batches(uow, token, moment, settings, mailer_factory or SmtpMailer, tries, result, stop)
         uow.session.rollback()
         result.pending = _count(uow, MessageStatus.PENDENTE)
         result.letters = _count(uow, MessageStatus.CARTA)
@@ -192,7 +201,8 @@ def send_due(uow: UnitOfWork, at: datetime | None = None,
 
 
 def _send_batches(uow: UnitOfWork, token: str, at: datetime, settings: SmtpSettings,
-                  mailer_factory: Callable[[SmtpSettings], Mailer], tries: int, result: SendResult) -> None:
+                  mailer_factory: Callable[[SmtpSettings], Mailer], tries: int, result: SendResult,
+                  stop: Callable[[int], bool] | None = None) -> None:
     """Claim, send and record batch after batch; a server that is down ends the run (rows retried later)."""
     while True:
         batch = _claim(uow, token, at)
@@ -219,6 +229,10 @@ def _send_batches(uow: UnitOfWork, token: str, at: datetime, settings: SmtpSetti
                     continue
                 _record_sent(uow, token, message_id, reference, at)
                 result.sent += 1
+                if stop is not None and stop(result.sent + result.failed):
+                    _release(uow, token)
+                    result.cancelled = True
+                    return
         finally:
             context.__exit__(None, None, None)
 

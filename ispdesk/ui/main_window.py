@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
@@ -76,8 +76,20 @@ class MainWindow(QMainWindow):
             name=who, login=context.actor.login, role=role) + (f" — {database_label}" if database_label else ""))
         status.setObjectName("connectionLabel")
         self.statusBar().addPermanentWidget(status)
+        self.message_scheduler = self._message_scheduler()
         remember_geometry(self)
         context.events.status.connect(self.show_status)
+
+    def _message_scheduler(self) -> QObject | None:
+        """Sending the outbox while the app is open (issue 14), for users who may run tasks."""
+        from ispdesk.domain.permissions import Permission
+        from ispdesk.ui.message_sending import MessageScheduler
+
+        if not self.context.can(Permission.TASKS_RUN):
+            return None
+        scheduler = MessageScheduler(self.context, self)
+        self.statusBar().addPermanentWidget(scheduler.label)
+        return scheduler
 
     def show_status(self, message: str) -> None:
         """Say in the status bar what the last action did (kept until the next message)."""

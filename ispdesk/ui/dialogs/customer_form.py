@@ -31,6 +31,7 @@ from ispdesk.ui.forms.loader import load_form
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
 from ispdesk.ui.widgets.customer_contracts import CustomerContractsPanel
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
+from ispdesk.ui.widgets.message_panels import CustomerMessagesPanel
 from ispdesk.ui.window_state import remember_geometry
 
 Ui_CustomerForm = load_form("customer_form", "Ui_CustomerForm")
@@ -101,6 +102,9 @@ class CustomerForm(QDialog):
         self.ui.historyLayout.addWidget(self.history)
         self.contracts_panel = CustomerContractsPanel(context, self.ui.formTabs)
         self.contracts_tab_index = self.ui.formTabs.addTab(self.contracts_panel, self.tr("Con&tratos e cobranças"))
+        self.messages_panel = CustomerMessagesPanel(context, self.ui.formTabs)  # delivery log (issue 14)
+        self.messages_tab_index = self.ui.formTabs.addTab(self.messages_panel, self.tr("Mensagens"))
+        self.ui.formTabs.setTabEnabled(self.messages_tab_index, False)
         if customer_id is not None:
             self.load(customer_id)
         else:
@@ -215,6 +219,8 @@ class CustomerForm(QDialog):
         self.history.reload()
         if self.context.can(Permission.CONTRACTS_VIEW):
             self.contracts_panel.reload(self.customer.id)
+            self.messages_panel.reload(self.customer.id)
+            self.ui.formTabs.setTabEnabled(self.messages_tab_index, True)
         self._set_header()
         self._touched.clear()
         self._shown_all = False
