@@ -51,6 +51,15 @@ def result_text(result: SendResult) -> str:
     return head
 
 
+def short_text(result: SendResult) -> str:
+    """The status-bar form of `result_text`: ``Mensagens 15:40: 2 enviadas, 0 pendentes, 0 falhas``."""
+    moment = datetime.now().strftime("%H:%M")
+    if result.outside_hours:
+        return f"Mensagens {moment}: fora do horário de envio ({result.pending} pendentes)"
+    text = f"Mensagens {moment}: {result.sent} enviadas, {result.pending} pendentes, {result.failed} falhas"
+    return text + (" — servidor com problema (veja a dica)" if result.problem else "")
+
+
 def send_in_background(parent: QWidget, context: AppContext, on_done: Callable[[SendResult], None],
                        on_error: Callable[[str], None], show_dialog: bool = True,
                        send: Send | None = None) -> Worker | None:
@@ -160,7 +169,7 @@ class MessageScheduler(QObject):
 
     def _done(self, result: Any) -> None:
         text = result_text(result)
-        self.label.setText(text)
+        self.label.setText(short_text(result))
         self.label.setToolTip(text)
         if result.sent or result.failed:
             self.context.events.changed.emit("message")

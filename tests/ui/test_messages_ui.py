@@ -200,7 +200,8 @@ def test_scheduler_sends_off_the_gui_thread_one_run_at_a_time(qtbot, context, uo
         assert len(inbox.messages) == 2  # sent once, whatever the number of runs
     assert threading.main_thread().name not in threads
     assert most[0] == 1 and scheduler.skipped >= 1
-    qtbot.waitUntil(lambda: "enviadas=" in scheduler.label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "enviadas=" in scheduler.label.toolTip(), timeout=5000)
+    assert " enviadas, " in scheduler.label.text()
     assert scheduler.label.objectName() == "messageSchedulerLabel"
 
 
@@ -223,6 +224,8 @@ def test_scheduler_respects_quiet_hours_and_the_switch(qtbot, context, uow, cloc
         with qtbot.waitSignal(worker.signals.finished, timeout=15000):
             pass
         assert inbox.messages == [] and "fora do horário" in scheduler.label.text()
+    window.resize(1366, 768)
+    window.show()
     _shot(window, "main-window-scheduler.png")
     params_service.update(uow(), {"mensagens_agendador_minutos": 0})
     context.events.changed.emit("parameters")
@@ -263,6 +266,7 @@ def test_contract_form_tab_highlights_the_unsent_notice_and_links_to_acesso(qtbo
     model = panel.log.model
     assert model.rowCount() == 1 and model.row_at(0).id == row.id and model.row_at(0).holds_suspension
     assert model.data(model.index(0, 1), Qt.ItemDataRole.BackgroundRole) is not None
+    assert panel.log.table.isColumnHidden(2) and panel.log.table.isColumnHidden(3)  # contract, customer
     assert "⚠" in model.data(model.index(0, 1))
     assert panel.log.selected() is not None and "suspensão" in panel.log.error_label.text()
     _shot(form, "contract-form-messages.png")

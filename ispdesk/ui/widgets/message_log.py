@@ -92,8 +92,11 @@ class MessageLog(QWidget):
 
     reloaded = Signal()
 
+    #: Columns a form's log hides (the form already says which contract / customer it is).
+    CONTRACT_COLUMN, CUSTOMER_COLUMN = 2, 3
+
     def __init__(self, context: AppContext, names: str, parent: QWidget | None = None,
-                 flt: MessageFilter | None = None) -> None:
+                 flt: MessageFilter | None = None, hidden_columns: tuple[int, ...] = ()) -> None:
         super().__init__(parent)
         self.context = context
         self.filter = flt or MessageFilter()
@@ -110,6 +113,8 @@ class MessageLog(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        for column in hidden_columns:
+            self.table.setColumnHidden(column, True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         below = QWidget(self)
         below_layout = QVBoxLayout(below)

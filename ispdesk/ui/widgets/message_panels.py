@@ -43,7 +43,8 @@ class ContractMessagesPanel(QWidget):
         self.hold_label.linkActivated.connect(self._show_access)
         self.hold_label.setVisible(False)
         layout.addWidget(self.hold_label)
-        self.log = MessageLog(context, "contractMessages", self, MessageFilter(contract_id=self.contract_id))
+        self.log = MessageLog(context, "contractMessages", self, MessageFilter(contract_id=self.contract_id),
+                              (MessageLog.CONTRACT_COLUMN, MessageLog.CUSTOMER_COLUMN))
         layout.addWidget(self.log, 1)
         context.events.changed.connect(self._changed)
         self.reload()
@@ -90,7 +91,8 @@ class CustomerMessagesPanel(QWidget):
         self.context = context
         self.customer_id: uuid.UUID | None = None
         layout = QVBoxLayout(self)
-        self.log = MessageLog(context, "customerMessages", self, MessageFilter(customer_id=uuid.UUID(int=0)))
+        self.log = MessageLog(context, "customerMessages", self, MessageFilter(customer_id=uuid.UUID(int=0)),
+                              (MessageLog.CUSTOMER_COLUMN,))
         layout.addWidget(self.log, 1)
         context.events.changed.connect(self._changed)
 
