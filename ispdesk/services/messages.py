@@ -226,6 +226,10 @@ def _send_batches(uow: UnitOfWork, token: str, at: datetime, settings: SmtpSetti
                     if exc.whole_batch:  # the connection dropped: the rest waits for the next run
                         result.problem = exc.reason
                         return
+                    if stop is not None and stop(result.sent + result.failed):
+                        _release(uow, token)
+                        result.cancelled = True
+                        return
                     continue
                 _record_sent(uow, token, message_id, reference, at)
                 result.sent += 1

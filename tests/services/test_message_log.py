@@ -126,3 +126,30 @@ def test_period_is_the_office_day(uow: Uow, clock: FixedClock) -> None:
         u.commit()
     assert len(message_log.search_messages(uow(), MessageFilter(since=date(2026, 10, 5), until=date(2026, 10, 5)))) == 1
     assert message_log.search_messages(uow(), MessageFilter(since=date(2026, 10, 6))) == []
+
+
+class _RefuseEveryone:
+    """An SMTP server that refuses every recipient (each message fails on its own, the connection lives)."""
+
+    async def handle_RCPT(self, server: object, session: object, envelope: object, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        return "550 mailbox unavailable"
+
+
+def test_cancel_also_stops_a_run_where_each_message_fails(uow: Uow, clock: FixedClock) -> None:
+    from aiosmtpd.controller import Controller
+
+    overdue(uow, 3)
+    day = notice_day(uow, clock)
+    port = free_port()
+    controller = Controller(_RefuseEveryone(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        configure(uow, port)
+        result = messages.send_due(uow(), local(day, 9), stop=lambda done: True)
+    finally:
+        controller.stop()
+    assert result.cancelled and result.sent == 0
+    rows = outbox(uow)
+    assert sorted(r.attempts for r in rows) == [0, 0, 1]  # one tried, two given back untouched
+    assert all(r.claimed_by is None for r in rows)
