@@ -62,6 +62,7 @@ class InboxUnitOfWork(UnitOfWork):
         super().__init__(base.session_factory, actor, _EntryClock(op.entered_at))
         self.op = op
         self.created: uuid.UUID | None = None
+        self.number: int | None = None
         self.password_hash: str | None = None
 
     def audit(self, entity: str, entity_id: Any, action: str, changes: Any = None, summary: str = "") -> None:
@@ -82,6 +83,7 @@ class InboxUnitOfWork(UnitOfWork):
                 contract = self.session.get(Contract, self.created)
                 assert contract is not None
                 number = contract.number
+        self.number = number
         self.session.add(SyncInbox(op_id=self.op.id, kind=self.op.kind, entity_id=self.created, number=number,
                                    actor=self.op.actor, entered_at=self.clock.now(),
                                    applied_at=datetime.now(UTC)))
@@ -171,24 +173,29 @@ def _unreachable(exc: BaseException, url: str) -> str | None:
     return database_errors.unusable_message(exc, url)
 
 
-def _mark(store: UnitOfWorkFactory, op: Any, **values: Any) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(update(ops).where(ops.c.id == op.id).values(updated_at=datetime.now(UTC), **values))
-        number = values.get("central_number")
-        if values.get("status") == APPLIED and number is not None:
-            model: Any = Customer if op.kind == CUSTOMER else Contract
-            column = model.code if op.kind == CUSTOMER else model.number
-            conn.execute(update(model).where(model.id == op.entity_id).values({column: number}))
+def _flush(store: UnitOfWorkFactory, marks: list[tuple[Any, dict[str, Any]]]) -> SyncCounts:
+    """Write the outcomes of `marks` to the store in one transaction (a mark lost in a crash is harmless:
+    the inbox answers for it at the next sync); return the counts afterwards.
+    """
+    if marks:
+        with store.engine.begin() as conn:
+            for op, values in marks:
+                conn.execute(update(ops).where(ops.c.id == op.id).values(updated_at=datetime.now(UTC), **values))
+                number = values.get("central_number")
+                if values.get("status") == APPLIED and number is not None:
+                    model: Any = Customer if op.kind == CUSTOMER else Contract
+                    column = model.code if op.kind == CUSTOMER else model.number
+                    conn.execute(update(model).where(model.id == op.entity_id).values({column: number}))
+        marks.clear()
+    return counts(store)
 
 
-def _replay(central: UnitOfWorkFactory, op: Any,
-            parent_central_id: uuid.UUID | None) -> tuple[uuid.UUID | None, int | None]:
-    """Apply `op` centrally once; (central id, real number)."""
+def _replay(central: UnitOfWorkFactory, op: Any, parent_central_id: uuid.UUID | None,
+            done: SyncInbox | None) -> tuple[uuid.UUID | None, int | None]:
+    """Apply `op` centrally once (`done`: its inbox row read beforehand); (central id, real number)."""
+    if done is not None:
+        return done.entity_id, done.number
     actor = Actor.for_role(op.actor, Role(op.role))
-    with central(actor) as probe:
-        done = probe.session.get(SyncInbox, op.id)
-        if done is not None:
-            return done.entity_id, done.number
     draft, extra = load_draft(op.kind, op.draft)
     uow = InboxUnitOfWork(central, actor, op)
     uow.password_hash = extra.get("portal_password_hash")
@@ -196,20 +203,26 @@ def _replay(central: UnitOfWorkFactory, op: Any,
         if isinstance(draft, customer_service.CustomerDraft):
             customer_service.create_customer(uow, draft)
         else:
-            assert parent_central_id is not None or op.depends_on is None
             if parent_central_id is not None:
                 draft = replace(draft, customer_id=parent_central_id)
             contract_service.create_contract(uow, draft)
     except IntegrityError:
         with central(actor) as again:  # another sync applied it at the same moment
-            done = again.session.get(SyncInbox, op.id)
-            if done is None:
+            row = again.session.get(SyncInbox, op.id)
+            if row is None:
                 raise
-            return done.entity_id, done.number
-    with central(actor) as check:
-        done = check.session.get(SyncInbox, op.id)
-        assert done is not None
-        return done.entity_id, done.number
+            return row.entity_id, row.number
+    return uow.created, uow.number
+
+
+def _inbox_rows(central: UnitOfWorkFactory, ids: list[uuid.UUID]) -> dict[uuid.UUID, SyncInbox]:
+    """The inbox rows of `ids` already applied centrally (one query per 500)."""
+    found: dict[uuid.UUID, SyncInbox] = {}
+    with central(Actor.system()) as uow:
+        for i in range(0, len(ids), 500):
+            for row in uow.session.scalars(select(SyncInbox).where(SyncInbox.op_id.in_(ids[i:i + 500]))):
+                found[row.op_id] = row
+    return found
 
 
 def sync(central_url: str, store_path: str | Path | None = None, progress: ProgressFn | None = None,
@@ -227,39 +240,50 @@ def sync(central_url: str, store_path: str | Path | None = None, progress: Progr
             if message is None:
                 raise
             return SyncReport(counts(store), error=message)
+        marks: list[tuple[Any, dict[str, Any]]] = []
         try:
             with store.engine.connect() as conn:
                 pending = conn.execute(select(ops).where(ops.c.status == PENDING).order_by(ops.c.id)).all()
+                state = {r.id: (r.status, r.central_id) for r in conn.execute(select(ops.c.id, ops.c.status,
+                                                                                    ops.c.central_id))}
+            try:
+                inbox = _inbox_rows(central, [op.id for op in pending])
+            except Exception as exc:
+                message = _unreachable(exc, central_url)
+                if message is None:
+                    raise
+                return SyncReport(counts(store), error=message)
             for n, op in enumerate(pending, 1):
                 if progress is not None:
                     progress(n, len(pending), "Enviando lançamentos offline")
                 parent_id = None
                 if op.depends_on is not None:
-                    with store.engine.connect() as conn:
-                        parent = conn.execute(select(ops.c.status, ops.c.central_id)
-                                              .where(ops.c.id == op.depends_on)).one()
-                    if parent.status != APPLIED:
+                    parent_status, parent_id = state[op.depends_on]
+                    if parent_status != APPLIED:
                         continue  # waits with the operation it needs
-                    parent_id = parent.central_id
                 try:
-                    central_id, number = _replay(central, op, parent_id)
+                    central_id, number = _replay(central, op, parent_id, inbox.get(op.id))
                 except TryAgainError:
                     continue  # busy: stays pending, next sync tries again
                 except database_errors.DatabaseUnavailable as exc:
-                    return SyncReport(counts(store), applied, conflicts, exc.message)
+                    return SyncReport(_flush(store, marks), applied, conflicts, exc.message)
                 except BusinessRuleError as exc:
-                    message = reason_of(exc)
-                    _mark(store, op, status=CONFLICT, message=message)
+                    marks.append((op, dict(status=CONFLICT, message=reason_of(exc))))
+                    state[op.id] = (CONFLICT, None)
                     conflicts += 1
                     continue
                 except Exception as exc:
                     message = _unreachable(exc, central_url)
                     if message is None:
                         raise
-                    return SyncReport(counts(store), applied, conflicts, message)
-                _mark(store, op, status=APPLIED, message=None, central_id=central_id, central_number=number)
+                    return SyncReport(_flush(store, marks), applied, conflicts, message)
+                marks.append((op, dict(status=APPLIED, message=None, central_id=central_id, central_number=number)))
+                state[op.id] = (APPLIED, central_id)
                 applied += 1
+                if len(marks) >= 100:
+                    _flush(store, marks)
         finally:
+            _flush(store, marks)
             central.dispose()
         return SyncReport(counts(store), applied, conflicts)
     finally:
