@@ -174,8 +174,9 @@ def _unreachable(exc: BaseException, url: str) -> str | None:
 
 
 def _flush(store: UnitOfWorkFactory, marks: list[tuple[Any, dict[str, Any]]]) -> SyncCounts:
-    """Write the outcomes of `marks` to the store in one transaction (a mark lost in a crash is harmless:
-    the inbox answers for it at the next sync); return the counts afterwards.
+    """Write the outcomes of `marks` to the store in one transaction; return the counts afterwards.
+
+    A mark lost in a crash is harmless: the inbox answers for it at the next sync.
     """
     if marks:
         with store.engine.begin() as conn:
