@@ -8,6 +8,8 @@ else of the central database is copied: no charges, no other customer data.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -230,3 +232,22 @@ def prepare(central: UnitOfWorkFactory, path: str | Path | None = None) -> Store
     return StoreInfo(info.path, info.prepared_at, info.size_bytes, info.documents, time.perf_counter() - started)
 
 
+
+
+def _refresh_quietly(central: UnitOfWorkFactory, path: str | Path | None) -> None:
+    try:
+        prepare(central, path)
+    except Exception:  # the app works without it; the next start or `offline prepare` tries again
+        logging.getLogger(__name__).warning("base offline não atualizada", exc_info=True)
+
+
+def refresh_in_background(central: UnitOfWorkFactory, path: str | Path | None = None) -> threading.Thread | None:
+    """At GUI start with the server reachable: refresh the snapshot in a background thread (never blocks).
+
+    Only for a central PostgreSQL (a local SQLite database needs no offline copy); returns the thread.
+    """
+    if central.engine.dialect.name != "postgresql":
+        return None
+    thread = threading.Thread(target=_refresh_quietly, args=(central, path), name="offline-snapshot", daemon=True)
+    thread.start()
+    return thread

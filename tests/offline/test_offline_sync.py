@@ -162,3 +162,15 @@ def test_a_retired_plan_is_a_conflict(store_path: Path, central: UnitOfWorkFacto
     report = offline_sync.sync(db_url, store_path)
     assert report.counts.line == "pendentes=0 aplicados=1 conflitos=1"
     assert "plano" in (offline_sync.list_ops_of(store_path, "conflito")[0].message or "").lower()
+
+
+def test_the_gui_start_refreshes_the_snapshot_in_the_background(central: UnitOfWorkFactory, db_url: str,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "bg.sqlite3"
+    thread = offline_store.refresh_in_background(central, path)
+    if db_url.startswith("sqlite"):
+        assert thread is None and not path.exists()  # a local database needs no offline copy
+        return
+    assert thread is not None
+    thread.join(60)
+    assert offline_store.store_info(path).documents == 1
