@@ -63,10 +63,10 @@ def test_prepare_copies_what_entry_needs_and_nothing_else(store_path: Path, cent
 
 
 def test_offline_entry_refuses_a_cpf_or_login_of_the_snapshot(store_path: Path) -> None:
-    with pytest.raises(BusinessRuleError, match="já cadastrado"):
+    with pytest.raises(BusinessRuleError, match="já cadastrado no banco central"):
         enter_customer(store_path, draft(document="529.982.247-25"))
     d = draft()
-    with pytest.raises(BusinessRuleError, match="hotsite"):
+    with pytest.raises(BusinessRuleError, match="hotsite .*banco central"):
         enter_customer(store_path, customers.CustomerDraft(**{**d.__dict__, "portal_login": "maria.central"}))
     assert offline_sync.status(store_path).line == "pendentes=0 aplicados=0 conflitos=0"
 
