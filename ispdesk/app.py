@@ -104,6 +104,9 @@ def run_gui(cli_url: str | None = None) -> int:
         return _cannot_start(message)
     if actor is None:
         return 0
+    from ispdesk.services.offline_store import refresh_in_background
+
+    refresh_in_background(factory)  # the offline copy for a day without the server (issue 13)
     context = AppContext(factory=factory, actor=actor, events=DataEvents())
     from ispdesk.ui.dialogs.company_dialog import ask_company_on_first_run
 

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser."""
     parser = _Parser(prog="ispdesk", description="ispdesk — back office do provedor. Sem comando abre a janela.")
     parser.add_argument("--db", metavar="URL", help="URL do banco (SQLAlchemy); padrão: ISPDESK_DB_URL ou SQLite local")
+    parser.add_argument("--offline", action="store_true",
+                        help="roda o comando na base offline (import/export customers|contracts, contracts pdf)")
+    parser.add_argument("--store", dest="offline_store", metavar="ARQUIVO",
+                        help="arquivo da base offline (padrão: pasta de dados)")
     parser.add_argument("--version", action="version", version=f"ispdesk {__version__}")
     top = parser.add_subparsers(dest="command", metavar="COMANDO", parser_class=_Parser)
     groups = {}
@@ -79,7 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ispdesk.app import run_gui
 
         return run_gui(getattr(args, "db", None))
-    ctx = CliContext.from_args(args)
+    if getattr(args, "offline", False):
+        from ispdesk.cli.offline import offline_context
+
+        try:
+            ctx = offline_context(args)
+        except BusinessRuleError as exc:
+            err(f"erro: {exc.message}")
+            return EXIT_ERROR
+    else:
+        ctx = CliContext.from_args(args)
     try:
         return int(args.func(args, ctx) or 0)
     except BusinessRuleError as exc:

@@ -569,6 +569,15 @@ def unique_violation(exc: IntegrityError, document: str | None, login: str | Non
     """
     text = str(getattr(exc, "orig", exc))
     errors: dict[str, str] = {}
+    if "(central)" in text:  # the offline store's check against the snapshot (services/offline_store.py)
+        if "unique_document" in text:
+            errors["cpf_cnpj"] = ("CPF/CNPJ já cadastrado no banco central (cópia da base offline). Use o cadastro "
+                                  "existente quando o servidor voltar, ou peça a um administrador para permitir "
+                                  "duplicados (aceitar_cpf_cnpj_duplicado).")
+        if "portal_login" in text:
+            errors["hotsite_login"] = (f"O login do hotsite “{login}” já é usado por um cliente do banco central "
+                                       "(cópia da base offline). Escolha outro login.")
+        return UniqueViolation(errors) if errors else None
     if "unique_document" in text:
         shown = mask_document(document) if document else "informado"
         errors["cpf_cnpj"] = (f"CPF/CNPJ {shown} já cadastrado (gravado por outra estação agora há pouco). Use o "

@@ -39,6 +39,7 @@ from ispdesk.domain.errors import BusinessRuleError, NotFound
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.money_words import money_in_words, money_with_words
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.provisional import shown_number
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_template, parse_blocks
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
@@ -214,7 +215,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         "cliente.telefone": mask_phone(customer.phone) if customer.phone else NOT_INFORMED,
         "cliente.telefones": " / ".join(phones) or NOT_INFORMED,
         "cliente.email": _or(customer.email),
-        "contrato.numero": str(contract.number),
+        "contrato.numero": shown_number(contract.number),  # "(provisório)" until an offline entry syncs
         "contrato.situacao": ContractStatus.label_of(contract.status).lower(),
         "contrato.data_ativacao": format_date(contract.activated_on) if contract.activated_on else not_yet,
         "contrato.data_base": format_date(contract.billing_base_date) if contract.billing_base_date else not_yet,
@@ -287,9 +288,10 @@ def build_pdf(data: DocumentData, template: ContractTemplate, created_at: dateti
     rendered = _compiled(template.body).render(data.context)
     digest = content_hash(template.code, str(template.version_number), str(data.contract_number), rendered,
                           *(f"{s.role}|{s.name}|{s.document}" for s in data.signatories))
-    reference = f"Contrato nº {data.contract_number} · Modelo {template.code} v{template.version_number}"
+    reference = f"Contrato nº {shown_number(data.contract_number)} · Modelo {template.code} v{template.version_number}"
     pdf = render_contract_pdf(ContractPdf(
-        title=f"{template.name} — contrato nº {data.contract_number}", blocks=tuple(parse_blocks(rendered)),
+        title=f"{template.name} — contrato nº {shown_number(data.contract_number)}",
+        blocks=tuple(parse_blocks(rendered)),
         company_name=data.company_name, company_details=data.company_details, logo_png=data.logo_png,
         reference=reference, verification_code=verification_code(digest), signatories=data.signatories,
         created_at=created_at,

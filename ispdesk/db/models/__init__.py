@@ -8,6 +8,7 @@ from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
 from ispdesk.db.models.messages import OutboxMessage
+from ispdesk.db.models.offline import SyncInbox
 
 __all__ = [
     "AccessEvent",
@@ -38,5 +39,6 @@ __all__ = [
     "Sequence",
     "SuspensionPeriod",
     "SuspensionRun",
+    "SyncInbox",
     "User",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-03 13:33:39.534607
+Create Date: 2026-12-03 15:55:42.605390
 """
 
 from alembic import op
@@ -216,6 +216,16 @@ def upgrade() -> None:
     sa.Column('counts', sa.Text(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_suspension_runs'))
+    )
+    op.create_table('sync_inbox',
+    sa.Column('op_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=True),
+    sa.Column('number', sa.BigInteger(), nullable=True),
+    sa.Column('actor', sa.String(length=80), nullable=False),
+    sa.Column('entered_at', UTCDateTime(), nullable=False),
+    sa.Column('applied_at', UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('op_id', name=op.f('pk_sync_inbox'))
     )
     op.create_table('users',
     sa.Column('login', sa.String(length=60), nullable=False),
@@ -635,6 +645,7 @@ def downgrade() -> None:
 
     op.drop_table('contracts')
     op.drop_table('users')
+    op.drop_table('sync_inbox')
     op.drop_table('suspension_runs')
     op.drop_table('sequences')
     op.drop_table('plans')
