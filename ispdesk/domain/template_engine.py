@@ -98,6 +98,8 @@ CATALOGUE: tuple[Variable, ...] = (
     _v("cliente.telefone", "Telefone fixo, com máscara", "(11) 3456-7890"),
     _v("cliente.telefones", "Telefones do cliente (celular e fixo), com máscara",
        "(11) 98765-4321 / (11) 3456-7890"),
+    _v("cliente.telefones_rotulo", "\"telefone\" ou \"telefones\", conforme quantos o cliente tem",
+       "telefones"),
     _v("cliente.email", "E-mail do cliente", "maria.conceicao@example.com"),
     # Contrato
     _v("contrato.numero", "Número do contrato", "5123"),

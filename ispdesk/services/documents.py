@@ -42,6 +42,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.provisional import shown_number
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.domain.template_engine import CATALOGUE, Template, Value, compile_template, parse_blocks
+from ispdesk.domain.wording import agree
 from ispdesk.reports.contract_pdf import ContractPdf, Signatory, content_hash, render_contract_pdf, verification_code
 from ispdesk.services import lookups
 from ispdesk.services import parameters as parameters_service
@@ -214,6 +215,7 @@ def contract_document_context(session: Session, contract_id: uuid.UUID, today: d
         "cliente.celular": mask_phone(customer.mobile) if customer.mobile else NOT_INFORMED,
         "cliente.telefone": mask_phone(customer.phone) if customer.phone else NOT_INFORMED,
         "cliente.telefones": " / ".join(phones) or NOT_INFORMED,
+        "cliente.telefones_rotulo": agree(max(len(phones), 1), "telefone", "telefones"),
         "cliente.email": _or(customer.email),
         "contrato.numero": shown_number(contract.number),  # "(provisório)" until an offline entry syncs
         "contrato.situacao": ContractStatus.label_of(contract.status).lower(),

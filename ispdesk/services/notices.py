@@ -21,6 +21,7 @@ from ispdesk.domain.dates import format_date
 from ispdesk.domain.documents import mask_document
 from ispdesk.domain.late_fees import Updated
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import agree, plural
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ class NoticeTemplate:
         months = ", ".join(dict.fromkeys(_month(d) for d, _ in ordered))
         return "".join((
             self.head, _date(plan.notice), "\n\nPrezado(a) ", customer_name,
-            ",\n\nMotivo: consta(m) em aberto a(s) fatura(s) do contrato nº ", f"{contract_number}",
-            " (plano ", plan_code, "), vencida(s) e não paga(s) até esta data.\nValor em atraso: ", _brl(total),
+            ",\n\nMotivo: ", _open_charges(len(ordered)), " do contrato nº ", f"{contract_number}",
+            " (plano ", plan_code, "), ", agree(len(ordered), "vencida e não paga", "vencidas e não pagas"),
+            " até esta data.\nValor em atraso: ", _brl(total),
             ", referente a: ", months, ".", *[_bullet(d, b) for d, b in ordered], _updated_text(plan.notice, updated),
             self._ladder_text(plan), self.tail,
         ))
@@ -152,6 +154,11 @@ class NoticeTemplate:
     def month(due: date) -> str:
         """``MM/AAAA`` of a due date (the notice's reference month for the oldest one)."""
         return _month(due)
+
+
+def _open_charges(n: int) -> str:
+    """``consta em aberto 1 fatura`` / ``constam em aberto 3 faturas``: words that agree with the count."""
+    return f"{agree(n, 'consta', 'constam')} em aberto {plural(n, 'fatura', 'faturas')}"
 
 
 def _updated_text(on: date, updated: Updated | None) -> str:

@@ -170,7 +170,7 @@ def test_customer_without_optional_data_prints_nao_informado(uow, real_company):
     flat = squash(pdf_text(generate_contract_pdf(uow(), contract_id).pdf)[0])
     assert "Empresa Ômega Ltda., pessoa jurídica, inscrito(a) no CNPJ sob o nº 11.444.777/0001-61" in flat
     assert "com sede em" in flat
-    assert "telefone(s) não informado" in flat
+    assert "telefone não informado" in flat
     assert "não possui prazo de permanência" in flat
     assert "CNPJ 11.444.777/0001-61" in flat
 

@@ -47,8 +47,10 @@ def reference_notice_text(
         "",
         f"Prezado(a) {customer_name},",
         "",
-        f"Motivo: consta(m) em aberto a(s) fatura(s) do contrato nº {contract_number} (plano {plan_code}), "
-        f"vencida(s) e não paga(s) até esta data.",
+        (f"Motivo: consta em aberto 1 fatura do contrato nº {contract_number} (plano {plan_code}), "
+         "vencida e não paga até esta data.") if len(ordered) == 1 else
+        (f"Motivo: constam em aberto {len(ordered)} faturas do contrato nº {contract_number} (plano {plan_code}), "
+         "vencidas e não pagas até esta data."),
         f"Valor em atraso: {format_brl(total)}, referente a: {months}.",
     ]
     for c in ordered:
@@ -126,3 +128,18 @@ def test_same_dates_and_amounts_repeated_across_notices() -> None:
     for charges in runs * 2:
         assert (notice_text(company, "Ana", 7, "F100", charges, plan)
                 == reference_notice_text(company, "Ana", 7, "F100", charges, plan))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_companies(), _text, st.integers(1, 10**9), _text, _charges, _schedules())
+def test_the_notice_says_its_count_in_words_never_with_parentheses(company, name, number, plan_code, charges,
+                                                                    plan) -> None:
+    """Issue 12: "1 fatura … vencida", "3 faturas … vencidas", never "fatura(s)" or "consta(m)"."""
+    text = notice_text(company, name, number, plan_code, charges, plan)
+    motive = text.split("Motivo: ", 1)[1].split("\n", 1)[0]
+    assert "(s)" not in motive and "(m)" not in motive
+    n = len(charges)
+    if n == 1:
+        assert motive.startswith("consta em aberto 1 fatura do contrato") and "vencida e não paga" in motive
+    else:
+        assert motive.startswith(f"constam em aberto {n} faturas do contrato") and "vencidas e não pagas" in motive

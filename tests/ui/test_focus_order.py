@@ -208,3 +208,87 @@ def test_dialog_tab_follows_the_screen(qtbot, context, scenario, name) -> None: 
     frame = window.frameGeometry()  # and it fits 1366×768 with no label cut
     assert frame.width() <= 1366 and frame.height() <= 768
     assert clipped_labels(window) == []
+
+
+def _company(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.company_dialog import CompanyDialog
+
+    return CompanyDialog(context)
+
+
+def _template_editor(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.template_editor import TemplateEditorDialog
+
+    return TemplateEditorDialog(context)
+
+
+def _pdf_preview(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.services.templates import preview_pdf
+    from ispdesk.ui.dialogs.pdf_preview import PdfPreviewDialog
+
+    return PdfPreviewDialog(None, preview_pdf("Contrato de teste"), "Pré-visualização")
+
+
+def _renew(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.services.contracts import get_contract
+    from ispdesk.ui.dialogs.contract_form import RenewDialog
+
+    return RenewDialog(get_contract(context.uow(), data["contract"]))
+
+
+def _activate(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.contract_form import DateAskDialog
+
+    return DateAskDialog("Ativar contrato 1", "Data da ativação:", "activateDialog")
+
+
+def _block_protection(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.access_dialogs import BlockProtectionDialog
+
+    return BlockProtectionDialog(None, date(2026, 3, 20), 3)
+
+
+def _generate_batch(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.documents_dialogs import GenerateBatchDialog
+
+    return GenerateBatchDialog(context, 2)
+
+
+def _mark_signed(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.documents_dialogs import MarkSignedDialog
+
+    return MarkSignedDialog(date(2026, 3, 20), 2)
+
+
+def _report(kind: str) -> Callable[[AppContext, dict[str, Any]], QWidget]:
+    def build(context: AppContext, data: dict[str, Any]) -> QWidget:
+        from ispdesk.ui.dialogs.documents_dialogs import ReportDialog
+
+        return ReportDialog(context, kind)
+
+    return build
+
+
+def _negativation(context: AppContext, data: dict[str, Any]) -> QWidget:
+    from ispdesk.ui.dialogs.billing_negativation import NegativationDialog
+
+    return NegativationDialog(context, data["contract"])
+
+
+MORE_DIALOGS: dict[str, Callable[[AppContext, dict[str, Any]], QWidget]] = {
+    "company": _company, "template_editor": _template_editor, "pdf_preview": _pdf_preview, "renew": _renew,
+    "activate": _activate, "block_protection": _block_protection, "generate_batch": _generate_batch,
+    "mark_signed": _mark_signed, "report_contracts": _report("contracts"),
+    "report_cancellations": _report("cancellations"), "report_charges": _report("charges"),
+    "negativation": _negativation,
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_DIALOGS))
+def test_document_and_small_dialogs_tab_follows_the_screen(qtbot, context, scenario, name) -> None:  # noqa: ANN001
+    window = _shown(qtbot, MORE_DIALOGS[name](context, scenario))
+    assert len(focus_chain(window)) >= 2
+    assert reading_order_breaks(window) == []
+    frame = window.frameGeometry()
+    assert frame.width() <= 1366 and frame.height() <= 768
+    assert clipped_labels(window) == []

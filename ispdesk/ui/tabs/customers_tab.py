@@ -29,6 +29,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.domain.text import fold
 from ispdesk.domain.wording import plural
+from ispdesk.services import customer_sort
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customer_search import describe_search
 from ispdesk.services.customers import CustomerListRow
@@ -69,9 +70,16 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
     def __init__(self, context: AppContext, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
         self.context = context
         self.search_text = ""
+        #: (column name, descending) while a partial list is sorted in the database; None = name order
+        self.server_sort: tuple[str, bool] | None = None
         super().__init__(customer_columns(), self._fetch, lambda r: r.key, page_size, parent)
 
     def _fetch(self, after: Any, limit: int) -> Sequence[CustomerListRow]:
+        if self.server_sort is not None:
+            column, descending = self.server_sort
+            offset = 0 if after is None else len(self._rows)
+            return customer_sort.sorted_customers(self.context.uow(), self.search_text, column, descending,
+                                                  offset, limit)
         return customer_service.search_customers(self.context.uow(), self.search_text, after, limit)
 
     def complete(self) -> bool:
@@ -79,13 +87,17 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
         return self._exhausted
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the rows when the whole result is loaded; a partial list keeps the name order."""
-        if self.complete():
+        """Sort by `column`: the loaded rows when the whole result is loaded, else in the database."""
+        if self.complete() and self.server_sort is None:
             RowsTableModel.sort(self, column, order)
+            return
+        self.server_sort = (customer_sort.SORT_COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        self.reload()
 
     def search(self, text: str) -> None:
-        """Show the first page of customers matching `text` (empty = everyone)."""
+        """Show the first page of customers matching `text` (empty = everyone), in name order."""
         self.search_text = text
+        self.server_sort = None
         self.reload()
 
     def fetch_first(self, text: str) -> list[CustomerListRow]:
@@ -95,6 +107,7 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
     def show_results(self, text: str, rows: Sequence[CustomerListRow]) -> None:
         """Show a first page fetched by `fetch_first` (GUI thread)."""
         self.search_text = text
+        self.server_sort = None
         self._exhausted = len(rows) < self.page_size
         self.set_rows(list(rows))
 
@@ -263,6 +276,7 @@ class CustomersTab(QWidget):
     def _show_found(self, text: str, rows: Sequence[CustomerListRow], started: float) -> None:
         self.last_search_s = time.perf_counter() - started
         self.model.show_results(text, rows)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # name order again
         self._after_search()
 
     def _search_failed(self, exc: Exception) -> None:
@@ -325,18 +339,18 @@ class CustomersTab(QWidget):
         self.search_edit.selectAll()
 
     def sort_by_column(self, column: int) -> None:
-        """Header click: sort the result by `column` (all loaded), or say to refine a partial list."""
+        """Header click: sort every match by `column` (in the database when only part is loaded)."""
         header = self.table.horizontalHeader()
-        if not self.model.complete():
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.last_message = self.tr("A lista tem mais clientes do que os exibidos, em ordem de nome: "
-                                        "refine a busca para ordenar por outra coluna.")
-            self._update_status()
-            return
         if header.sortIndicatorSection() != column:
             header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
-        self.model.sort(column, header.sortIndicatorOrder())
+        try:
+            self.model.sort(column, header.sortIndicatorOrder())
+        except BusinessRuleError as exc:
+            self.status_label.setText(exc.message)
+            return
         self.last_message = ""
+        if self.model.rowCount():
+            self.table.scrollToTop()
         self._update_status()
 
     def _update_status(self, *_args: Any) -> None:
