@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ispdesk.db.models import OutboxMessage
 from ispdesk.domain.clock import FixedClock
+from ispdesk.domain.errors import ValidationError
 from ispdesk.domain.messages import e164
 from ispdesk.services import access, messages
 from ispdesk.services import parameters as params_service
@@ -179,3 +181,10 @@ def test_e164_of_any_written_mobile(ddd: int, number: int, prefix: str, sep: str
     written = f"{prefix}{sep}({digits[:2]}){sep}{digits[2:7]}{sep}{digits[7:]}"
     assert e164(written) == "+55" + digits
     assert e164(digits[:-1]) is None
+
+
+def test_an_unknown_channel_order_is_refused_in_portuguese(uow: Uow) -> None:
+    with pytest.raises(ValidationError) as caught:
+        params_service.update(uow(), {"mensagens_canais": "sms,pombo"})
+    assert "Canais inválidos" in caught.value.errors["mensagens_canais"]
+    params_service.update(uow(), {"mensagens_canais": " WhatsApp ; sms,email "})  # case and ; are fine
