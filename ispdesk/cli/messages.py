@@ -27,7 +27,7 @@ def _moment(text: str) -> datetime:
 def register(top: Any, groups: dict[str, Any]) -> None:
     """Add ``tasks messages`` and the ``messages`` group (``list``)."""
     p = groups["tasks"].add_parser(
-        "messages", help="envia as mensagens devidas (e-mail), dentro do horário de envio",
+        "messages", help="envia as mensagens devidas (e-mail, SMS, WhatsApp), dentro do horário de envio",
         description="Envia as mensagens pendentes cujo horário chegou, dentro do horário de envio "
                     "(mensagens_horario_inicio/fim). Um servidor fora do ar não perde nada: as mensagens "
                     "ficam pendentes e são tentadas de novo. A última linha é "

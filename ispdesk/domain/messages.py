@@ -70,3 +70,39 @@ def next_attempt(at: datetime, attempts: int) -> datetime:
     """When to try again after the `attempts`-th failure (exponential backoff, capped)."""
     delay = FIRST_RETRY * (2 ** max(0, attempts - 1))
     return at + min(delay, LONGEST_RETRY)
+
+
+#: Channels a message may go by, in the ``mensagens_canais`` parameter (a letter is the last resort).
+SENDING_CHANNELS = ("email", "sms", "whatsapp")
+
+
+def parse_channels(text: str) -> tuple[str, ...]:
+    """``"whatsapp, sms,email"`` → ("whatsapp", "sms", "email").
+
+    Raises:
+        BusinessRuleError: empty, unknown or repeated channel.
+    """
+    names = tuple(part.strip().lower() for part in (text or "").replace(";", ",").split(",") if part.strip())
+    unknown = [n for n in names if n not in SENDING_CHANNELS]
+    if not names or unknown or len(set(names)) != len(names):
+        raise BusinessRuleError(
+            f"Canais inválidos: “{text}”. Liste, separados por vírgula e sem repetir, alguns destes: "
+            f"{', '.join(SENDING_CHANNELS)} (ex.: whatsapp,sms,email).", field="mensagens_canais")
+    return names
+
+
+def e164(mobile: str | None) -> str | None:
+    """A Brazilian mobile as stored (11 digits, DDD + 9…) → ``+5511987654321``; None when not a mobile."""
+    digits = "".join(ch for ch in (mobile or "") if ch.isdigit())
+    if len(digits) in (12, 13) and digits.startswith("55"):
+        digits = digits[2:]
+    if len(digits) == 11 and digits[2] == "9" and digits[0] != "0":
+        return "+55" + digits
+    return None
+
+
+#: Provider names per channel (the ``sms_provedor`` / ``whatsapp_provedor`` parameters).
+SMS_PROVIDERS = (("nenhum", "Nenhum (não envia SMS)"), ("webhook", "Webhook JSON genérico"),
+                 ("zenvia", "Zenvia (API v2)"))
+WHATSAPP_PROVIDERS = (("nenhum", "Nenhum (não envia WhatsApp)"), ("webhook", "Webhook JSON genérico"),
+                      ("cloud", "WhatsApp Cloud API (Meta), modelo aprovado"))

@@ -15,7 +15,14 @@ from typing import Any
 from ispdesk.domain.date_windows import DEFAULT_FOUNDING, EARLIEST_BIRTH
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.domain.messages import MessageEvent, parse_hhmm, switch_parameter
+from ispdesk.domain.messages import (
+    SMS_PROVIDERS,
+    WHATSAPP_PROVIDERS,
+    MessageEvent,
+    parse_channels,
+    parse_hhmm,
+    switch_parameter,
+)
 from ispdesk.domain.text import fold
 
 
@@ -191,6 +198,42 @@ SPECS: tuple[ParameterSpec, ...] = (
                   "Mensagens", "Enquanto o ispdesk está aberto, envia o que estiver na fila a cada tantos minutos "
                   "(respeitando o horário de envio). 0 desliga; use então a tarefa agendada.", minimum=0,
                   maximum=1440),
+    # Canais de SMS e WhatsApp (adapters/http_gateway.py) e a ordem de preferência
+    ParameterSpec("mensagens_canais", Kind.TEXT, "email", "Canais, em ordem de preferência", "Mensagens",
+                  "Ex.: whatsapp,sms,email. A mensagem vai pelo primeiro canal que o cliente tem; se falhar "
+                  "de vez, pelo próximo. Sem nenhum: carta para imprimir."),
+    ParameterSpec("mensagens_tempo_limite", Kind.INT, 15, "Tempo limite dos gateways (segundos)", "Mensagens",
+                  "Quanto esperar a resposta de um gateway de SMS/WhatsApp antes de tentar mais tarde.",
+                  minimum=1, maximum=120),
+    ParameterSpec("sms_provedor", Kind.CHOICE, "nenhum", "Provedor de SMS", "Mensagens",
+                  "Por onde os SMS saem.", choices=SMS_PROVIDERS),
+    ParameterSpec("sms_url", Kind.TEXT, "", "URL do gateway de SMS", "Mensagens",
+                  "Webhook: obrigatória. Zenvia: vazio usa a URL oficial da API v2."),
+    ParameterSpec("sms_token", Kind.TEXT, "", "Token do gateway de SMS", "Mensagens",
+                  "Zenvia: o X-API-TOKEN. Webhook: enviado como Bearer, se preenchido.", secret=True),
+    ParameterSpec("sms_remetente", Kind.TEXT, "", "Remetente do SMS", "Mensagens",
+                  "Zenvia: a identificação do remetente (campo from)."),
+    ParameterSpec("sms_cabecalhos", Kind.TEXT, "", "Cabeçalhos do webhook de SMS (JSON)", "Mensagens",
+                  "Ex.: {\"X-Chave\": \"...\"}. Nunca aparece em listas ou exportações.", secret=True),
+    ParameterSpec("sms_corpo", Kind.TEXT, "", "Corpo do webhook de SMS (JSON)", "Mensagens",
+                  "Modelo JSON com {telefone}, {texto}, {assunto}, {id}. Vazio: "
+                  "{\"to\": \"{telefone}\", \"text\": \"{texto}\"}."),
+    ParameterSpec("whatsapp_provedor", Kind.CHOICE, "nenhum", "Provedor de WhatsApp", "Mensagens",
+                  "Por onde as mensagens de WhatsApp saem.", choices=WHATSAPP_PROVIDERS),
+    ParameterSpec("whatsapp_url", Kind.TEXT, "", "URL do gateway de WhatsApp", "Mensagens",
+                  "Webhook: obrigatória. Cloud API: vazio usa graph.facebook.com."),
+    ParameterSpec("whatsapp_token", Kind.TEXT, "", "Token do WhatsApp", "Mensagens",
+                  "Cloud API: o token de acesso (Bearer). Webhook: Bearer, se preenchido.", secret=True),
+    ParameterSpec("whatsapp_numero_id", Kind.TEXT, "", "Phone number id do WhatsApp", "Mensagens",
+                  "Cloud API: o identificador do número remetente."),
+    ParameterSpec("whatsapp_modelo", Kind.TEXT, "", "Modelo aprovado do WhatsApp", "Mensagens",
+                  "Cloud API: nome do modelo aprovado, com {{1}} = assunto e {{2}} = texto."),
+    ParameterSpec("whatsapp_idioma", Kind.TEXT, "pt_BR", "Idioma do modelo do WhatsApp", "Mensagens",
+                  "Código do idioma do modelo aprovado (pt_BR)."),
+    ParameterSpec("whatsapp_cabecalhos", Kind.TEXT, "", "Cabeçalhos do webhook de WhatsApp (JSON)", "Mensagens",
+                  "Nunca aparece em listas ou exportações.", secret=True),
+    ParameterSpec("whatsapp_corpo", Kind.TEXT, "", "Corpo do webhook de WhatsApp (JSON)", "Mensagens",
+                  "Modelo JSON com {telefone}, {texto}, {assunto}, {id}."),
 )
 
 SPECS += tuple(
@@ -346,6 +389,14 @@ def _check_hours(values: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _check_channels(values: Mapping[str, Any]) -> dict[str, str]:
+    try:
+        parse_channels(str(values["mensagens_canais"]))
+    except BusinessRuleError as exc:
+        return {"mensagens_canais": exc.message}
+    return {}
+
+
 def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
     """All errors (name → Portuguese message) of a full set of parameter values."""
     errors: dict[str, str] = {}
@@ -353,7 +404,7 @@ def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
         message = _check_bounds(s, values[s.name])
         if message:
             errors[s.name] = message
-    for check in (*CROSS_CHECKS, _check_hours, _check_pix):
+    for check in (*CROSS_CHECKS, _check_hours, _check_pix, _check_channels):
         for name, message in check(values).items():
             errors.setdefault(name, message)
     return errors

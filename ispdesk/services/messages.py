@@ -24,10 +24,19 @@ from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ispdesk.adapters.email_smtp import SendError, SmtpMailer, SmtpSettings
-from ispdesk.db.models import Contract, Notice, OutboxMessage
+from ispdesk.adapters.http_gateway import GatewaySettings, HttpGateway
+from ispdesk.db.models import Contract, Customer, Notice, OutboxMessage
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.ids import uuid7
-from ispdesk.domain.messages import LEGAL_EVENTS, MessageEvent, next_attempt, parse_hhmm, within_hours
+from ispdesk.domain.messages import (
+    LEGAL_EVENTS,
+    MessageEvent,
+    e164,
+    next_attempt,
+    parse_channels,
+    parse_hhmm,
+    within_hours,
+)
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import MessageChannel, MessageStatus
 from ispdesk.domain.wording import plural
@@ -70,10 +79,76 @@ def notice_message_row(notice: Mapping[str, Any], customer_id: uuid.UUID, email:
                        f"aviso:{notice['id']}", email, subject, notice["text"], at)
 
 
+def channel_order(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The channels to try, in the order of ``mensagens_canais``, without those with no provider chosen."""
+    order = parse_channels(str(values["mensagens_canais"]))
+    return tuple(c for c in order if c == MessageChannel.EMAIL or values[f"{c}_provedor"] != "nenhum")
+
+
+def address_for(channel: str, email: str | None, mobile: str | None) -> str | None:
+    """The customer's address on `channel` (e-mail, or the mobile in E.164), or None when it has none."""
+    if channel == MessageChannel.EMAIL:
+        return email or None
+    return e164(mobile)
+
+
+def first_usable(order: Sequence[str], email: str | None, mobile: str | None,
+                 after: str | None = None) -> tuple[str, str] | None:
+    """(channel, address) of the first channel in `order` (after `after`, if given) the customer can get."""
+    start = order.index(after) + 1 if after in order else (len(order) if after is not None else 0)
+    for channel in order[start:]:
+        address = address_for(channel, email, mobile)
+        if address:
+            return channel, address
+    return None
+
+
+def _contacts(uow: UnitOfWork, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str | None, str | None]]:
+    ids = list(set(customer_ids))
+    found: dict[uuid.UUID, tuple[str | None, str | None]] = {}
+    for start in range(0, len(ids), 1000):
+        found.update({r[0]: (r[1], r[2]) for r in uow.session.execute(
+            select(Customer.id, Customer.email, Customer.mobile).where(Customer.id.in_(ids[start:start + 1000])))})
+    return found
+
+
+def _route(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], order: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows on each customer's first usable channel of `order` (else a letter); already-written ones left out.
+
+    A message is one per event × contract × reference whatever the channel, so a change of
+    ``mensagens_canais`` between two runs never writes it a second time.
+    """
+    contacts = _contacts(uow, (r["customer_id"] for r in rows))
+    references = list({r["reference"] for r in rows})
+    existing: set[tuple[str, Any, str]] = set()
+    for start in range(0, len(references), 1000):
+        existing.update((r[0], r[1], r[2]) for r in uow.session.execute(
+            select(_M.c.event, _M.c.contract_id, _M.c.reference)
+            .where(_M.c.reference.in_(references[start:start + 1000]))))
+    routed = []
+    for row in rows:
+        if (row["event"], row["contract_id"], row["reference"]) in existing:
+            continue
+        email, mobile = contacts.get(row["customer_id"], (None, None))
+        pick = first_usable(order, email, mobile)
+        channel, address = pick if pick else (MessageChannel.CARTA.value, None)
+        routed.append({**row, "channel": str(channel), "address": address,
+                       "status": MessageStatus.CARTA.value if pick is None else MessageStatus.PENDENTE.value})
+    return routed
+
+
 def enqueue_rows_in(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert outbox rows in the caller's transaction; a row already there (same key) is left alone."""
+    """Insert outbox rows in the caller's transaction; a row already there (same key) is left alone.
+
+    With ``mensagens_canais`` other than ``email`` each row goes on the customer's first usable channel.
+    """
     if not rows:
         return
+    order = channel_order(params_service.load(uow.session))
+    if order != (MessageChannel.EMAIL.value,):
+        rows = _route(uow, rows, order)
+        if not rows:
+            return
     dialect = uow.session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = module.insert(_M).on_conflict_do_nothing(
@@ -108,11 +183,11 @@ class SendResult:
         return f"mensagens: enviadas={self.sent} pendentes={self.pending} falhas={self.failed}"
 
 
-def _claim(uow: UnitOfWork, token: str, at: datetime) -> list[Any]:
-    """Take up to `CLAIM_BATCH` due e-mails for this sender (committed: no other sender gets them)."""
+def _claim(uow: UnitOfWork, token: str, at: datetime, channel: str = MessageChannel.EMAIL) -> list[Any]:
+    """Take up to `CLAIM_BATCH` due messages of `channel` for this sender (committed: no other sender gets them)."""
     session = uow.session
     due = (select(_M.c.id)
-           .where(_M.c.status == MessageStatus.PENDENTE, _M.c.channel == MessageChannel.EMAIL,
+           .where(_M.c.status == MessageStatus.PENDENTE, _M.c.channel == channel,
                   _M.c.next_attempt_at <= at, or_(_M.c.claimed_until.is_(None), _M.c.claimed_until < at))
            .order_by(_M.c.next_attempt_at, _M.c.id).limit(CLAIM_BATCH))
     if session.get_bind().dialect.name == "postgresql":
@@ -120,7 +195,8 @@ def _claim(uow: UnitOfWork, token: str, at: datetime) -> list[Any]:
     claimed = session.execute(
         update(_M).where(_M.c.id.in_(due.scalar_subquery()))
         .values(claimed_by=token, claimed_until=at + CLAIM_FOR)
-        .returning(_M.c.id, _M.c.address, _M.c.subject, _M.c.body, _M.c.attempts, _M.c.reference)
+        .returning(_M.c.id, _M.c.address, _M.c.subject, _M.c.body, _M.c.attempts, _M.c.reference,
+                   _M.c.event, _M.c.contract_id, _M.c.customer_id, _M.c.legal, _M.c.channel)
     ).all()
     uow.commit()
     return sorted(claimed, key=lambda r: r[0])
@@ -137,11 +213,36 @@ def _record_sent(uow: UnitOfWork, token: str, message_id: Any, reference: str, a
     uow.commit()
 
 
+def _fall_back(uow: UnitOfWork, row: Any, reason: str, at: datetime, order: Sequence[str]) -> None:
+    """A message given up on its channel goes on the next usable one; a legal notice with none left, as a letter."""
+    email, mobile = _contacts(uow, [row.customer_id]).get(row.customer_id, (None, None))
+    pick = first_usable(order, email, mobile, after=row.channel)
+    if pick is None and not row.legal:
+        return
+    channel, address = pick if pick else (MessageChannel.CARTA.value, None)
+    status = MessageStatus.PENDENTE.value if pick else MessageStatus.CARTA.value
+    enqueue_rows_in_channel(uow, {
+        "id": uuid7(), "event": row.event, "channel": channel, "contract_id": row.contract_id,
+        "customer_id": row.customer_id, "reference": row.reference, "address": address, "subject": row.subject,
+        "body": row.body, "legal": row.legal, "status": status, "attempts": 0, "next_attempt_at": at,
+        "claimed_by": None, "claimed_until": None,
+        "last_error": f"{row.channel} falhou: {reason}"[:500], "sent_at": None, "created_at": at})
+
+
+def enqueue_rows_in_channel(uow: UnitOfWork, row: Mapping[str, Any]) -> None:
+    """Insert one outbox row on exactly its channel (no routing); an existing one is left alone."""
+    dialect = uow.session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    uow.session.execute(module.insert(_M).on_conflict_do_nothing(
+        index_elements=["event", "contract_id", "reference", "channel"]), [dict(row)])
+
+
 def _record_failure(uow: UnitOfWork, token: str, rows: Iterable[Any], reason: str, at: datetime,
-                    tries: int) -> tuple[int, int]:
-    """Count a failed try on `rows`; returns (still pending, given up)."""
+                    tries: int, order: Sequence[str] = ()) -> tuple[int, int]:
+    """Count a failed try on `rows`; returns (still pending, given up). Given up: the next channel of `order`."""
     pending = failed = 0
-    for message_id, *_, attempts, _reference in rows:
+    for row in rows:
+        message_id, attempts = row.id, row.attempts
         count = attempts + 1
         final = count >= tries
         values: dict[str, Any] = {"attempts": count, "last_error": reason[:500], "claimed_by": None,
@@ -150,7 +251,11 @@ def _record_failure(uow: UnitOfWork, token: str, rows: Iterable[Any], reason: st
             values["status"] = MessageStatus.FALHOU
         else:
             values["next_attempt_at"] = next_attempt(at, count)
-        uow.session.execute(update(_M).where(_M.c.id == message_id, _M.c.claimed_by == token).values(**values))
+        done = uow.session.execute(update(_M).where(_M.c.id == message_id, _M.c.claimed_by == token)
+                                   .values(**values))
+        done = cast(Any, done).rowcount
+        if final and done and order:
+            _fall_back(uow, row, reason, at, order)
         failed += final
         pending += not final
     uow.commit()
@@ -188,41 +293,64 @@ def send_due(uow: UnitOfWork, at: datetime | None = None,
         end = parse_hhmm(values["mensagens_horario_fim"], "mensagens_horario_fim")
         tries = int(values["mensagens_tentativas"])
         settings = SmtpSettings.from_parameters(values, str(values.get("empresa_nome_fantasia") or ""))
+        order = channel_order(values)
         if not within_hours(moment.astimezone(), start, end):  # the office's hours, in local time
             result.outside_hours = True
         else:
             result.problem = settings.problem()
-        if not result.outside_hours and result.problem is None:
-            _send_batches(uow, token, moment, settings, mailer_factory or SmtpMailer, tries, result, stop)
+            if result.problem is None:
+                make_mailer = mailer_factory or SmtpMailer
+                _send_batches(uow, token, moment, MessageChannel.EMAIL, lambda: make_mailer(settings), tries,
+                              result, order, stop)
+            for channel in (MessageChannel.SMS, MessageChannel.WHATSAPP):
+                if not result.cancelled:
+                    _send_gateway(uow, token, moment, channel, values, tries, result, order, stop)
         uow.session.rollback()
         result.pending = _count(uow, MessageStatus.PENDENTE)
         result.letters = _count(uow, MessageStatus.CARTA)
     return result
 
 
-def _send_batches(uow: UnitOfWork, token: str, at: datetime, settings: SmtpSettings,
-                  mailer_factory: Callable[[SmtpSettings], Mailer], tries: int, result: SendResult,
+def _send_gateway(uow: UnitOfWork, token: str, at: datetime, channel: MessageChannel, values: Mapping[str, Any],
+                  tries: int, result: SendResult, order: Sequence[str],
+                  stop: Callable[[int], bool] | None = None) -> None:
+    """Send the due SMS or WhatsApp messages through their gateway; a gateway not configured leaves them pending."""
+    waiting = uow.session.scalar(select(func.count()).select_from(_M).where(
+        _M.c.status == MessageStatus.PENDENTE, _M.c.channel == channel, _M.c.next_attempt_at <= at)) or 0
+    if not waiting:
+        return
+    settings = GatewaySettings.from_parameters(channel.value, dict(values))
+    problem = settings.problem()
+    if problem is not None:
+        result.problem = result.problem or problem
+        return
+    _send_batches(uow, token, at, channel, lambda: HttpGateway(settings), tries, result, order, stop)
+
+
+def _send_batches(uow: UnitOfWork, token: str, at: datetime, channel: str, open_transport: Callable[[], Mailer],
+                  tries: int, result: SendResult, order: Sequence[str] = (),
                   stop: Callable[[int], bool] | None = None) -> None:
     """Claim, send and record batch after batch; a server that is down ends the run (rows retried later)."""
     while True:
-        batch = _claim(uow, token, at)
+        batch = _claim(uow, token, at, channel)
         if not batch:
             return
-        context = mailer_factory(settings)
+        context = open_transport()
         try:
             mailer = context.__enter__()
         except SendError as exc:  # cannot connect: every claimed row counts a try and waits
-            result.failed += _record_failure(uow, token, batch, exc.reason, at, tries)[1]
+            result.failed += _record_failure(uow, token, batch, exc.reason, at, tries, order)[1]
             result.problem = exc.reason
             return
         try:
             for n, row in enumerate(batch):
-                message_id, address, subject, body, _attempts, reference = row
+                message_id, address, subject, body, reference = row.id, row.address, row.subject, row.body, \
+                    row.reference
                 try:
                     mailer.send(address, subject, body, str(message_id))
                 except SendError as exc:
                     failing = batch[n:] if exc.whole_batch else [row]
-                    result.failed += _record_failure(uow, token, failing, exc.reason, at, tries)[1]
+                    result.failed += _record_failure(uow, token, failing, exc.reason, at, tries, order)[1]
                     if exc.whole_batch:  # the connection dropped: the rest waits for the next run
                         result.problem = exc.reason
                         return

@@ -157,8 +157,9 @@ def test_gives_up_after_the_configured_tries_with_the_reason(uow: Uow, clock: Fi
     messages.send_due(uow(), local(day, 9))
     final = messages.send_due(uow(), local(day, 12))
     assert final.failed == 1 and final.pending == 0
-    (row,) = outbox(uow)
+    row, letter = outbox(uow)  # the legal notice is not dropped: it goes on as a letter to print
     assert row.status == "falhou" and row.attempts == 2 and "servidor SMTP" in (row.last_error or "")
+    assert (letter.channel, letter.status, letter.body) == ("carta", "carta", row.body)
 
 
 def test_a_customer_without_email_gets_a_letter(uow: Uow, clock: FixedClock) -> None:

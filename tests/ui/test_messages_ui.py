@@ -50,7 +50,11 @@ def _office_hours(clock: FixedClock, day: date, hour: int, minute: int = 0) -> N
 
 
 def _failed_and_letter(uow: Uow, clock: FixedClock) -> tuple[date, int, list[int]]:
-    """Two e-mails that failed (server down, one try allowed) and one letter; returns (day, port, numbers)."""
+    """Two e-mails that failed (server down, one try allowed) and one letter; returns (day, port, numbers).
+
+    A legal notice that failed on every channel is also written as a letter (never dropped), so the
+    two failures bring two more letters: 5 rows in all.
+    """
     numbers = overdue(uow, 2)
     numbers += overdue(uow, 1, email=False)
     day = notice_day(uow, clock)
@@ -77,8 +81,8 @@ def test_menu_opens_the_window_filters_counts_and_resend(qtbot, qtmodeltester, c
     view.resize(1366, 768)
     model = view.log.model
     qtmodeltester.check(model)
-    assert model.rowCount() == 3
-    assert view.counts_label.text() == "Pendentes: 0 · Enviadas: 0 · Falhas: 2 · Cartas: 1"
+    assert model.rowCount() == 5
+    assert view.counts_label.text() == "Pendentes: 0 · Enviadas: 0 · Falhas: 2 · Cartas: 3"
     _shot(view, "messages-window.png")
     # filter: failures only, then the contract number of the letter, then a bad number
     view.status_combo.setCurrentIndex(view.status_combo.findData("falhou"))
@@ -97,7 +101,7 @@ def test_menu_opens_the_window_filters_counts_and_resend(qtbot, qtmodeltester, c
     view.filter_button.click()
     assert "período" in view.filter_error.text()
     view.clear_button.click()
-    assert view.filter_error.isHidden() and model.rowCount() == 3
+    assert view.filter_error.isHidden() and model.rowCount() == 5
     # a failed message: its text, its last error, resend
     failed_row = next(i for i, r in enumerate(model.rows()) if r.status == "falhou")
     view.log.table.selectRow(failed_row)
@@ -110,9 +114,9 @@ def test_menu_opens_the_window_filters_counts_and_resend(qtbot, qtmodeltester, c
     assert "recolocada na fila" in view.log.info.text()
     assert {r.id: r.status for r in model.rows()}[target] == "pendente"
     assert view.log.selected() is not None and view.log.selected().id == target  # the selection follows it
-    assert view.counts_label.text() == "Pendentes: 1 · Enviadas: 0 · Falhas: 1 · Cartas: 1"
+    assert view.counts_label.text() == "Pendentes: 1 · Enviadas: 0 · Falhas: 1 · Cartas: 3"
     # a letter: marcar carta entregue, after the confirmation
-    letter_row = next(i for i, r in enumerate(model.rows()) if r.status == "carta")
+    letter_row = next(i for i, r in enumerate(model.rows()) if r.status == "carta" and r.contract_number == numbers[2])
     view.log.table.selectRow(letter_row)
     assert view.log.delivered_button.isEnabled() and not view.log.resend_button.isEnabled()
     modal = NextModal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
