@@ -8,6 +8,7 @@ from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
 from ispdesk.db.models.messages import OutboxMessage
+from ispdesk.db.models.network import ContractNetwork, RadiusRequestLog
 
 __all__ = [
     "AccessEvent",
@@ -20,6 +21,7 @@ __all__ = [
     "Contract",
     "ContractAdjustment",
     "ContractDocument",
+    "ContractNetwork",
     "ContractTemplate",
     "ContractValueChange",
     "Customer",
@@ -34,6 +36,7 @@ __all__ = [
     "PaymentLine",
     "PaymentTerm",
     "Plan",
+    "RadiusRequestLog",
     "PlanChange",
     "Sequence",
     "SuspensionPeriod",

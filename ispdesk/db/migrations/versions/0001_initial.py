@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-12-03 13:33:39.534607
+Create Date: 2026-12-03 15:53:46.041789
 """
 
 from alembic import op
@@ -203,6 +203,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plans')),
     sa.UniqueConstraint('code', name=op.f('uq_plans_code'))
     )
+    op.create_table('radius_requests',
+    sa.Column('login', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('nas_ip', sa.String(length=45), nullable=False),
+    sa.Column('at', UTCDateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('result', sa.String(length=12), nullable=False),
+    sa.Column('detail', sa.String(length=300), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_radius_requests'))
+    )
+    with op.batch_alter_table('radius_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_radius_requests_login_at', ['login', 'at'], unique=False)
+
     op.create_table('sequences',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('next_value', sa.BigInteger(), nullable=False),
@@ -392,6 +406,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_documents_contract_id_contracts')),
     sa.ForeignKeyConstraint(['template_id'], ['contract_templates.id'], name=op.f('fk_contract_documents_template_id_contract_templates')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_documents'))
+    )
+    op.create_table('contract_network',
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('login', sa.String(length=64), nullable=False),
+    sa.Column('login_key', sa.String(length=64), nullable=False),
+    sa.Column('fixed_ip', sa.String(length=45), nullable=True),
+    sa.Column('mac', sa.String(length=17), nullable=True),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=80), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_network_contract_id_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_network')),
+    sa.UniqueConstraint('contract_id', name=op.f('uq_contract_network_contract_id')),
+    sa.UniqueConstraint('fixed_ip', name=op.f('uq_contract_network_fixed_ip')),
+    sa.UniqueConstraint('login', name=op.f('uq_contract_network_login')),
+    sa.UniqueConstraint('login_key', name=op.f('uq_contract_network_login_key'))
     )
     op.create_table('messages',
     sa.Column('event', sa.String(length=40), nullable=False),
@@ -597,6 +627,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_messages_contract')
 
     op.drop_table('messages')
+    op.drop_table('contract_network')
     op.drop_table('contract_documents')
     with op.batch_alter_table('contract_adjustments', schema=None) as batch_op:
         batch_op.drop_index('ix_contract_adjustments_batch')
@@ -637,6 +668,10 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('suspension_runs')
     op.drop_table('sequences')
+    with op.batch_alter_table('radius_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_radius_requests_login_at')
+
+    op.drop_table('radius_requests')
     op.drop_table('plans')
     op.drop_table('payment_terms')
     op.drop_table('parameters')
