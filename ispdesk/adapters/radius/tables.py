@@ -27,8 +27,11 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.dialects.postgresql import INET
 
 SCHEMA = "radius"
+#: ``inet`` on PostgreSQL (FreeRADIUS's type), text on SQLite
+INET_TEXT = Text().with_variant(INET(), "postgresql")
 HERE = Path(__file__).parent
 #: The tables ispdesk needs (``nasreload`` is created too, FreeRADIUS uses it).
 TABLE_NAMES = ("radcheck", "radreply", "radgroupcheck", "radgroupreply", "radusergroup", "nas", "radacct",
@@ -70,11 +73,11 @@ def tables_for(dialect: str) -> RadiusTables:
                   Column("server", Text), Column("community", Text), Column("description", Text), schema=schema),
         radacct=Table("radacct", md, Column("radacctid", BigInteger, primary_key=True),
                       Column("acctsessionid", Text), Column("acctuniqueid", Text), Column("username", Text),
-                      Column("nasipaddress", Text), Column("acctstarttime", DateTime(timezone=True)),
+                      Column("nasipaddress", INET_TEXT), Column("acctstarttime", DateTime(timezone=True)),
                       Column("acctupdatetime", DateTime(timezone=True)),
                       Column("acctstoptime", DateTime(timezone=True)), Column("acctsessiontime", BigInteger),
                       Column("acctinputoctets", BigInteger), Column("acctoutputoctets", BigInteger),
-                      Column("framedipaddress", Text), Column("callingstationid", Text),
+                      Column("framedipaddress", INET_TEXT), Column("callingstationid", Text),
                       Column("acctterminatecause", Text), schema=schema),
     )
 
