@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ispdesk.db.models import Contract
-from ispdesk.services import network, radius
+from ispdesk.services import network, radius, radius_coa
 from ispdesk.services.uow import UnitOfWork
 from tests.factories import make_charge, make_contract, make_plan
 
@@ -36,6 +36,7 @@ def contract_with_login(uow: Uow, login: str, password: str = "s3nh@Forte", over
         u.commit()
         number = contract.number
     network.set_identity(uow(), number, login, password)
+    radius_coa.wait_idle(30)  # the first provisioning's CoA look-up is done before a test opens a session
     return number
 
 
