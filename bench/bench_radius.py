@@ -1,0 +1,111 @@
+"""Benchmark: ``ispdesk radius sync`` of N contracts on PostgreSQL (target: 1,000,000 in ≤ 60 s).
+
+Builds a fresh PostgreSQL database (URL of a server in ``--pg``, default ``ISPDESK_TEST_PG_URL``)
+with N active contracts on 4 plans, 80 % normal, 10 % reduced, 10 % blocked, each with a network
+login, and the rlm_sql tables. Measures:
+
+- **first sync**: every user written (group, managed attributes, the groups' definitions);
+- **second sync**: nothing to change (the idempotent reconciliation a cron would run);
+- **after 1 % drift**: 1 % of the users put in a wrong group by hand, repaired.
+
+Usage::
+
+    python bench/bench_radius.py [--contracts 1000000] [--pg URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from ispdesk.domain.permissions import Role  # noqa: E402
+from ispdesk.services import radius  # noqa: E402
+from ispdesk.services.bootstrap import open_database  # noqa: E402
+from ispdesk.services.uow import Actor  # noqa: E402
+
+TARGET_S = 60.0
+
+
+def build(url: str, n: int) -> None:
+    """Plans, one customer, N contracts with logins (set-based SQL)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("""INSERT INTO customers (id, code, person_type, name, name_folded, status, version,
+                                created_at, created_by)
+                             VALUES (gen_random_uuid(), 1, 'F', 'Cliente Bench', 'cliente bench', 'ativo', 1, now(),
+                                'bench')"""))
+        for i, (code, down, up) in enumerate((("FIBRA-100", 100, 50), ("FIBRA-300", 300, 150),
+                                              ("FIBRA-500", 500, 250), ("FIBRA-1G", 1000, 500))):
+            conn.execute(text("""INSERT INTO plans (id, code, name, price, download_mbps, upload_mbps, loyalty_months,
+                                    loyalty_benefit, adjustment_rule, active, version, created_at, created_by)
+                                 VALUES (gen_random_uuid(), :c, :c, 9990 + :i, :d, :u, 0, 0, '', true, 1, now(),
+                                    'bench')"""), {"c": code, "d": down, "u": up, "i": i})
+        conn.execute(text("""
+            INSERT INTO contracts (id, number, customer_id, plan_id, value, status, access_status, due_day,
+                                   loyalty_months, loyalty_benefit, block_exempt, trust_restriction_lifted,
+                                   no_adjustment, version, created_at, created_by)
+            SELECT gen_random_uuid(), g, (SELECT id FROM customers LIMIT 1),
+                   (SELECT id FROM plans ORDER BY code OFFSET (g % 4) LIMIT 1), 9990, 'ativo',
+                   CASE WHEN g % 10 = 0 THEN 'reduzido' WHEN g % 10 = 1 THEN 'bloqueado' ELSE 'normal' END,
+                   10, 0, 0, false, false, false, 1, now(), 'bench'
+            FROM generate_series(1, :n) g"""), {"n": n})
+        conn.execute(text("""INSERT INTO contract_network (id, contract_id, login, login_key, updated_at, updated_by)
+                             SELECT gen_random_uuid(), id, 'cliente' || number, 'cliente' || number, now(), 'bench'
+                             FROM contracts"""))
+    engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contracts", type=int, default=1_000_000)
+    parser.add_argument("--pg", default=os.environ.get("ISPDESK_TEST_PG_URL", ""))
+    args = parser.parse_args()
+    if not args.pg:
+        print("Informe --pg URL (ou ISPDESK_TEST_PG_URL) de um servidor PostgreSQL.")
+        return 2
+    name = f"bench_radius_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+    try:
+        factory = open_database(url)
+        actor = Actor.for_role("bench", Role.ADMINISTRADOR)
+        radius.create_schema(factory(actor))
+        started = time.perf_counter()
+        build(url, args.contracts)
+        print(f"base: {args.contracts} contratos com login em {time.perf_counter() - started:.1f} s")
+        results = {}
+        for label in ("primeira sincronização", "segunda sincronização (nada muda)"):
+            started = time.perf_counter()
+            result = radius.sync(factory(actor))
+            results[label] = time.perf_counter() - started
+            print(f"{label}: {results[label]:.1f} s — {result.lines()[-1]}")
+        with create_engine(url).begin() as conn:
+            conn.execute(text("UPDATE radius.radusergroup SET groupname = 'errado' WHERE id % 100 = 0"))
+        started = time.perf_counter()
+        result = radius.sync(factory(actor))
+        print(f"depois de 1 % alterado à mão: {time.perf_counter() - started:.1f} s — {result.lines()[-1]}")
+        first = results["primeira sincronização"]
+        scaled = first * 1_000_000 / args.contracts
+        print(f"meta: 1.000.000 em ≤ {TARGET_S:.0f} s; medido {first:.1f} s para {args.contracts}"
+              f" (≈ {scaled:.0f} s para 1.000.000, linear) — {'ok' if scaled <= TARGET_S else 'ACIMA'}")
+        factory.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
