@@ -37,7 +37,7 @@ MANAGED_CHECK = ("Auth-Type", "Calling-Station-Id")
 MANAGED_REPLY = ("Framed-IP-Address",)
 PASSWORD = "Cleartext-Password"
 CLOSED = (ContractStatus.CANCELADO.value, ContractStatus.NEGATIVADO.value)
-BATCH = 5000
+BATCH = 10000
 NO_TABLES = ("As tabelas do FreeRADIUS ainda não existem neste banco. Crie-as com `ispdesk radius schema` "
              "(ou peça ao administrador) e tente de novo.")
 
@@ -146,11 +146,14 @@ def require_tables(session: Session) -> rt.RadiusTables:
     return tables(session)
 
 
-def _rows(session: Session, where: Any) -> list[_Row]:
+def _rows(session: Session, where: Any, order_limit: int | None = None) -> list[_Row]:
     n = ContractNetwork
     stmt = (select(Contract.id, n.login, n.fixed_ip, n.mac, Contract.status, Contract.access_status, Plan.code,
                    Plan.download_mbps, Plan.upload_mbps)
-            .join(Contract, Contract.id == n.contract_id).join(Plan, Plan.id == Contract.plan_id).where(where))
+            .select_from(n).join(Contract, Contract.id == n.contract_id).join(Plan, Plan.id == Contract.plan_id)
+            .where(where))
+    if order_limit is not None:
+        stmt = stmt.order_by(n.login).limit(order_limit)
     return [_Row(*row) for row in session.execute(stmt).tuples()]
 
 
@@ -181,8 +184,12 @@ def provision_in(uow: UnitOfWork, contract_ids: Iterable[uuid.UUID]) -> list[str
     return [login for login, _, _ in changed]
 
 
-def _apply(session: Session, s: Settings, rows: Sequence[_Row]) -> list[tuple[str, str, str]]:
-    """Write the differences for `rows`; return (login, group before, group after) of the changed ones."""
+def _apply(session: Session, s: Settings, rows: Sequence[_Row],
+           bounds: tuple[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Write the differences for `rows`; return (login, group before, group after) of the changed ones.
+
+    `bounds` (first, last login of a sorted batch): read the current rows by range instead of by list.
+    """
     if not rows:
         return []
     t = tables(session)
@@ -193,11 +200,11 @@ def _apply(session: Session, s: Settings, rows: Sequence[_Row]) -> list[tuple[st
         want[r.login] = state
         groups[group] = gdef
     _ensure_groups(session, t, groups)
-    have = _current(session, t, list(want))
+    have = _current(session, t, list(want), bounds)
     changed = [login for login, state in want.items() if have.get(login) != state]
     if not changed:
         return []
-    for chunk in _chunks(changed, 1000):
+    for chunk in _chunks([u for u in changed if u in have], 1000):  # a new user has nothing to delete
         session.execute(delete(t.radusergroup).where(t.radusergroup.c.username.in_(chunk)))
         session.execute(delete(t.radcheck).where(t.radcheck.c.username.in_(chunk),
                                                  t.radcheck.c.attribute.in_(MANAGED_CHECK)))
@@ -214,21 +221,29 @@ def _apply(session: Session, s: Settings, rows: Sequence[_Row]) -> list[tuple[st
     return [(u, have[u].group if u in have else "", want[u].group) for u in changed]
 
 
-def _current(session: Session, t: rt.RadiusTables, logins: Sequence[str]) -> dict[str, UserState]:
+def _current(session: Session, t: rt.RadiusTables, logins: Sequence[str],
+             bounds: tuple[str, str] | None = None) -> dict[str, UserState]:
     groups: dict[str, str] = {}
     check: dict[str, list[Attr]] = {}
     reply: dict[str, list[Attr]] = {}
-    for chunk in _chunks(logins, 1000):
+    wanted = set(logins)
+
+    def who(column: Any, chunk: Sequence[str]) -> Any:
+        return column.between(*bounds) if bounds is not None else column.in_(chunk)
+
+    for chunk in ([logins] if bounds is not None else list(_chunks(logins, 1000))):
         for user, group in session.execute(select(t.radusergroup.c.username, t.radusergroup.c.groupname)
-                                           .where(t.radusergroup.c.username.in_(chunk))).tuples():
-            groups[user] = group if user not in groups else groups[user] + "\n" + group  # two groups: differs
+                                           .where(who(t.radusergroup.c.username, chunk))).tuples():
+            if user in wanted:
+                groups[user] = group if user not in groups else groups[user] + "\n" + group  # two groups: differs
         for table, attrs, into in ((t.radcheck, MANAGED_CHECK, check), (t.radreply, MANAGED_REPLY, reply)):
             for user, a, o, v in session.execute(
                     select(table.c.username, table.c.attribute, table.c.op, table.c.value)
-                    .where(table.c.username.in_(chunk), table.c.attribute.in_(attrs))).tuples():
-                into.setdefault(user, []).append((a, o, v))
-    return {u: UserState(g, tuple(sorted(check.get(u, []))), tuple(sorted(reply.get(u, []))))
-            for u, g in groups.items()}
+                    .where(who(table.c.username, chunk), table.c.attribute.in_(attrs))).tuples():
+                if user in wanted:
+                    into.setdefault(user, []).append((a, o, v))
+    return {u: UserState(groups.get(u, ""), tuple(sorted(check.get(u, []))), tuple(sorted(reply.get(u, []))))
+            for u in (groups.keys() | check.keys() | reply.keys())}
 
 
 def _ensure_groups(session: Session, t: rt.RadiusTables, groups: dict[str, GroupDef]) -> None:
@@ -285,14 +300,12 @@ def sync(uow: UnitOfWork) -> SyncResult:
         require_tables(uow.session)
         s = Settings.load(uow.session)
         while True:
-            logins = list(uow.session.scalars(select(ContractNetwork.login).where(ContractNetwork.login > last)
-                                              .order_by(ContractNetwork.login).limit(BATCH)))
-            if not logins:
+            rows = _rows(uow.session, ContractNetwork.login > last, order_limit=BATCH)
+            if not rows:
                 break
-            last = logins[-1]
-            rows = _rows(uow.session, ContractNetwork.login.in_(logins))
+            first, last = rows[0].login, rows[-1].login
             users += len(rows)
-            done = _apply(uow.session, s, rows)
+            done = _apply(uow.session, s, rows, (first, last))
             changed += done
             if done:
                 from ispdesk.services import radius_coa
