@@ -90,8 +90,10 @@ def main() -> int:
             result = radius.sync(factory(actor))
             results[label] = time.perf_counter() - started
             print(f"{label}: {results[label]:.1f} s — {result.lines()[-1]}")
-        with create_engine(url).begin() as conn:
+        drift = create_engine(url)
+        with drift.begin() as conn:
             conn.execute(text("UPDATE radius.radusergroup SET groupname = 'errado' WHERE id % 100 = 0"))
+        drift.dispose()
         started = time.perf_counter()
         result = radius.sync(factory(actor))
         print(f"depois de 1 % alterado à mão: {time.perf_counter() - started:.1f} s — {result.lines()[-1]}")

@@ -214,3 +214,40 @@ def remove_nas(uow: UnitOfWork, name_or_ip: str) -> NasRow:
                   f"Concentrador {row[1]} removido")
         uow.commit()
     return NasRow(int(row[0]), row[1], str(row[2]), row[3], int(row[4] or 3799), row[5] or "")
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """The contract form's Rede panel: identity, what FreeRADIUS answers, last session, last CoA."""
+
+    identity: Identity | None
+    tables: bool
+    answer: list[str]
+    last_session: str
+
+
+def network_view(uow: UnitOfWork, contract_id: uuid.UUID) -> NetworkView:
+    """Everything the Rede panel shows for `contract_id`."""
+    uow.require(Permission.CONTRACTS_VIEW)
+    with uow:
+        ident = identity_in(uow, contract_id)
+        if not radius.available(uow.session):
+            return NetworkView(ident, False, [], "")
+        if ident is None:
+            return NetworkView(None, True, [], "")
+        try:
+            answer = radius.status_in(uow, ident.login).lines()
+        except NotFound:
+            answer = []
+        t = radius.tables(uow.session)
+        row = uow.session.execute(select(t.radacct.c.acctstarttime, t.radacct.c.acctstoptime,
+                                         t.radacct.c.nasipaddress, t.radacct.c.framedipaddress)
+                                  .where(t.radacct.c.username == ident.login)
+                                  .order_by(t.radacct.c.acctstarttime.desc()).limit(1)).first()
+        session_text = ""
+        if row is not None:
+            start, stop, nas_ip, framed = row
+            when = f"{start:%d/%m/%Y %H:%M}" if start else "?"
+            state = "aberta" if stop is None else f"encerrada em {stop:%d/%m/%Y %H:%M}"
+            session_text = f"Início {when}, {state}, NAS {nas_ip}" + (f", IP {framed}" if framed else "")
+        return NetworkView(ident, True, answer, session_text)
