@@ -8,9 +8,14 @@ login, and the rlm_sql tables. Measures:
 - **second sync**: nothing to change (the idempotent reconciliation a cron would run);
 - **after 1 % drift**: 1 % of the users put in a wrong group by hand, repaired.
 
+``--suspensao N`` instead: the daily suspension routine of ``bench/bench_suspension.py`` (SQLite,
+N contracts, 10 % overdue) on two copies of one base, without and with provisioning (every contract
+with a login, the rlm_sql tables in the same file, synced before); target: with ≤ 1.5× without.
+
 Usage::
 
     python bench/bench_radius.py [--contracts 1000000] [--pg URL]
+    python bench/bench_radius.py --suspensao 100000
 """
 
 from __future__ import annotations
@@ -64,11 +69,54 @@ def build(url: str, n: int) -> None:
     engine.dispose()
 
 
+def suspension(n: int) -> int:
+    """The suspension routine without and with provisioning, on copies of one SQLite base."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_suspension import ON, build
+
+    from ispdesk.domain.clock import FixedClock
+    from ispdesk.services.access import run_suspension
+    from ispdesk.services.uow import UnitOfWorkFactory
+
+    work = Path(tempfile.mkdtemp(prefix="bench-radius-"))
+    base = work / "base.sqlite3"
+    build(base, n)
+    times = {}
+    for mode in ("sem", "com"):
+        path = work / f"{mode}.sqlite3"
+        shutil.copyfile(base, path)
+        factory = UnitOfWorkFactory.from_url(f"sqlite:///{path}", FixedClock(ON))
+        if mode == "com":
+            actor = Actor.for_role("bench", Role.ADMINISTRADOR)
+            radius.create_schema(factory(actor))
+            with factory.engine.begin() as conn:
+                conn.execute(text("""INSERT INTO contract_network (id, contract_id, login, login_key, updated_at,
+                                        updated_by)
+                                     SELECT lower(hex(randomblob(16))), id, 'cliente' || number, 'cliente' || number,
+                                        '2026-11-27 06:00:00', 'bench' FROM contracts"""))
+            print(radius.sync(factory(actor)).lines()[-1])
+        started = time.perf_counter()
+        result = run_suspension(factory(Actor.system()), ON)
+        times[mode] = time.perf_counter() - started
+        print(f"rotina {mode} provisionamento: {times[mode]:.2f} s — {result.counts}", flush=True)
+        factory.dispose()
+    ratio = times["com"] / times["sem"]
+    print(f"razão com/sem: {ratio:.2f}× (meta ≤ 1,5×: {'ok' if ratio <= 1.5 else 'ACIMA'})")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contracts", type=int, default=1_000_000)
     parser.add_argument("--pg", default=os.environ.get("ISPDESK_TEST_PG_URL", ""))
+    parser.add_argument("--suspensao", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.suspensao:
+        return suspension(args.suspensao)
     if not args.pg:
         print("Informe --pg URL (ou ISPDESK_TEST_PG_URL) de um servidor PostgreSQL.")
         return 2
