@@ -70,7 +70,7 @@ class ParameterSpec:
 _TRUE = {"sim", "s", "true", "t", "1", "yes", "y", "verdadeiro", "on"}
 _FALSE = {"nao", "n", "false", "f", "0", "no", "falso", "off"}
 
-TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança", "Mensagens")
+TAB_ORDER = ("Cadastros", "Contratos", "Financeiro", "Bloqueio", "Empresa", "Segurança", "Mensagens", "Rede")
 
 SPECS: tuple[ParameterSpec, ...] = (
     # Cadastros (IXC: Configurações › Parâmetros › Parâmetros gerais › Cadastros)
@@ -242,6 +242,34 @@ SPECS += tuple(
     for event in MessageEvent if (switch := switch_parameter(event)) is not None
 )
 
+# Rede (FreeRADIUS): group names and attributes written into the rlm_sql tables (issue 16)
+SPECS += (
+    ParameterSpec("radius_grupo_plano_prefixo", Kind.TEXT, "plano_", "Prefixo do grupo de cada plano", "Rede",
+                  "O grupo de um plano é este prefixo + o código do plano (ex.: plano_FIBRA-300)."),
+    ParameterSpec("radius_atributo_velocidade", Kind.TEXT, "Mikrotik-Rate-Limit", "Atributo de velocidade", "Rede",
+                  "Atributo de resposta com a velocidade (upload/download)."),
+    ParameterSpec("radius_grupo_reducao", Kind.TEXT, "reduzido", "Grupo da redução", "Rede"),
+    ParameterSpec("velocidade_reducao", Kind.TEXT, "1M/2M", "Velocidade na redução (upload/download)", "Bloqueio",
+                  "Velocidade do contrato reduzido por inadimplência, formato Mikrotik (ex.: 1M/2M)."),
+    ParameterSpec("radius_grupo_bloqueio", Kind.TEXT, "bloqueado", "Grupo do bloqueio", "Rede"),
+    ParameterSpec("radius_pool_bloqueio", Kind.TEXT, "bloqueio", "Pool de IPs do bloqueio", "Rede",
+                  "Framed-Pool dos bloqueados (a rede que só alcança a página de aviso)."),
+    ParameterSpec("radius_atributo_lista", Kind.TEXT, "Mikrotik-Address-List", "Atributo da lista de endereços",
+                  "Rede"),
+    ParameterSpec("radius_lista_bloqueio", Kind.TEXT, "bloqueados", "Lista de endereços do bloqueio", "Rede",
+                  "Address list que o concentrador redireciona para a página de aviso."),
+    ParameterSpec("radius_mensagem_bloqueio", Kind.TEXT,
+                  "Acesso bloqueado por falta de pagamento. Regularize pela central do assinante.",
+                  "Mensagem do bloqueio (Reply-Message)", "Rede"),
+    ParameterSpec("radius_grupo_cancelado", Kind.TEXT, "cancelado", "Grupo dos cancelados e rescindidos", "Rede",
+                  "Recebem Auth-Type := Reject: o login é recusado."),
+    ParameterSpec("radius_coa_tentativas", Kind.INT, 3, "Tentativas de CoA/Disconnect", "Rede",
+                  "Quantas vezes o pedido é enviado ao concentrador antes de registrar a falha.", minimum=1,
+                  maximum=10),
+    ParameterSpec("radius_coa_espera_segundos", Kind.INT, 2, "Espera pela resposta do concentrador (s)", "Rede",
+                  minimum=1, maximum=30),
+)
+
 BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in SPECS}
 
 
@@ -404,9 +432,22 @@ def validate_values(values: Mapping[str, Any]) -> dict[str, str]:
         message = _check_bounds(s, values[s.name])
         if message:
             errors[s.name] = message
-    for check in (*CROSS_CHECKS, _check_hours, _check_pix, _check_channels):
+    for check in (*CROSS_CHECKS, _check_hours, _check_pix, _check_channels, _check_radius):
         for name, message in check(values).items():
             errors.setdefault(name, message)
+    return errors
+
+
+def _check_radius(values: Mapping[str, Any]) -> dict[str, str]:
+    """The reduced rate is a Mikrotik rate; group names are not empty."""
+    from ispdesk.domain.radius import rate_error
+
+    errors = {}
+    if values.get("velocidade_reducao") is not None and (message := rate_error(values["velocidade_reducao"])):
+        errors["velocidade_reducao"] = message
+    for name in ("radius_grupo_reducao", "radius_grupo_bloqueio", "radius_grupo_cancelado"):
+        if name in values and not str(values[name]).strip():
+            errors[name] = "Informe o nome do grupo no FreeRADIUS (não pode ficar vazio)."
     return errors
 
 

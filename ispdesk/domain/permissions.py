@@ -49,6 +49,9 @@ class Permission(StrEnum):
     TEMPLATES_MANAGE = "templates.manage"
     REPORTS_VIEW = "reports.view"
     DASHBOARD_VIEW = "dashboard.view"
+    NETWORK_EDIT = "network.edit"
+    NETWORK_PASSWORD_VIEW = "network.password_view"
+    NETWORK_ADMIN = "network.admin"
 
 
 class Role(StrEnum):
@@ -73,7 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.CUSTOMERS_VIEW, _P.CUSTOMERS_CREATE, _P.CUSTOMERS_EDIT, _P.CONTRACTS_VIEW,
             _P.CONTRACTS_CREATE, _P.CONTRACTS_EDIT, _P.CONTRACTS_ACTIVATE, _P.CONTRACTS_RENEW,
             _P.CONTRACTS_CANCEL, _P.ACCESS_TRUST_UNLOCK, _P.ACCESS_RELEASE_TEMPORARY, _P.PLAN_CHANGE,
-            _P.DOCUMENTS_PRINT, _P.PAYMENTS_RECORD, _P.AUDIT_VIEW,
+            _P.DOCUMENTS_PRINT, _P.PAYMENTS_RECORD, _P.AUDIT_VIEW, _P.NETWORK_EDIT,
         }
     ),
     Role.FINANCEIRO: frozenset(

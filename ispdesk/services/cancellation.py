@@ -310,6 +310,10 @@ def cancel_contract_in(
         write_status_changes(uow, [StatusWrite(contract.id, contract.access_status, AccessStatus.BLOQUEADO,
                                                Cause.CANCELAMENTO, active=False, note=note[:500])], on_date,
                              bump_version=False)
+    else:  # already blocked: no status change, but the login is now rejected
+        from ispdesk.services.radius import provision_in
+
+        provision_in(uow, [contract.id])
     uow.session.flush()
     refresh_paid_until(uow, contract)
     fine = preview.fine

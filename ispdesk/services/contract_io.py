@@ -41,11 +41,12 @@ PLAN_IMPORT_COLUMNS = ("codigo", "nome", "valor", "download_mbps", "upload_mbps"
                        "beneficio_fidelidade")
 PLAN_EXPORT_COLUMNS = (*PLAN_IMPORT_COLUMNS, "regra_reajuste", "ativo")
 CONTRACT_IMPORT_COLUMNS = ("cpf_cnpj", "plano", "valor", "data_ativacao", "data_base_financeira", "dia_vencimento",
-                           "fidelidade_meses", "beneficio_fidelidade", "motivo_inclusao", "observacao")
+                           "fidelidade_meses", "beneficio_fidelidade", "motivo_inclusao", "observacao",
+                           "pppoe_login", "pppoe_senha")
 #: The contracts export, exactly as issue 3 names it.
 CONTRACT_EXPORT_COLUMNS = ("numero", "cpf_cnpj", "plano", "valor", "status", "status_acesso", "data_ativacao",
                            "data_base_financeira", "pago_ate", "data_renovacao", "data_expiracao", "dia_vencimento",
-                           "motivo_inclusao")
+                           "motivo_inclusao", "pppoe_login")
 _CHUNK = 500
 
 
@@ -164,6 +165,8 @@ def export_plans(uow: UnitOfWork, output: str | Path | None = None, fmt: str = "
 @dataclass(frozen=True)
 class _ContractItem:
     draft: ContractDraft
+    login: str | None = None
+    password: str | None = None
 
 
 class ContractImporter(RowImporter[_ContractItem]):
@@ -231,11 +234,42 @@ class ContractImporter(RowImporter[_ContractItem]):
             notes=row.get("observacao") or None,
         )
         check_draft_in(uow, draft)
-        return _ContractItem(draft)
+        login, password = _network_columns(uow, row)
+        return _ContractItem(draft, login, password)
+
+    def unique_keys(self, item: _ContractItem) -> Iterable[tuple[str, str]]:
+        return [("pppoe_login", item.login.lower())] if item.login else []
 
     def write(self, uow: UnitOfWork, items: Sequence[_ContractItem]) -> None:
+        from ispdesk.services.network import set_identity_in
+
         for item in items:
-            create_contract_in(uow, item.draft)
+            contract = create_contract_in(uow, item.draft)
+            if item.login:
+                set_identity_in(uow, contract.id, item.login, item.password)
+
+
+def _network_columns(uow: UnitOfWork, row: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The optional ``pppoe_login`` / ``pppoe_senha`` of an import row, checked (unique, FreeRADIUS tables)."""
+    from ispdesk.domain.radius import check_password, normalize_login
+    from ispdesk.services import radius
+
+    login_text, password = (row.get("pppoe_login") or "").strip(), row.get("pppoe_senha") or ""
+    if not login_text:
+        if password:
+            raise ValidationError({"pppoe_login": "Há pppoe_senha sem pppoe_login: informe o login de rede."})
+        return None, None
+    login = normalize_login(login_text)
+    taken = radius.logins_key_taken(uow.session, login, None)
+    if taken:
+        raise ValidationError({"pppoe_login": f"O login de rede “{login}” já é de outro contrato (“{taken}”)."})
+    if not password:
+        if radius.available(uow.session):
+            raise ValidationError({"pppoe_senha": "Informe a pppoe_senha do login (o concentrador precisa dela)."})
+        return login, None
+    if not radius.available(uow.session):
+        raise BusinessRuleError(radius.NO_TABLES)
+    return login, check_password(password)
 
 
 def import_contracts(
@@ -255,13 +289,20 @@ def import_contracts(
 
 def contract_export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
     """The contracts export rows, newest number first (inside an open unit of work)."""
+    from itertools import islice
+
+    from ispdesk.db.models import ContractNetwork
     from ispdesk.domain.contract_filter import ContractFilter
 
-    for c in iter_contracts_in(uow, ContractFilter()):
-        yield [str(c.number), fmt_document(c.customer_document), c.plan_code, fmt_money(c.value), c.status,
-               c.access_status, fmt_date(c.activated_on), fmt_date(c.billing_base_date), fmt_date(c.paid_until),
-               fmt_date(c.renewed_on), fmt_date(c.loyalty_expires_on), str(c.due_day),
-               c.inclusion_reason_code or ""]
+    rows = iter_contracts_in(uow, ContractFilter())
+    while batch := list(islice(rows, 1000)):
+        logins = dict(uow.session.execute(select(ContractNetwork.contract_id, ContractNetwork.login).where(
+            ContractNetwork.contract_id.in_([c.id for c in batch]))).tuples().all())
+        for c in batch:
+            yield [str(c.number), fmt_document(c.customer_document), c.plan_code, fmt_money(c.value), c.status,
+                   c.access_status, fmt_date(c.activated_on), fmt_date(c.billing_base_date),
+                   fmt_date(c.paid_until), fmt_date(c.renewed_on), fmt_date(c.loyalty_expires_on),
+                   str(c.due_day), c.inclusion_reason_code or "", logins.get(c.id, "")]
 
 
 def export_contracts(uow: UnitOfWork, output: str | Path | None = None, fmt: str = "csv") -> int:

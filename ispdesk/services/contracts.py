@@ -805,4 +805,8 @@ def update_contract_in(
             uow.session.flush()
         uow.audit("contract", contract.id, "update", diff,
                   summary=f"Contrato {contract.number} alterado: {', '.join(map(field_label, diff))}")
+        if "plano" in diff:
+            from ispdesk.services.radius import provision_in
+
+            provision_in(uow, [contract.id])  # the new plan's group in FreeRADIUS, same transaction
     return contract

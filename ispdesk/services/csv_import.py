@@ -58,6 +58,8 @@ from ispdesk.services.uow import UnitOfWork
 
 T = TypeVar("T")
 
+#: Columns blanked in the rejects file (a PPPoE password is kept only in FreeRADIUS's radcheck).
+SECRET_COLUMNS = frozenset({"pppoe_senha"})
 #: Column added to the rejects file.
 REASON_COLUMN = "motivo"
 #: How many rejection reasons the summary lists (the rejects file has all of them).
@@ -290,10 +292,13 @@ def write_rejects(path: str | Path, table: CsvTable, rejected: Sequence[Rejected
     else:
         reason_at = max(len(header), widest)
         header += [""] * (reason_at - len(header)) + [REASON_COLUMN]
+    secret_at = [i for i, name in enumerate(table.header) if name in SECRET_COLUMNS]
     rows = []
     for rej in rejected:
         cells = list(rej.cells) + [""] * max(0, len(header) - len(rej.cells))
         cells[reason_at] = rej.reason
+        for i in secret_at:  # a network password never leaves the RADIUS tables
+            cells[i] = ""
         rows.append(cells)
     try:
         write_csv(path, header, rows, guard=False, delimiter=table.delimiter)

@@ -473,6 +473,9 @@ def apply_plan_change_in(uow: UnitOfWork, draft: PlanChangeDraft) -> PlanChangeR
         contract.loyalty_expires_on = d.loyalty_expires_on
     contract.updated_at = uow.now
     contract.updated_by = uow.actor.login
+    from ispdesk.services.radius import provision_in
+
+    provision_in(uow, [contract.id])  # the plan's group in FreeRADIUS, same transaction
     mine = and_(ContractValueChange.contract_id == contract.id, ContractValueChange.applied.is_(False),
                 ContractValueChange.undone_at.is_(None))
     # a scheduled value already in force on the change date stays in the history (it was charged);

@@ -121,7 +121,7 @@ def test_export_contracts_exact_columns(db_url: str, tmp_path: Path, uow) -> Non
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0] == ["numero", "cpf_cnpj", "plano", "valor", "status", "status_acesso", "data_ativacao",
                        "data_base_financeira", "pago_ate", "data_renovacao", "data_expiracao", "dia_vencimento",
-                       "motivo_inclusao"]
+                       "motivo_inclusao", "pppoe_login"]
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["numero"] == str(number)
     assert row["valor"] == "1234,50"

@@ -8,6 +8,7 @@ from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
 from ispdesk.db.models.messages import OutboxMessage
+from ispdesk.db.models.network import ContractNetwork, RadiusRequestLog
 from ispdesk.db.models.offline import SyncInbox
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Contract",
     "ContractAdjustment",
     "ContractDocument",
+    "ContractNetwork",
     "ContractTemplate",
     "ContractValueChange",
     "Customer",
@@ -35,6 +37,7 @@ __all__ = [
     "PaymentLine",
     "PaymentTerm",
     "Plan",
+    "RadiusRequestLog",
     "PlanChange",
     "Sequence",
     "SuspensionPeriod",

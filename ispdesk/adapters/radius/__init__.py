@@ -1,0 +1,1 @@
+"""FreeRADIUS: the rlm_sql tables (layout shipped by FreeRADIUS 3.2) and the CoA/Disconnect client."""
