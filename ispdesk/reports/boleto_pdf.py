@@ -4,20 +4,19 @@ Each boleto is the FEBRABAN ficha de compensação: bank, linha digitável, bene
 nosso número, amount, instructions (with multa and juros) and the barcode drawn with reportlab's
 Interleaved 2 of 5 (`I2of5`), narrow bar 0,254 mm, wide = 3 × narrow, 13 mm high, 44 digits with no
 extra check digit (about 103 mm long, as FEBRABAN asks). When PIX is configured the QR code of the
-charge's BR Code is printed beside it (the same widget as the charge slip).
+charge's BR Code is printed beside it (reportlab's QR encoder, drawn as one path).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.common import I2of5
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm, mm
 from reportlab.pdfgen import canvas as pdf_canvas
@@ -31,7 +30,7 @@ from ispdesk.reports.contract_pdf import INK, MUTED, stamp_creation
 NARROW_BAR = 0.254 * mm
 BAR_HEIGHT = 13 * mm
 #: Height of one boleto in the carnê (three per A4 page).
-CARNE_SLOT = 9.4 * cm
+CARNE_SLOT = 9.55 * cm
 MARGIN = 1.0 * cm
 
 
@@ -86,16 +85,34 @@ def _box(c: pdf_canvas.Canvas, x: float, y: float, w: float, h: float, label: st
         c.drawString(x + 1.2 * mm, y + 1.3 * mm, value[:95])
 
 
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code modules of `payload` (reportlab's own encoder, level M, best mask), row 0 on top."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    return [[bool(v) for v in row] for row in code.modules]
+
+
 def _qr(c: pdf_canvas.Canvas, payload: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, x, y)
+    """Draw the QR code as one filled path, one rectangle per dark run (same modules as the QR widget)."""
+    modules = qr_modules(payload)
+    border = 2
+    box = size / (len(modules) + 2 * border)
+    path = c.beginPath()
+    for r, row in enumerate(modules):
+        top = y + size - (r + border) * box
+        col = 0
+        for dark, run in itertools.groupby(row):
+            count = len(list(run))
+            if dark:
+                path.rect(x + (col + border) * box, top - box, count * box, box)
+            col += count
+    c.setFillColor(INK)
+    c.drawPath(path, stroke=0, fill=1)
 
 
-def draw_ficha(c: pdf_canvas.Canvas, b: BoletoPrint, top: float) -> float:
-    """Draw the ficha de compensação from `top` down; return the y below it."""
+def draw_ficha(c: pdf_canvas.Canvas, b: BoletoPrint, top: float, compact: bool = False) -> float:
+    """Draw the ficha de compensação from `top` down (`compact`: the carnê's shorter one); return the y below."""
     width = A4[0]
     left, right = MARGIN, width - MARGIN
     full = right - left
@@ -135,7 +152,7 @@ def draw_ficha(c: pdf_canvas.Canvas, b: BoletoPrint, top: float) -> float:
     _box(c, left + 3 * q, y, 2 * q, row, "Referente a", b.description[:28])
     _box(c, left + main, y, side, row, "(=) Valor do documento", format_number(b.amount), bold=True,
          right=True)
-    instr_h = 4 * row
+    instr_h = (3 if compact else 4) * row
     y -= instr_h
     c.rect(left, y, main, instr_h)
     c.setFillColor(MUTED)
@@ -145,19 +162,20 @@ def draw_ficha(c: pdf_canvas.Canvas, b: BoletoPrint, top: float) -> float:
     c.setFont(FONT, 7.5)
     ty = y + instr_h - 6 * mm
     text_width = main - (3.4 * cm if b.pix_payload else 0.3 * cm)
-    for line in b.instructions[:6]:
+    for line in b.instructions[:4 if compact else 6]:
         c.drawString(left + 1.2 * mm, ty, line[:int(text_width / (1.55 * mm))])
         ty -= 3.4 * mm
     if b.pix_payload:
-        _qr(c, b.pix_payload, left + main - 3.2 * cm, y + 0.15 * cm, 2.9 * cm)
+        qr = instr_h - 0.35 * cm
+        _qr(c, b.pix_payload, left + main - qr - 0.3 * cm, y + 0.15 * cm, qr)
     u = b.updated
     late = u.total != u.principal
     cells = [("(−) Desconto / abatimento", ""), ("(+) Mora / multa",
              format_number(u.fine + u.interest) if late else ""),
-             ("(=) Valor cobrado", format_number(u.total) if late else ""), ("", "")]
+             ("(=) Valor cobrado", format_number(u.total) if late else ""), ("", "")][:3 if compact else 4]
     for i, (label, value) in enumerate(cells):
         _box(c, left + main, y + instr_h - (i + 1) * row, side, row, label, value, right=True)
-    pay_h = 1.25 * cm
+    pay_h = (1.0 if compact else 1.25) * cm
     y -= pay_h
     c.rect(left, y, full, pay_h)
     c.setFillColor(MUTED)
@@ -234,9 +252,9 @@ def render_carne_pdf(boletos: list[BoletoPrint], generated_at: datetime) -> byte
     first = boletos[0] if boletos else None
     c = _new_canvas(buffer, f"Carnê do contrato {first.contract_number}" if first else "Carnê", generated_at)
     for page_start in range(0, len(boletos), 3):
-        top = A4[1] - 0.8 * cm
+        top = A4[1] - 0.6 * cm
         for b in boletos[page_start:page_start + 3]:
-            draw_ficha(c, b, top)
+            draw_ficha(c, b, top, compact=True)
             top -= CARNE_SLOT
             c.setDash(3, 2)
             c.setStrokeColor(MUTED)
