@@ -58,7 +58,7 @@ def register(top: Any, groups: dict[str, Any]) -> None:
         "charges", help="exporta as cobranças (CSV ; UTF-8 com BOM, ou JSON)",
         description="Colunas: contrato, tipo (mensalidade | avulsa | multa), inicio_periodo, fim_periodo, "
                     "vencimento, valor, pago_em, valor_pago, situacao (aberta | paga | cancelada), numero, "
-                    "vencimento_util (dia útil em que vence sem multa), nosso_numero (vazio até existirem boletos).")
+                    "vencimento_util (dia útil em que vence sem multa), nosso_numero (vazio até o 1º boleto).")
     p.add_argument("--output", "-o", metavar="ARQUIVO", type=Path, help="arquivo de saída (padrão: a tela)")
     p.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="formato (padrão: csv)")
     p.set_defaults(func=_export_charges)

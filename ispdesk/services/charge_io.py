@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ispdesk.db.models import Charge, Contract
+from ispdesk.db.models import BoletoTitle, Charge, Contract
 from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date, parse_date
 from ispdesk.domain.errors import BusinessRuleError
@@ -111,16 +111,18 @@ def charge_export_rows(uow: UnitOfWork) -> Iterator[list[str]]:
     """Every charge as export cells, by contract number and due date (streamed)."""
     query = (
         select(Contract.number, Charge.kind, Charge.period_start, Charge.period_end, Charge.due_date, Charge.amount,
-               Charge.paid_on, Charge.paid_amount, Charge.status, Charge.number, Charge.effective_due_date)
+               Charge.paid_on, Charge.paid_amount, Charge.status, Charge.number, Charge.effective_due_date,
+               BoletoTitle.nosso_numero)
         .join(Contract, Contract.id == Charge.contract_id)
+        .outerjoin(BoletoTitle, BoletoTitle.charge_id == Charge.id)
         .order_by(Contract.number, Charge.due_date, Charge.kind, Charge.period_start)
         .execution_options(yield_per=5000)
     )
-    for number, kind, start, end, due, amount, paid_on, paid_amount, status, charge_number, effective in (
+    for number, kind, start, end, due, amount, paid_on, paid_amount, status, charge_number, effective, nosso in (
             uow.session.execute(query)):
-        # nosso_numero stays empty until boletos exist (issue 15, carteiras de cobrança)
+        # nosso_numero: empty until the charge's first boleto (or remessa) gives it one
         yield [str(number), kind, fmt_date(start), fmt_date(end), fmt_date(due), fmt_money(amount),
-               fmt_date(paid_on), fmt_money(paid_amount), status, str(charge_number), fmt_date(effective), ""]
+               fmt_date(paid_on), fmt_money(paid_amount), status, str(charge_number), fmt_date(effective), nosso or ""]
 
 
 def export_charges(uow: UnitOfWork, output: str | Path | None, fmt: str = "csv") -> int:

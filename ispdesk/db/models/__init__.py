@@ -3,6 +3,7 @@
 from ispdesk.db.models.access import AccessEvent, Notice, SuspensionPeriod, SuspensionRun
 from ispdesk.db.models.catalogs import BillingType, CancellationReason, InclusionReason, PaymentTerm
 from ispdesk.db.models.changes import AdjustmentBatch, ContractAdjustment, ContractValueChange, PlanChange
+from ispdesk.db.models.collection_wallets import BoletoTitle, Carteira
 from ispdesk.db.models.contracts import Charge, Contract, Holiday, Negativation, Payment, PaymentLine, Plan
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer, CustomerWord
@@ -16,8 +17,10 @@ __all__ = [
     "AdjustmentBatch",
     "AuditEntry",
     "BillingType",
+    "BoletoTitle",
     "Branch",
     "CancellationReason",
+    "Carteira",
     "Charge",
     "Contract",
     "ContractAdjustment",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 17:05:10.350552
+Create Date: 2026-12-03 17:05:53.682108
 """
 
 from alembic import op
@@ -95,6 +95,23 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cancellation_reasons")),
         sa.UniqueConstraint("code", name=op.f("uq_cancellation_reasons_code")),
+    )
+    op.create_table(
+        "carteiras",
+        sa.Column("code", sa.String(length=30), nullable=False),
+        sa.Column("bank", sa.String(length=3), nullable=False),
+        sa.Column("agency", sa.String(length=10), nullable=False),
+        sa.Column("account", sa.String(length=20), nullable=False),
+        sa.Column("wallet", sa.String(length=5), nullable=False),
+        sa.Column("agreement", sa.String(length=20), nullable=False),
+        sa.Column("next_nosso_numero", sa.Integer(), nullable=False),
+        sa.Column("instructions", sa.Text(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("next_remessa", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_carteiras")),
+        sa.UniqueConstraint("code", name=op.f("uq_carteiras_code")),
     )
     op.create_table(
         "contract_templates",
@@ -584,6 +601,24 @@ def upgrade() -> None:
         batch_op.create_index("ix_suspension_periods_contract", ["contract_id", "start_date"], unique=False)
 
     op.create_table(
+        "boleto_titles",
+        sa.Column("charge_id", sa.Uuid(), nullable=False),
+        sa.Column("carteira_id", sa.Uuid(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("nosso_numero", sa.String(length=20), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(["carteira_id"], ["carteiras.id"], name=op.f("fk_boleto_titles_carteira_id_carteiras")),
+        sa.ForeignKeyConstraint(["charge_id"], ["charges.id"], name=op.f("fk_boleto_titles_charge_id_charges")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_boleto_titles")),
+        sa.UniqueConstraint("carteira_id", "sequence", name="uq_boleto_titles_sequence"),
+        sa.UniqueConstraint("charge_id", name=op.f("uq_boleto_titles_charge_id")),
+    )
+    with op.batch_alter_table("boleto_titles", schema=None) as batch_op:
+        batch_op.create_index("ix_boleto_titles_nosso_numero", ["nosso_numero"], unique=False)
+
+    op.create_table(
         "notices",
         sa.Column("contract_id", sa.Uuid(), nullable=False),
         sa.Column("charge_id", sa.Uuid(), nullable=False),
@@ -742,6 +777,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_notices_contract")
 
     op.drop_table("notices")
+    with op.batch_alter_table("boleto_titles", schema=None) as batch_op:
+        batch_op.drop_index("ix_boleto_titles_nosso_numero")
+
+    op.drop_table("boleto_titles")
     with op.batch_alter_table("suspension_periods", schema=None) as batch_op:
         batch_op.drop_index("ix_suspension_periods_contract")
 
@@ -813,6 +852,7 @@ def downgrade() -> None:
 
     op.drop_table("customers")
     op.drop_table("contract_templates")
+    op.drop_table("carteiras")
     op.drop_table("cancellation_reasons")
     op.drop_table("branches")
     op.drop_table("billing_types")
