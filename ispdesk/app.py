@@ -83,6 +83,15 @@ def _cannot_start(message: str) -> int:
     return 2
 
 
+def _offline_hint(database_url: str) -> str:
+    """How to go on offline when the central server cannot be used (issue 13); "" for a local file."""
+    if not database_url.startswith("postgresql"):
+        return ""
+    from ispdesk.ui.offline.start_hint import offline_hint
+
+    return offline_hint()
+
+
 def run_gui(cli_url: str | None = None) -> int:
     """Open the app: database, first administrator or login, then the main window."""
     configure_logging(os.environ.get("ISPDESK_LOG", "WARNING"))
@@ -98,12 +107,12 @@ def run_gui(cli_url: str | None = None) -> int:
         factory = open_database(database_url)
         actor: Actor | None = obtain_actor(factory)
     except BusinessRuleError as exc:
-        return _cannot_start(exc.message)
+        return _cannot_start(exc.message + _offline_hint(database_url))
     except Exception as exc:
         message = database_errors.unusable_message(exc, database_url)
         if message is None:
             raise
-        return _cannot_start(message)
+        return _cannot_start(message + _offline_hint(database_url))
     if actor is None:
         return 0
     from ispdesk.services.offline_store import refresh_in_background

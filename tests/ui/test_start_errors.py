@@ -70,3 +70,26 @@ def test_start_on_a_read_only_database(qtbot, tmp_path: Path) -> None:
         database.upgrade(f"sqlite:///{disk / 'ispdesk.db'}")
         remount_read_only(disk)
         assert "somente leitura" in _start_and_read_the_box(f"sqlite:///{disk / 'ispdesk.db'}")
+
+
+def test_unreachable_server_with_a_prepared_offline_store_says_how_to_go_on(qtbot, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    from ispdesk.services.offline_store import meta, open_store
+
+    monkeypatch.setenv("ISPDESK_DATA_DIR", str(tmp_path))
+    store = open_store()
+    with store.engine.begin() as conn:
+        conn.execute(meta.insert().values(key="prepared_at", value=datetime.now(UTC).isoformat()))
+        conn.execute(meta.insert().values(key="documents", value="3"))
+    store.dispose()
+    shown = _start_and_read_the_box("postgresql+psycopg://ana:segredo@127.0.0.1:1/ispdesk")
+    assert "Não foi possível conectar" in shown
+    assert "base offline preparada" in shown and "ispdesk sync" in shown and "3 CPF/CNPJ" in shown
+
+
+def test_unreachable_server_without_an_offline_store_has_no_offline_hint(qtbot, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    monkeypatch.setenv("ISPDESK_DATA_DIR", str(tmp_path))
+    assert "base offline" not in _start_and_read_the_box("postgresql+psycopg://ana:segredo@127.0.0.1:1/ispdesk")

@@ -1,0 +1,1 @@
+"""The GUI side of offline data entry (issue 13)."""
