@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, out
 from ispdesk.domain.statuses import MessageStatus
 from ispdesk.domain.wording import plural
-from ispdesk.services import messages
+from ispdesk.services import messages, reminders
 
 
 def _moment(text: str) -> datetime:
@@ -33,7 +33,18 @@ def register(top: Any, groups: dict[str, Any]) -> None:
                     "ficam pendentes e são tentadas de novo. A última linha é "
                     "'mensagens: enviadas=N pendentes=N falhas=N'.")
     p.add_argument("--at", type=_moment, metavar="\"AAAA-MM-DD HH:MM\"", help="envia como se fosse este momento")
+    p.add_argument("--sem-lembretes", action="store_true",
+                   help="não gera antes os lembretes do dia (ispdesk tasks reminders)")
     p.set_defaults(func=_send)
+    p = groups["tasks"].add_parser(
+        "reminders", help="gera os lembretes do dia (cobrança vencendo/vencida, aniversário, fidelidade)",
+        description="Coloca na fila, uma vez cada, as mensagens do dia: cobrança vencendo "
+                    "(mensagens_cobranca_dias_antes), cobrança vencida (mensagens_cobranca_vencida_dias após o "
+                    "vencimento útil), fidelidade vencendo (mensagens_fidelidade_dias_antes) e aniversário. "
+                    "Rodar de novo não duplica nada. O envio é do 'ispdesk tasks messages', que também roda esta "
+                    "tarefa antes de enviar.")
+    p.add_argument("--date", type=_day, metavar="AAAA-MM-DD", help="gera como se fosse este dia (padrão: hoje)")
+    p.set_defaults(func=_reminders)
     group = top.add_parser("messages", help="Mensagens aos clientes (fila, enviadas, falhas, cartas)",
                            description="Mensagens aos clientes")
     sub = group.add_subparsers(dest="subcommand", metavar="AÇÃO", required=True)
@@ -47,7 +58,25 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.set_defaults(func=_delivered)
 
 
+def _day(text: str) -> date:
+    """``AAAA-MM-DD`` (or dd/mm/aaaa)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"data inválida: “{text}”. Use AAAA-MM-DD, como 2026-12-03.")
+
+
+def _reminders(args: argparse.Namespace, ctx: CliContext) -> int:
+    out(reminders.run_reminders(ctx.uow(), args.date).last_line())
+    return EXIT_OK
+
+
 def _send(args: argparse.Namespace, ctx: CliContext) -> int:
+    if not args.sem_lembretes:
+        day = args.at.date() if args.at else None
+        out(reminders.run_reminders(ctx.uow(), day).last_line())
     result = messages.send_due(ctx.uow(), args.at)
     if result.outside_hours:
         out("Fora do horário de envio (mensagens_horario_inicio/fim): nada foi enviado agora.")

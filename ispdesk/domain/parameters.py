@@ -198,6 +198,16 @@ SPECS: tuple[ParameterSpec, ...] = (
                   "Mensagens", "Enquanto o ispdesk está aberto, envia o que estiver na fila a cada tantos minutos "
                   "(respeitando o horário de envio). 0 desliga; use então a tarefa agendada.", minimum=0,
                   maximum=1440),
+    # Lembretes por data (services/reminders.py, ``ispdesk tasks reminders``)
+    ParameterSpec("mensagens_cobranca_dias_antes", Kind.INT, 3, "Lembrete de vencimento (dias antes)", "Mensagens",
+                  "“Cobrança vencendo” sai quando faltam até tantos dias para o vencimento da cobrança em aberto.",
+                  minimum=0, maximum=60),
+    ParameterSpec("mensagens_cobranca_vencida_dias", Kind.INT, 1, "Cobrança vencida (dias depois)", "Mensagens",
+                  "“Cobrança vencida” sai tantos dias depois do vencimento útil (primeiro dia útil no ou após o "
+                  "vencimento) de uma cobrança ainda em aberto.", minimum=1, maximum=60),
+    ParameterSpec("mensagens_fidelidade_dias_antes", Kind.INT, 30, "Fidelidade vencendo (dias antes)", "Mensagens",
+                  "“Fidelidade vencendo” sai quando faltam até tantos dias para o fim da fidelidade do contrato.",
+                  minimum=1, maximum=365),
     # Canais de SMS e WhatsApp (adapters/http_gateway.py) e a ordem de preferência
     ParameterSpec("mensagens_canais", Kind.TEXT, "email", "Canais, em ordem de preferência", "Mensagens",
                   "Ex.: whatsapp,sms,email. A mensagem vai pelo primeiro canal que o cliente tem; se falhar "

@@ -151,8 +151,8 @@ def enqueue_rows_in(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
             return
     dialect = uow.session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(_M).on_conflict_do_nothing(
-        index_elements=["event", "contract_id", "reference", "channel"])
+    # no conflict target: either key holds (per contract, or per customer when there is no contract)
+    statement = module.insert(_M).on_conflict_do_nothing()
     uow.session.execute(statement, list(rows))
 
 

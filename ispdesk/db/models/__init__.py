@@ -1,5 +1,6 @@
 """All models, imported so that `Base.metadata` knows every table (Alembic, tests)."""
 
+from ispdesk.db.models import message_keys as _message_keys  # noqa: F401  (partial unique index)
 from ispdesk.db.models.access import AccessEvent, Notice, SuspensionPeriod, SuspensionRun
 from ispdesk.db.models.catalogs import BillingType, CancellationReason, InclusionReason, PaymentTerm
 from ispdesk.db.models.changes import AdjustmentBatch, ContractAdjustment, ContractValueChange, PlanChange

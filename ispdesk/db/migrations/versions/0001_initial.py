@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 17:05:53.682108
+Create Date: 2026-12-03 17:21:28.906034
 """
 
 from alembic import op
@@ -572,6 +572,13 @@ def upgrade() -> None:
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index("ix_messages_contract", ["contract_id", "created_at"], unique=False)
         batch_op.create_index("ix_messages_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(
+            "uq_messages_customer_ref",
+            ["event", "customer_id", "reference", "channel"],
+            unique=True,
+            sqlite_where=sa.text("contract_id IS NULL"),
+            postgresql_where=sa.text("contract_id IS NULL"),
+        )
 
     op.create_table(
         "negativations",
@@ -787,6 +794,11 @@ def downgrade() -> None:
     op.drop_table("suspension_periods")
     op.drop_table("negativations")
     with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_messages_customer_ref",
+            sqlite_where=sa.text("contract_id IS NULL"),
+            postgresql_where=sa.text("contract_id IS NULL"),
+        )
         batch_op.drop_index("ix_messages_due")
         batch_op.drop_index("ix_messages_contract")
 
