@@ -4,7 +4,14 @@ Evidence (valgrind memcheck, gdb ``break QScreen::~QScreen``): during the second
 collector deallocates a ``PySide6.QtGui.QScreen`` wrapper that *owns* the application's only screen, so
 shiboken runs ``QScreen::~QScreen``; every later use of the screen (``QWidget::screen()`` →
 ``QGuiApplication::screenAt`` → ``QScreen::virtualSiblings``, or ``QCursor::pos(QScreen*)`` when a dialog
-is hidden) reads freed memory. Strict xfail: once the cause is fixed this passes and the mark must go.
+is hidden) reads freed memory. How the wrapper came to own the screen (gdb breakpoints on shiboken):
+``Shiboken::Object::setParent(child=QScreen wrapper, parent=CustomerForm / ContractForm)`` is called from a
+no-argument QtWidgets method in the form's ``__init__`` (``QWidget.screen()``: ``window_state.available``,
+``customer_form``), and ``Shiboken::Object::removeParent(QScreen wrapper, giveOwnershipBack=True)`` runs
+inside ``PySide::getWrapperForQObject`` → ``QObject::doSetProperty`` → ``DynamicPropertyChange`` sent through
+the Python application event filters (``focus_order.install``, ``window_state.install``). A plain
+``QWidget().screen()`` with one Python app filter does not reproduce it. Strict xfail: once the cause is
+fixed this passes and the mark must go.
 """
 
 from __future__ import annotations
