@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ispdesk.ui.gui_release import prepare, release_in_gui
+
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +77,12 @@ class _Job(QRunnable):
         self.relay = _the_relay()
 
     def run(self) -> None:  # worker thread
+        try:
+            self._run()
+        finally:  # the job's closure may hold the last reference to a closed window
+            release_in_gui((self.job,))
+
+    def _run(self) -> None:
         if self.latest() != self.generation:  # a newer request came while this one waited: skip it
             return
         try:
@@ -99,6 +107,7 @@ class LatestOnlyRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        prepare()
         self.key = next(_keys)
         _the_relay().runners[self.key] = self
         self._pool = QThreadPool(self)

@@ -15,6 +15,7 @@ message, file, input and progress boxes are left alone: they size themselves to 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QApplication,
     QColorDialog,
@@ -43,10 +44,21 @@ def ui_settings() -> QSettings:
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
+def screen_of(widget: QWidget | None = None) -> QScreen | None:
+    """The screen `widget` lies on (the primary one when none), never through ``QWidget.screen()``.
+
+    With PySide6 6.11 the QScreen wrapper returned by ``widget.screen()`` becomes a child of the widget;
+    when the widget goes (its wrapper collected, an app event filter running meanwhile) the wrapper is
+    handed to Python, whose garbage collector then *deletes the application's screen*: every later
+    window crashes (SIGSEGV in ``QScreen::virtualSiblings`` / ``QCursor::pos``). Call this instead.
+    """
+    screen = QApplication.screenAt(widget.geometry().center()) if widget is not None else None
+    return screen or QApplication.primaryScreen()
+
+
 def available(widget: QWidget | None = None) -> QRect:
     """Where a window may lie: the screen's available area, never more than `BUDGET`."""
-    screen = widget.screen() if widget is not None else None
-    screen = screen or QApplication.primaryScreen()
+    screen = screen_of(widget)
     area = screen.availableGeometry() if screen is not None else QRect(0, 0, BUDGET.width(), BUDGET.height())
     return QRect(area.topLeft(), area.size().boundedTo(BUDGET))
 

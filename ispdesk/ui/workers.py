@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services.bug_report import describe, exception_name
+from ispdesk.ui.gui_release import prepare, release_in_gui
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ class Worker(QRunnable):
     @Slot()
     def run(self) -> None:
         try:
+            self._run()
+        finally:  # the job and the signals' callbacks may hold the last reference to a closed window
+            release_in_gui((self.job, self.signals))
+
+    def _run(self) -> None:
+        try:
             result = self.job(Progress(self.signals, self.cancel_event))
         except BusinessRuleError as exc:
             _emit(self.signals.failed, exc.message)
@@ -94,6 +101,7 @@ def run_in_background(
     Returns:
         The worker (tests may wait on ``worker.signals.finished``).
     """
+    prepare()
     worker = Worker(job)
     dialog: QProgressDialog | None = None
     if show_dialog:

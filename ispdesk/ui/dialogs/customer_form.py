@@ -32,7 +32,7 @@ from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
 from ispdesk.ui.widgets.customer_contracts import CustomerContractsPanel
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
 from ispdesk.ui.widgets.message_panels import CustomerMessagesPanel
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import remember_geometry, screen_of
 
 Ui_CustomerForm = load_form("customer_form", "Ui_CustomerForm")
 
@@ -348,7 +348,8 @@ class CustomerForm(QDialog):
         layout.activate()
         wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
         wanted = max(wanted, self.minimumSizeHint().height())
-        screen = self.screen().availableGeometry().height() if self.screen() else 900
+        where = screen_of(self)  # never self.screen(): see window_state.screen_of
+        screen = where.availableGeometry().height() if where is not None else 900
         if wanted > self.height():
             self.resize(self.width(), min(wanted, screen - 40))
 
