@@ -9,6 +9,7 @@ import argparse
 from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
+from ispdesk.domain.wording import plural
 from ispdesk.services import boletos, carteiras
 
 
@@ -89,5 +90,5 @@ def _boleto(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _carne(args: argparse.Namespace, ctx: CliContext) -> int:
     _, count = boletos.carne_pdf(ctx.uow(on=args.date), args.contract, args.out, args.carteira, args.date)
-    out(f"Carnê do contrato {args.contract} gravado em {args.out}: {count} boleto(s).")
+    out(f"Carnê do contrato {args.contract} gravado em {args.out}: {plural(count, 'boleto', 'boletos')}.")
     return EXIT_OK

@@ -147,3 +147,26 @@ class MessageChannel(LabeledEnum):
     WHATSAPP = ("whatsapp", "WhatsApp")
     PUSH = ("push", "Notificação push")
     CARTA = ("carta", "Carta")
+
+
+class OfflineOpKind(LabeledEnum):
+    """What an offline entry creates (`SyncInbox.kind`, the journal's operations)."""
+
+    CUSTOMER = ("customer", "Cliente")
+    CONTRACT = ("contract", "Pré-contrato")
+
+
+class RadiusRequestKind(LabeledEnum):
+    """What was asked of a NAS after a commit (`RadiusRequestLog.kind`, RFC 5176)."""
+
+    COA = ("coa", "CoA")
+    DISCONNECT = ("disconnect", "Disconnect")
+
+
+class RadiusRequestResult(LabeledEnum):
+    """How the NAS answered (`RadiusRequestLog.result`)."""
+
+    ACK = ("ack", "aceito")
+    NAK = ("nak", "recusado")
+    SEM_RESPOSTA = ("sem_resposta", "sem resposta")
+    SEM_NAS = ("sem_nas", "NAS não cadastrado")

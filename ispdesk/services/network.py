@@ -17,6 +17,7 @@ from ispdesk.db.models import ContractNetwork, RadiusRequestLog
 from ispdesk.domain import radius as rules
 from ispdesk.domain.errors import BusinessRuleError, NotFound, ValidationError
 from ispdesk.domain.permissions import Permission
+from ispdesk.domain.statuses import RadiusRequestKind, RadiusRequestResult
 from ispdesk.services import lookups, radius
 from ispdesk.services.uow import UnitOfWork
 
@@ -131,13 +132,10 @@ def identity_in(uow: UnitOfWork, contract_id: uuid.UUID) -> Identity | None:
     return Identity(int(number or 0), row.login, shown, password is not None, row.fixed_ip, row.mac, last_text)
 
 
-_RESULTS = {"ack": "aceito", "nak": "recusado", "sem_resposta": "sem resposta", "sem_nas": "NAS não cadastrado"}
-
-
 def _request_text(kind: str, result: str, at: datetime, nas_ip: str, detail: str) -> str:
-    what = "CoA" if kind == "coa" else "Disconnect"
-    extra = f" ({detail})" if detail and result != "ack" else ""
-    return f"{what} {_RESULTS.get(result, result)} pelo NAS {nas_ip} em {at:%d/%m/%Y %H:%M}{extra}"
+    what = RadiusRequestKind.label_of(kind)
+    extra = f" ({detail})" if detail and result != RadiusRequestResult.ACK else ""
+    return f"{what} {RadiusRequestResult.label_of(result)} pelo NAS {nas_ip} em {at:%d/%m/%Y %H:%M}{extra}"
 
 
 # --- NAS catalogue (the standard `nas` table) ------------------------------------------------

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from ispdesk.db.models import BillingType, Branch, Contract, Customer, InclusionReason, PaymentTerm
 from ispdesk.domain.ids import uuid7
+from ispdesk.domain.statuses import OfflineOpKind
 from ispdesk.services.contracts import ContractDraft
 from ispdesk.services.customers import CustomerDraft
 from ispdesk.services.offline_store import ops
 from ispdesk.services.uow import Actor, UnitOfWork, UnitOfWorkFactory
 
-CUSTOMER, CONTRACT = "customer", "contract"
+CUSTOMER, CONTRACT = OfflineOpKind.CUSTOMER, OfflineOpKind.CONTRACT
 
 
 def _jsonable(value: Any) -> Any:

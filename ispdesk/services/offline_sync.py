@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ispdesk.db.models import Contract, Customer, SyncInbox
 from ispdesk.domain.errors import BusinessRuleError, NotFound, TryAgainError
 from ispdesk.domain.permissions import Role
+from ispdesk.domain.wording import agree
 from ispdesk.services import contracts as contract_service
 from ispdesk.services import customers as customer_service
 from ispdesk.services import database_errors
@@ -321,7 +322,8 @@ def resubmit(store_path: str | Path | None, op_id: str, changes: dict[str, str])
         names = set(draft.__dataclass_fields__)
         unknown = sorted(set(changes) - names)
         if unknown:
-            raise BusinessRuleError(f"Campo(s) {', '.join(unknown)} não existem neste lançamento. "
+            raise BusinessRuleError(f"{agree(len(unknown), 'Campo', 'Campos')} {', '.join(unknown)} "
+                                    f"{agree(len(unknown), 'não existe', 'não existem')} neste lançamento. "
                                     f"Use um de: {', '.join(sorted(names))}.")
         fixed = load_draft(op.kind, dump_draft(draft, **{k: v or None for k, v in changes.items()}, **extra))[0]
         with store.engine.begin() as conn:

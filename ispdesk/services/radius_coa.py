@@ -29,6 +29,8 @@ from ispdesk.adapters.radius import packet
 from ispdesk.adapters.radius import tables as rt
 from ispdesk.db.models import RadiusRequestLog
 from ispdesk.domain.ids import uuid7
+from ispdesk.domain.statuses import RadiusRequestKind, RadiusRequestResult
+from ispdesk.domain.wording import plural
 from ispdesk.services import parameters as params_service
 
 log = logging.getLogger("ispdesk.radius")
@@ -130,7 +132,8 @@ def _send_all(engine: Engine, config: _Config, jobs: list[_Job]) -> None:
         at = datetime.now(UTC)
         if nas is None:
             log.warning("radius: %s está em sessão no NAS %s, que não está cadastrado; CoA não enviado", login, nas_ip)
-            logs.append(_log(login, "coa", nas_ip, at, packet.Outcome("sem_nas", 0, "NAS não cadastrado")))
+            logs.append(_log(login, RadiusRequestKind.COA, nas_ip, at,
+                             packet.Outcome(RadiusRequestResult.SEM_NAS, 0, "NAS não cadastrado")))
             continue
         secret, port, kind = nas
         attrs = packet.attribute(packet.USER_NAME, login.encode()) + packet.attribute(
@@ -138,15 +141,15 @@ def _send_all(engine: Engine, config: _Config, jobs: list[_Job]) -> None:
         disconnect = (kind != "mikrotik" or job.after in (config.blocked_group, config.cancelled_group)
                       or job.before == config.blocked_group or job.after not in rates)
         if disconnect:
-            code, kind_name = packet.DISCONNECT_REQUEST, "disconnect"
+            code, kind_name = packet.DISCONNECT_REQUEST, RadiusRequestKind.DISCONNECT
         else:
-            code, kind_name = packet.COA_REQUEST, "coa"
+            code, kind_name = packet.COA_REQUEST, RadiusRequestKind.COA
             attrs += packet.vendor_attribute(packet.MIKROTIK, packet.MIKROTIK_ATTRS["Mikrotik-Rate-Limit"],
                                              rates[job.after].encode())
         outcome = packet.send(nas_ip, int(port), secret, code, attrs, config.attempts, config.timeout)
-        level = logging.INFO if outcome.result == "ack" else logging.WARNING
-        log.log(level, "radius: %s para %s no NAS %s:%s: %s após %d tentativa(s) %s", kind_name, login, nas_ip, port,
-                outcome.result, outcome.attempts, outcome.detail)
+        level = logging.INFO if outcome.result == RadiusRequestResult.ACK else logging.WARNING
+        log.log(level, "radius: %s para %s no NAS %s:%s: %s após %s %s", kind_name, login, nas_ip, port,
+                outcome.result, plural(outcome.attempts, "tentativa", "tentativas"), outcome.detail)
         logs.append(_log(login, kind_name, nas_ip, at, outcome))
     with engine.begin() as conn:
         conn.execute(insert(RadiusRequestLog), logs)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError
+from ispdesk.domain.wording import plural
 from ispdesk.services import message_log, messages
 from ispdesk.services import parameters as params_service
 from ispdesk.services.messages import SendResult
@@ -39,8 +40,8 @@ def result_text(result: SendResult) -> str:
     """What a sending run did, in one Portuguese line (the status bars show it)."""
     moment = datetime.now().strftime("%H:%M")
     if result.outside_hours:
-        return (f"Mensagens ({moment}): fora do horário de envio; {result.pending} pendente(s) saem quando o "
-                "horário começar.")
+        return (f"Mensagens ({moment}): fora do horário de envio; {plural(result.pending, 'pendente', 'pendentes')} "
+                "saem quando o horário começar.")
     head = f"Mensagens ({moment}): enviadas={result.sent} pendentes={result.pending} falhas={result.failed}"
     if result.letters:
         head += f", cartas a imprimir={result.letters}"

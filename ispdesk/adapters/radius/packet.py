@@ -12,6 +12,8 @@ import socket
 import struct
 from dataclasses import dataclass
 
+from ispdesk.domain.statuses import RadiusRequestResult
+
 DISCONNECT_REQUEST, DISCONNECT_ACK, DISCONNECT_NAK = 40, 41, 42
 COA_REQUEST, COA_ACK, COA_NAK = 43, 44, 45
 USER_NAME, NAS_IP_ADDRESS, FRAMED_IP_ADDRESS, VENDOR_SPECIFIC, ACCT_SESSION_ID = 1, 4, 8, 26, 44
@@ -89,14 +91,15 @@ def send(host: str, port: int, secret: str, code: int, attrs: bytes, attempts: i
                     if len(data) < 20 or data[1] != identifier:
                         continue
                     if response(data[0], packet, key, data[20:]) != data:
-                        return Outcome("nak", attempt, "resposta com autenticador errado (segredo diferente?)")
+                        return Outcome(RadiusRequestResult.NAK, attempt,
+                                       "resposta com autenticador errado (segredo diferente?)")
                     if data[0] in (COA_ACK, DISCONNECT_ACK):
-                        return Outcome("ack", attempt)
+                        return Outcome(RadiusRequestResult.ACK, attempt)
                     cause = next((v for k, v in parse_attributes(data) if k == ERROR_CAUSE), b"")
                     detail = f"Error-Cause {int.from_bytes(cause, 'big')}" if cause else "recusado pelo concentrador"
-                    return Outcome("nak", attempt, detail)
+                    return Outcome(RadiusRequestResult.NAK, attempt, detail)
             except TimeoutError:
                 continue
             except OSError as exc:
-                return Outcome("sem_resposta", attempt, f"erro de rede: {exc.strerror or exc}")
-    return Outcome("sem_resposta", attempts, f"sem resposta após {attempts} tentativas")
+                return Outcome(RadiusRequestResult.SEM_RESPOSTA, attempt, f"erro de rede: {exc.strerror or exc}")
+    return Outcome(RadiusRequestResult.SEM_RESPOSTA, attempts, f"sem resposta após {attempts} tentativas")

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, IdMixin, UTCDateTime
+from ispdesk.db.base import Base, IdMixin, UTCDateTime, one_of
+from ispdesk.domain.statuses import RadiusRequestKind, RadiusRequestResult
 
 
 class ContractNetwork(IdMixin, Base):
@@ -42,4 +43,5 @@ class RadiusRequestLog(IdMixin, Base):
     result: Mapped[str] = mapped_column(String(12), nullable=False)
     detail: Mapped[str] = mapped_column(String(300), nullable=False, default="")
 
-    __table_args__ = (Index("ix_radius_requests_login_at", "login", "at"),)
+    __table_args__ = (Index("ix_radius_requests_login_at", "login", "at"),
+                      one_of("kind", RadiusRequestKind), one_of("result", RadiusRequestResult))

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ispdesk.db.base import Base, UTCDateTime, UUIDType
+from ispdesk.db.base import Base, UTCDateTime, UUIDType, one_of
+from ispdesk.domain.statuses import OfflineOpKind
 
 
 class SyncInbox(Base):
@@ -27,3 +28,5 @@ class SyncInbox(Base):
     actor: Mapped[str] = mapped_column(String(80), nullable=False)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (one_of("kind", OfflineOpKind),)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 17:21:28.906034
+Create Date: 2026-12-03 17:34:09.775176
 """
 
 from alembic import op
@@ -250,6 +250,10 @@ def upgrade() -> None:
         sa.Column("result", sa.String(length=12), nullable=False),
         sa.Column("detail", sa.String(length=300), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("kind IN ('coa', 'disconnect')", name=op.f("ck_radius_requests_kind_valido")),
+        sa.CheckConstraint(
+            "result IN ('ack', 'nak', 'sem_resposta', 'sem_nas')", name=op.f("ck_radius_requests_result_valido")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_radius_requests")),
     )
     with op.batch_alter_table("radius_requests", schema=None) as batch_op:
@@ -280,6 +284,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("entered_at", UTCDateTime(), nullable=False),
         sa.Column("applied_at", UTCDateTime(), nullable=False),
+        sa.CheckConstraint("kind IN ('customer', 'contract')", name=op.f("ck_sync_inbox_kind_valido")),
         sa.PrimaryKeyConstraint("op_id", name=op.f("pk_sync_inbox")),
     )
     op.create_table(
