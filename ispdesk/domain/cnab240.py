@@ -151,3 +151,29 @@ def parse_day(text: str) -> date | None:
     if not text.strip("0 "):
         return None
     return date(int(text[4:8]), int(text[2:4]), int(text[0:2]))
+
+
+def return_records(bank: str, seq: int, nosso_numero: str, movement: str, face: Decimal, paid: Decimal,
+                   late: Decimal, paid_on: date | None, document: str = "") -> tuple[str, str]:
+    """Segments T and U of one title of a retorno, as the bank writes them (tests, bench, simulations)."""
+    t = render("T", {"banco": bank, "lote": 1, "registro": 3, "sequencial": seq, "segmento": "T",
+                     "movimento": movement, "nosso_numero": nosso_numero, "numero_documento": document,
+                     "valor": cents(face), "moeda": 9})
+    u = render("U", {"banco": bank, "lote": 1, "registro": 3, "sequencial": seq + 1, "segmento": "U",
+                     "movimento": movement, "acrescimos": cents(late), "valor_pago": cents(paid),
+                     "valor_liquido": cents(paid), "data_ocorrencia": day(paid_on), "data_credito": day(paid_on)})
+    return t, u
+
+
+def return_file(bank: str, titles: list[tuple[str, str]], on: date, sequence: int = 1) -> str:
+    """A whole CNAB 240 retorno (CRLF) around `titles` (pairs from `return_records`)."""
+    lines = [render("header_arquivo", {"banco": bank, "registro": 0, "codigo_arquivo": 2, "data_geracao": day(on),
+                                       "sequencia": sequence, "layout": LAYOUT_FILE}),
+             render("header_lote", {"banco": bank, "lote": 1, "registro": 1, "operacao": "T", "servico": 1,
+                                    "layout_lote": LAYOUT_BATCH, "numero_remessa": sequence})]
+    for t, u in titles:
+        lines += [t, u]
+    lines.append(render("trailer_lote", {"banco": bank, "lote": 1, "registro": 5, "registros": len(lines)}))
+    lines.append(render("trailer_arquivo", {"banco": bank, "lote": 9999, "registro": 9, "lotes": 1,
+                                            "registros": len(lines) + 1}))
+    return "\r\n".join(lines) + "\r\n"
