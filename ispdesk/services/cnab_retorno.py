@@ -16,6 +16,7 @@ bad date) are written, with the reason, to ``ARQUIVO.rejeitados.csv`` beside the
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,7 @@ from ispdesk.services.late_fees import charge_updated, rates_on
 from ispdesk.services.payments import record_payment_in
 from ispdesk.services.uow import UnitOfWork
 
+_CHUNK = 500
 REJECT_COLUMNS = ("linha", "nosso_numero", "ocorrencia", "valor_pago", "data_pagamento", "motivo")
 
 
@@ -145,25 +147,34 @@ def read_titles(path: str | Path) -> tuple[list[ReturnTitle], list[tuple[int, st
 class _Settler:
     """Checks and settles one title at a time inside the open unit of work."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, titles: list[ReturnTitle]) -> None:
         self.uow = uow
         self.rates: LateRates = rates_on(uow.session)
         self.seen: set[str] = set()
+        self.charges: dict[tuple[str, str], uuid.UUID] = {}
+        numbers = sorted({t.nosso_numero for t in titles})
+        ids = sorted({t.external_id for t in titles})
+        for start in range(0, len(numbers), _CHUNK):  # looked up in bulk, not once per title
+            for nn, bank, charge_id in uow.session.execute(
+                    select(BoletoTitle.nosso_numero, Carteira.bank, BoletoTitle.charge_id)
+                    .join(Carteira, Carteira.id == BoletoTitle.carteira_id)
+                    .where(BoletoTitle.nosso_numero.in_(numbers[start:start + _CHUNK]))):
+                self.charges[(bank, nn)] = charge_id
+        for start in range(0, len(ids), _CHUNK):
+            self.seen.update(uow.session.scalars(
+                select(Payment.external_id).where(Payment.external_id.in_(ids[start:start + _CHUNK]))))
 
-    def title(self, t: ReturnTitle) -> tuple[BoletoTitle, Charge]:
-        found = self.uow.session.execute(
-            select(BoletoTitle, Charge).join(Charge, Charge.id == BoletoTitle.charge_id)
-            .join(Carteira, Carteira.id == BoletoTitle.carteira_id)
-            .where(BoletoTitle.nosso_numero == t.nosso_numero, Carteira.bank == t.bank)).first()
-        if found is None:
+    def charge(self, t: ReturnTitle) -> Charge:
+        charge_id = self.charges.get((t.bank, t.nosso_numero))
+        charge = self.uow.session.get(Charge, charge_id) if charge_id is not None else None
+        if charge is None:
             raise BusinessRuleError(f"nosso número {t.nosso_numero} (banco {t.bank}) não é de nenhum boleto do "
                                     "ispdesk; confira se o retorno é desta empresa.")
-        return found[0], found[1]
+        return charge
 
     def settle(self, t: ReturnTitle) -> bool:
         """Settle `t`; False when it was already imported. Raises BusinessRuleError to reject it."""
-        if t.external_id in self.seen or self.uow.session.scalar(
-                select(Payment.id).where(Payment.external_id == t.external_id)) is not None:
+        if t.external_id in self.seen:
             return False
         try:
             paid_on = cnab240.parse_day(t.paid_on_text)
@@ -173,7 +184,7 @@ class _Settler:
             raise BusinessRuleError(f"data do pagamento “{t.paid_on_text}” inválida no segmento U.")
         if t.paid <= 0:
             raise BusinessRuleError("liquidação sem valor pago no segmento U.")
-        _, charge = self.title(t)
+        charge = self.charge(t)
         if charge.status != ChargeStatus.ABERTA:
             raise BusinessRuleError(f"a cobrança {charge.number} está “{ChargeStatus.label_of(charge.status)}”; o "
                                     "valor recebido deve ser devolvido ou lançado à parte.")
@@ -227,7 +238,7 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
     report = CnabReport(source=Path(path).name)
     report.rejected.extend((None, line, reason) for line, reason in bad)
     with uow:
-        settler = _Settler(uow)
+        settler = _Settler(uow, [t for t in titles if t.movement == cnab240.LIQUIDACAO])
         _begin_write(uow)
         for t in titles:
             if t.movement != cnab240.LIQUIDACAO:
