@@ -172,6 +172,10 @@ class _Settler:
                                     "ispdesk; confira se o retorno é desta empresa.")
         return charge
 
+    def imported_meanwhile(self, t: ReturnTitle) -> bool:
+        """True when another station committed this title's payment while this import ran."""
+        return self.uow.session.scalar(select(Payment.id).where(Payment.external_id == t.external_id)) is not None
+
     def settle(self, t: ReturnTitle) -> bool:
         """Settle `t`; False when it was already imported. Raises BusinessRuleError to reject it."""
         if t.external_id in self.seen:
@@ -238,8 +242,8 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
     report = CnabReport(source=Path(path).name)
     report.rejected.extend((None, line, reason) for line, reason in bad)
     with uow:
+        _begin_write(uow)  # SQLite: the write lock first, so the look-ups below see what stays true
         settler = _Settler(uow, [t for t in titles if t.movement == cnab240.LIQUIDACAO])
-        _begin_write(uow)
         for t in titles:
             if t.movement != cnab240.LIQUIDACAO:
                 report.other += 1
@@ -248,7 +252,10 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
                 with uow.session.begin_nested():
                     done = settler.settle(t)
             except BusinessRuleError as exc:
-                report.rejected.append((t, t.line, exc.message.replace("\n", " ")))
+                if settler.imported_meanwhile(t):  # another station settled this very title first
+                    report.already += 1
+                else:
+                    report.rejected.append((t, t.line, exc.message.replace("\n", " ")))
                 continue
             except IntegrityError:  # another station imported the same title meanwhile
                 report.already += 1

@@ -147,3 +147,36 @@ def test_records_read_back(tmp_path_factory: pytest.TempPathFactory, nn: str, oc
     got = titles[0]
     assert (got.bank, got.nosso_numero, got.movement, got.paid, got.late) == ("756", nn, occ, paid, late)
     assert cnab240.parse_day(got.paid_on_text) == on
+
+
+def test_two_stations_import_the_same_retorno_at_once(uow: Uow, clock: FixedClock, tmp_path: Path) -> None:
+    import threading
+
+    carteiras.add_carteira(uow(), "BB1", "001", "1234", "56789", "17", "7654321")
+    charges = [_charge(uow, date(2026, 11, 10 + i)) for i in range(6)]
+    clock.day = date(2026, 11, 1)
+    export_remessa(uow(), "BB1", clock.day, tmp_path / "r.rem")
+    nn = _nossos(tmp_path / "r.rem")
+    clock.day = date(2026, 11, 20)
+    ret = _retorno(tmp_path / "a.ret", [(nn[c.number], "06", "60.00", "0", date(2026, 11, 18)) for c in charges])
+    barrier = threading.Barrier(2, timeout=30)
+    reports = []
+    errors: list[BaseException] = []
+
+    def station(n: int) -> None:
+        try:
+            barrier.wait()
+            reports.append(import_cnab(uow(), ret, tmp_path / f"rej{n}.csv"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=station, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(r.settled for r in reports) == [0, 6] and sum(r.already for r in reports) == 6
+    with uow() as u:
+        assert len(list(u.session.scalars(select(Payment)))) == 6
+        assert {c.paid_amount for c in u.session.scalars(select(Charge))} == {Decimal("60.00")}
