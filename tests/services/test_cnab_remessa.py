@@ -13,10 +13,10 @@ from sqlalchemy import select
 from ispdesk.cli.main import main
 from ispdesk.db.models import BoletoTitle
 from ispdesk.domain import cnab240
-from ispdesk.domain.errors import BusinessRuleError, PermissionDenied
+from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import carteiras
 from ispdesk.services.cnab_remessa import export_remessa
-from ispdesk.services.uow import Actor, UnitOfWork
+from ispdesk.services.uow import UnitOfWork
 from tests.factories import make_charge, make_contract, make_plan
 
 Uow = Callable[..., UnitOfWork]
@@ -87,16 +87,6 @@ def test_unwritable_output_sends_nothing(uow: Uow, tmp_path: Path) -> None:
     with uow() as u:
         assert [t.sent_on for t in u.session.scalars(select(BoletoTitle))] == []
     assert export_remessa(uow(), "BB1", date(2026, 12, 3), tmp_path / "r.rem").sequence == 1
-
-
-def test_permission(uow: Uow, attendant: Actor, tmp_path: Path) -> None:
-    _setup(uow, 1)
-    with uow(attendant) as u:
-        allowed = u.actor.can("documents.print") if hasattr(u.actor, "can") else None
-    if allowed:
-        pytest.skip("o atendimento pode imprimir boletos")
-    with pytest.raises(PermissionDenied):
-        export_remessa(uow(attendant), "BB1", date(2026, 12, 3), tmp_path / "r.rem")
 
 
 def test_cli(uow: Uow, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
