@@ -102,24 +102,42 @@ def ascii_text(value: object) -> str:
     return "".join(c for c in text if c.isascii() and (c.isprintable())).upper()
 
 
+def _ordered(kind: str) -> list[Field]:
+    fields = sorted(FIELDS[kind], key=lambda f: f.start)
+    for a, b in zip(fields, fields[1:], strict=False):
+        assert a.end < b.start, f"{kind}: {a.name} overlaps {b.name}"
+    return fields
+
+
+_ORDERED = {kind: _ordered(kind) for kind in FIELDS}
+
+
 def render(kind: str, values: dict[str, object]) -> str:
     """The 240-character record `kind` with `values`; fields not given are zeros or spaces.
 
     Raises:
         BusinessRuleError: a numeric value does not fit its field.
     """
-    line = [" "] * LINE
-    for field in FIELDS[kind]:
+    parts: list[str] = []
+    pos = 1
+    for field in _ORDERED[kind]:
         value = values.get(field.name)
+        size = field.end - field.start + 1
         if field.kind == "9":
-            text = "".join(ch for ch in str(value if value is not None else "") if ch.isdigit())
-            if len(text) > field.size:
-                raise BusinessRuleError(f"CNAB: o campo {field.name} ({text}) não cabe em {field.size} dígitos.")
-            text = text.zfill(field.size)
+            text = str(value) if value is not None else ""
+            if not text.isdigit():
+                text = "".join(ch for ch in text if ch.isdigit())
+            if len(text) > size:
+                raise BusinessRuleError(f"CNAB: o campo {field.name} ({text}) não cabe em {size} dígitos.")
+            text = text.zfill(size)
         else:
-            text = ascii_text(value)[:field.size].ljust(field.size)
-        line[field.start - 1:field.end] = list(text)
-    return "".join(line)
+            raw = "" if value is None else str(value)
+            text = (raw.upper() if raw.isascii() else ascii_text(raw))[:size].ljust(size)
+        parts.append(" " * (field.start - pos))
+        parts.append(text)
+        pos = field.end + 1
+    parts.append(" " * (LINE + 1 - pos))
+    return "".join(parts)
 
 
 def parse(kind: str, line: str) -> dict[str, str]:
