@@ -244,10 +244,13 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
     with uow:
         _begin_write(uow)  # SQLite: the write lock first, so the look-ups below see what stays true
         settler = _Settler(uow, [t for t in titles if t.movement == cnab240.LIQUIDACAO])
-        for t in titles:
+        for n, t in enumerate(titles):
             if t.movement != cnab240.LIQUIDACAO:
                 report.other += 1
                 continue
+            if n % _CHUNK == _CHUNK - 1:  # written already: keep the session small on long files
+                uow.session.flush()
+                uow.session.expunge_all()
             try:
                 with uow.session.begin_nested():
                     done = settler.settle(t)

@@ -18,7 +18,7 @@ from ispdesk.db.models import Charge, Contract, Payment, PaymentLine
 from ispdesk.domain import cnab240
 from ispdesk.domain.clock import FixedClock
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.services import access, carteiras, late_fees
+from ispdesk.services import access, carteiras, cnab_retorno, late_fees
 from ispdesk.services.cnab_remessa import export_remessa
 from ispdesk.services.cnab_retorno import import_cnab, read_titles
 from ispdesk.services.uow import UnitOfWork
@@ -50,9 +50,11 @@ def _retorno(path: Path, titles: list[tuple[str, str, str, str, date | None]]) -
     return path
 
 
+@pytest.mark.parametrize("chunk", [500, 2])  # 2: bulk look-ups and session trimming in several rounds
 def test_retorno_settles_once_rejects_the_rest_and_restores_access(
-    uow: Uow, clock: FixedClock, tmp_path: Path
+    uow: Uow, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
+    monkeypatch.setattr(cnab_retorno, "_CHUNK", chunk)
     carteiras.add_carteira(uow(), "BB1", "001", "1234", "56789", "17", "7654321")
     late = _charge(uow, date(2026, 10, 10))  # Saturday: payable until 13/10
     on_time = _charge(uow, date(2026, 11, 10))
