@@ -29,6 +29,9 @@ from ispdesk.services.company import company_of
 from ispdesk.services.late_fees import rates_on
 from ispdesk.services.uow import UnitOfWork
 
+#: A lote numbers its records with 5 digits: at most 49,999 titles (P + Q) per lote, then a new lote.
+MAX_TITLES_PER_BATCH = 49_999
+
 
 @dataclass(frozen=True)
 class RemessaResult:
@@ -78,41 +81,45 @@ def remessa_lines(uow: UnitOfWork, carteira: Carteira, on: date) -> tuple[list[s
         **head, "lote": 0, "registro": 0, "nome_banco": boleto.BANKS.get(carteira.bank, ""), "codigo_arquivo": 1,
         "data_geracao": cnab240.day(on), "hora_geracao": f"{uow.now:%H%M%S}", "sequencia": nsa,
         "layout": cnab240.LAYOUT_FILE, "densidade": "01600"})]
-    lines.append(cnab240.render("header_lote", {
-        **head, "lote": 1, "registro": 1, "operacao": "R", "servico": 1, "layout_lote": cnab240.LAYOUT_BATCH,
-        "numero_remessa": nsa, "data_gravacao": cnab240.day(on)}))
     total = Decimal(0)
-    seq = 0
-    for title, charge, customer in rows:
-        amount = to_cents(charge.amount - charge.paid_amount + charge.fine_owed + charge.interest_owed)
-        total += amount
-        per_day = to_cents(amount * rates.interest / 100 / 30)
-        doc = digits(customer.document or "")
-        seq += 1
-        lines.append(cnab240.render("P", {
-            **account, "lote": 1, "registro": 3, "sequencial": seq, "segmento": "P", "movimento": 1,
-            "nosso_numero": title.nosso_numero, "carteira": carteira.wallet[-1:], "cadastramento": 1,
-            "tipo_documento": "1", "emissao": 2, "distribuicao": "2", "numero_documento": str(charge.number),
-            "vencimento": cnab240.day(charge.due_date), "valor": cnab240.cents(amount), "especie": 4,
-            "aceite": "N", "emissao_titulo": cnab240.day(charge.created_at.date()),
-            "codigo_juros": 1 if per_day > 0 else 3,
-            "data_juros": cnab240.day(charge.effective_due_date + timedelta(days=1)) if per_day > 0 else None,
-            "juros": cnab240.cents(per_day), "codigo_desconto": 0, "uso_empresa": f"ISPD{charge.number}",
-            "codigo_protesto": 3, "prazo_protesto": 0, "codigo_baixa": 0, "prazo_baixa": "", "moeda": 9}))
-        seq += 1
-        street = ", ".join(p for p in (customer.street, customer.number, customer.complement) if p)
-        cep = digits(customer.cep or "").ljust(8, "0")
-        lines.append(cnab240.render("Q", {
-            "banco": carteira.bank, "lote": 1, "registro": 3, "sequencial": seq, "segmento": "Q", "movimento": 1,
-            "tipo_inscricao": 2 if len(doc) == 14 else 1, "inscricao": doc, "nome": customer.name,
-            "endereco": street, "bairro": customer.district, "cep": cep[:5], "cep_sufixo": cep[5:],
-            "cidade": customer.city, "uf": customer.state}))
-        title.sent_on = on
-    lines.append(cnab240.render("trailer_lote", {
-        "banco": carteira.bank, "lote": 1, "registro": 5, "registros": seq + 2, "titulos": len(rows),
-        "valor_total": cnab240.cents(total)}))
+    batches = [rows[i:i + MAX_TITLES_PER_BATCH] for i in range(0, len(rows), MAX_TITLES_PER_BATCH)]
+    for batch_no, batch in enumerate(batches, start=1):
+        lines.append(cnab240.render("header_lote", {
+            **head, "lote": batch_no, "registro": 1, "operacao": "R", "servico": 1,
+            "layout_lote": cnab240.LAYOUT_BATCH, "numero_remessa": nsa, "data_gravacao": cnab240.day(on)}))
+        batch_total = Decimal(0)
+        seq = 0
+        for title, charge, customer in batch:
+            amount = to_cents(charge.amount - charge.paid_amount + charge.fine_owed + charge.interest_owed)
+            batch_total += amount
+            per_day = to_cents(amount * rates.interest / 100 / 30)
+            doc = digits(customer.document or "")
+            seq += 1
+            lines.append(cnab240.render("P", {
+                **account, "lote": batch_no, "registro": 3, "sequencial": seq, "segmento": "P", "movimento": 1,
+                "nosso_numero": title.nosso_numero, "carteira": carteira.wallet[-1:], "cadastramento": 1,
+                "tipo_documento": "1", "emissao": 2, "distribuicao": "2", "numero_documento": str(charge.number),
+                "vencimento": cnab240.day(charge.due_date), "valor": cnab240.cents(amount), "especie": 4,
+                "aceite": "N", "emissao_titulo": cnab240.day(charge.created_at.date()),
+                "codigo_juros": 1 if per_day > 0 else 3,
+                "data_juros": cnab240.day(charge.effective_due_date + timedelta(days=1)) if per_day > 0 else None,
+                "juros": cnab240.cents(per_day), "codigo_desconto": 0, "uso_empresa": f"ISPD{charge.number}",
+                "codigo_protesto": 3, "prazo_protesto": 0, "codigo_baixa": 0, "prazo_baixa": "", "moeda": 9}))
+            seq += 1
+            street = ", ".join(p for p in (customer.street, customer.number, customer.complement) if p)
+            cep = digits(customer.cep or "").ljust(8, "0")
+            lines.append(cnab240.render("Q", {
+                "banco": carteira.bank, "lote": batch_no, "registro": 3, "sequencial": seq, "segmento": "Q",
+                "movimento": 1, "tipo_inscricao": 2 if len(doc) == 14 else 1, "inscricao": doc,
+                "nome": customer.name, "endereco": street, "bairro": customer.district, "cep": cep[:5],
+                "cep_sufixo": cep[5:], "cidade": customer.city, "uf": customer.state}))
+            title.sent_on = on
+        lines.append(cnab240.render("trailer_lote", {
+            "banco": carteira.bank, "lote": batch_no, "registro": 5, "registros": seq + 2, "titulos": len(batch),
+            "valor_total": cnab240.cents(batch_total)}))
+        total += batch_total
     lines.append(cnab240.render("trailer_arquivo", {
-        "banco": carteira.bank, "lote": 9999, "registro": 9, "lotes": 1, "registros": len(lines) + 1}))
+        "banco": carteira.bank, "lote": 9999, "registro": 9, "lotes": len(batches), "registros": len(lines) + 1}))
     uow.session.flush()
     return lines, len(rows), total, nsa
 

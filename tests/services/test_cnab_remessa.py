@@ -97,3 +97,21 @@ def test_cli(uow: Uow, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "Remessa nº 1 gravada" in capsys.readouterr().out and len(_lines(out)) == 8
     assert main(["--db", db_url, "export", "cnab-remessa", "--carteira", "XX", "--out", str(out)]) == 2
     assert "não encontrada" in capsys.readouterr().err
+
+
+def test_more_titles_than_a_lote_holds_open_new_lotes(uow: Uow, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from ispdesk.services import cnab_remessa
+
+    monkeypatch.setattr(cnab_remessa, "MAX_TITLES_PER_BATCH", 2)  # the real limit is 49,999 (5-digit sequence)
+    _setup(uow, 5)
+    result = export_remessa(uow(), "BB1", date(2026, 12, 3), tmp_path / "r.rem")
+    lines = _lines(tmp_path / "r.rem")
+    assert all(len(line) == 240 for line in lines) and result.titles == 5
+    assert [ln[7] for ln in lines] == list("0" + "13333" + "5" + "13333" + "5" + "133" + "5" + "9")
+    lotes = [cnab240.parse("trailer_lote", ln) for ln in lines if ln[7] == "5"]
+    assert [(ln["lote"], ln["titulos"], ln["registros"]) for ln in lotes] == [
+        ("0001", "000002", "000006"), ("0002", "000002", "000006"), ("0003", "000001", "000004")]
+    assert sum(cnab240.money(ln["valor_total"]) for ln in lotes) == result.total == Decimal("462.50")
+    end = cnab240.parse("trailer_arquivo", lines[-1])
+    assert (end["lotes"], end["registros"]) == ("000003", f"{len(lines):06d}")
