@@ -8,6 +8,7 @@ from typing import Any
 
 from ispdesk.cli.context import EXIT_OK, CliContext, date_arg, out
 from ispdesk.domain.money import format_brl
+from ispdesk.domain.wording import plural
 
 
 def register(top: Any, groups: dict[str, Any]) -> None:
@@ -44,7 +45,7 @@ def _export_remessa(args: argparse.Namespace, ctx: CliContext) -> int:
     from ispdesk.services.cnab_remessa import export_remessa
 
     result = export_remessa(ctx.uow(on=args.date), args.carteira, args.date, args.out)
-    out(f"Remessa nº {result.sequence} gravada em {result.path}: {result.titles} título(s), total "
+    out(f"Remessa nº {result.sequence} gravada em {result.path}: {plural(result.titles, 'título', 'títulos')}, total "
         f"{format_brl(result.total)}.")
     return EXIT_OK
 

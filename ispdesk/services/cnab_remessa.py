@@ -23,6 +23,7 @@ from ispdesk.domain.money import to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus
 from ispdesk.domain.text import digits
+from ispdesk.domain.wording import plural
 from ispdesk.services import carteiras
 from ispdesk.services.atomic_file import write_bytes_atomic
 from ispdesk.services.company import company_of
@@ -145,6 +146,6 @@ def export_remessa(uow: UnitOfWork, carteira: str | None = None, on: date | None
             raise BusinessRuleError(f"Não foi possível gravar {path}: {exc.strerror or exc}. Escolha outra pasta "
                                     "(--out).", field="out") from None
         uow.audit("carteira", found.id, "remessa", {"remessa": [None, nsa], "titulos": [None, count]},
-                  summary=f"Remessa CNAB 240 nº {nsa} da carteira {found.code}: {count} título(s)")
+                  summary=f"Remessa CNAB 240 nº {nsa} da carteira {found.code}: {plural(count, 'título', 'títulos')}")
         uow.commit()
         return RemessaResult(path, nsa, count, total)

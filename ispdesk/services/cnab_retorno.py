@@ -32,7 +32,7 @@ from ispdesk.domain.late_fees import LateRates
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, PaymentSource
-from ispdesk.domain.wording import plural
+from ispdesk.domain.wording import agree, plural
 from ispdesk.services.atomic_file import atomic_text_file
 from ispdesk.services.late_fees import charge_updated, rates_on
 from ispdesk.services.payments import record_payment_in
@@ -80,7 +80,8 @@ class CnabReport:
     def summary(self) -> str:
         """Portuguese summary; the last line is the machine-readable count."""
         other = plural(self.other, "ocorrência sem pagamento", "ocorrências sem pagamento")
-        lines = [f"Retorno CNAB {self.source}: {other} (entrada, baixa, tarifa…) apenas lida(s)."]
+        read = agree(self.other, "apenas lida", "apenas lidas")
+        lines = [f"Retorno CNAB {self.source}: {other} (entrada, baixa, tarifa…): {read}."]
         lines += [f"  linha {line}: {reason}" for _, line, reason in self.rejected[:20]]
         if self.rejects_path:
             lines.append(f"Títulos rejeitados gravados em {self.rejects_path} (coluna motivo); confira-os e lance "
@@ -279,8 +280,9 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
         uow.audit("payment", None, "import",
                   {"arquivo": report.source, "liquidados": report.settled, "rejeitados": len(report.rejected),
                    "ja_importados": report.already},
-                  summary=f"Retorno CNAB {report.source}: {report.settled} liquidado(s), "
-                          f"{len(report.rejected)} rejeitado(s), {report.already} já importado(s)")
+                  summary=f"Retorno CNAB {report.source}: {plural(report.settled, 'liquidado', 'liquidados')}, "
+                          f"{plural(len(report.rejected), 'rejeitado', 'rejeitados')}, "
+                          f"{plural(report.already, 'já importado', 'já importados')}")
         try:
             uow.commit()
         except BaseException:

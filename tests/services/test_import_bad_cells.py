@@ -212,14 +212,15 @@ def test_rows_the_database_refuses_are_rejected_alone(uow, world, tmp_path: Path
 
 
 def test_every_import_command_is_covered(uow) -> None:
-    """Each `import` subcommand of the CLI is one of the paths tested above."""
+    """Each `import` subcommand of the CLI is one of the paths tested above (CNAB's fixed-width lines are
+    refused or rejected line by line in tests/services/test_cnab_retorno.py)."""
     from ispdesk.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._subparsers._group_actions if a.dest == "command")  # noqa: SLF001
     import_parser = sub.choices["import"]
     actions = next(a for a in import_parser._subparsers._group_actions if a.dest == "subcommand")  # noqa: SLF001
-    assert set(actions.choices) == {"customers", "plans", "contracts", "payments", "pix"}
+    assert set(actions.choices) == {"customers", "plans", "contracts", "payments", "pix", "cnab"}
 
 
 def test_charges_untouched_by_rejected_payments(uow, world, tmp_path: Path) -> None:
