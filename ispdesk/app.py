@@ -17,7 +17,7 @@ from ispdesk.services import users as users_service
 from ispdesk.services.bootstrap import open_database
 from ispdesk.services.bug_report import configure_logging, install_excepthooks
 from ispdesk.services.uow import Actor
-from ispdesk.ui import focus_order, window_state
+from ispdesk.ui import focus_order
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.main_window import MainWindow
 
@@ -54,7 +54,6 @@ def database_label(database_url: str) -> str:
 def create_main_window(database_url: str, login: str, clock: Clock | None = None) -> MainWindow:
     """Build the whole logged-in window for `login` without the login dialog (tests, embedding)."""
     focus_order.install(ensure_application())
-    window_state.install(ensure_application())
     factory = open_database(database_url, clock)
     actor = users_service.actor_for(factory, login)
     context = AppContext(factory=factory, actor=actor, events=DataEvents())
@@ -98,7 +97,6 @@ def run_gui(cli_url: str | None = None) -> int:
     install_excepthooks()
     app = ensure_application()
     focus_order.install(app)  # every dialog: Tab follows the screen
-    window_state.install(app)  # every dialog: reopens with the size and position it was left in
     database_url = resolve_database_url(cli_url)
     from ispdesk.ui.dialogs.login import obtain_actor
 

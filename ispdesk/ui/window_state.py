@@ -4,10 +4,6 @@
 reopen as the user left it: the stored geometry is restored when it is first shown and saved when it
 is hidden or closed, in ``janelas.ini`` next to the settings (``ISPDESK_CONFIG_DIR`` moves it). A
 saved geometry that no longer fits the screen (a smaller monitor) is shrunk to fit.
-`install(app)` gives every dialog of the app the same memory, so a small dialog (renovar, ativar,
-marcar como assinado, proteção de bloqueio…) needs no code of its own: each ``QDialog`` with an
-``objectName`` gets a `GeometryKeeper` keyed by that name the first time it is shown (Qt's own
-message, file, input and progress boxes are left alone: they size themselves to their text).
 `fit_to_screen()` keeps every window within the screen and within 1366×768 minus the taskbar
 (`BUDGET`), the most common office screen.
 """
@@ -18,13 +14,6 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QApplication,
-    QColorDialog,
-    QDialog,
-    QFileDialog,
-    QFontDialog,
-    QInputDialog,
-    QMessageBox,
-    QProgressDialog,
     QWidget,
 )
 
@@ -130,39 +119,3 @@ def remember_geometry(widget: QWidget, key: str | None = None) -> GeometryKeeper
     """
     fit_to_screen(widget)
     return GeometryKeeper(widget, key)
-
-
-#: Qt's own dialogs size themselves to their content: they keep no geometry
-_SELF_SIZED = (QMessageBox, QFileDialog, QInputDialog, QProgressDialog, QColorDialog, QFontDialog)
-
-
-def remembers(widget: QObject) -> bool:
-    """True for the dialogs `install` gives a memory: our own ``QDialog`` windows with an ``objectName``."""
-    return (isinstance(widget, QDialog) and not isinstance(widget, _SELF_SIZED) and widget.isWindow()
-            and bool(widget.objectName()))
-
-
-def has_keeper(widget: QWidget) -> bool:
-    """True once `widget` has a `GeometryKeeper` (a Qt property: ``findChild`` by a Python type is unsafe)."""
-    return bool(widget.property(_KEPT))
-
-
-class _DialogMemory(QObject):
-    """Application event filter: the first show of every dialog restores its stored geometry."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Give a dialog shown for the first time its keeper and its stored geometry."""
-        if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and remembers(watched)
-                and not has_keeper(watched)):
-            GeometryKeeper(watched).first_show()  # saved on hide/close from now on
-        return False
-
-
-_MEMORY: list[_DialogMemory] = []
-
-
-def install(app: QApplication) -> None:
-    """Make every dialog of `app` reopen with the size and position it was left in (idempotent)."""
-    if not _MEMORY:
-        _MEMORY.append(_DialogMemory(app))
-        app.installEventFilter(_MEMORY[0])

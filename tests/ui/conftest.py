@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ispdesk.ui import focus_order, window_state
+from ispdesk.ui import focus_order
 
 
 @pytest.fixture(autouse=True)
 def _visual_tab_order(qapp):  # noqa: ANN001, ANN202, PT004
     focus_order.install(qapp)
-    window_state.install(qapp)

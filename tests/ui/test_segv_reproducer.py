@@ -9,7 +9,7 @@ is hidden) reads freed memory. How the wrapper came to own the screen (gdb break
 no-argument QtWidgets method in the form's ``__init__`` (``QWidget.screen()``: ``window_state.available``,
 ``customer_form``), and ``Shiboken::Object::removeParent(QScreen wrapper, giveOwnershipBack=True)`` runs
 inside ``PySide::getWrapperForQObject`` → ``QObject::doSetProperty`` → ``DynamicPropertyChange`` sent through
-the Python application event filters (``focus_order.install``, ``window_state.install``). A plain
+the Python application event filter (``focus_order.install``). A plain
 ``QWidget().screen()`` with one Python app filter does not reproduce it. Fix: the app never calls
 ``QWidget.screen()`` (`window_state.screen_of`); this test failed (exit -11) before.
 """

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QPoint, Qt
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabe
 from ispdesk.ui import file_dialogs, qt_translations
 from ispdesk.ui.context import AppContext, DataEvents
 from ispdesk.ui.extensions import load_all
-from ispdesk.ui.window_state import BUDGET, available
+from ispdesk.ui.window_state import BUDGET
 from tests.factories import make_contract, make_customer, make_plan
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "QFont", "This plugin does not support")
@@ -276,67 +275,3 @@ def test_mnemonics_and_shortcuts_in_menus_and_tooltips(qtbot, context) -> None: 
     assert window.show_tab("contractsTab") is not None  # tabs are built on first view
     assert window.findChild(QWidget, "contractsTab") is not None
     assert Qt.Key.Key_Alt  # keyboard users reach every menu by Alt+letter
-
-
-def _small_dialogs(context: AppContext, contract_id: object) -> dict[str, Any]:
-    from ispdesk.services.contracts import get_contract
-    from ispdesk.ui.dialogs.access_dialogs import BlockProtectionDialog, NoteDialog
-    from ispdesk.ui.dialogs.billing_negativation import NegativationDialog
-    from ispdesk.ui.dialogs.company_dialog import CompanyDialog
-    from ispdesk.ui.dialogs.contract_form import DateAskDialog, RenewDialog
-    from ispdesk.ui.dialogs.documents_dialogs import GenerateBatchDialog, MarkSignedDialog, ReportDialog
-
-    return {
-        "renew": lambda: RenewDialog(get_contract(context.uow(), contract_id)),  # type: ignore[arg-type]
-        "activate": lambda: DateAskDialog("Ativar", "Data", "activateDialog"),
-        "mark_signed": lambda: MarkSignedDialog(date(2026, 11, 27), 1),
-        "generate_batch": lambda: GenerateBatchDialog(context, 2),
-        "report": lambda: ReportDialog(context, "charges"),
-        "protection": lambda: BlockProtectionDialog(None, date(2026, 11, 27), 2),
-        "note": lambda: NoteDialog(None, "Liberação", "Explique.", "Motivo:", True, "noteDialog"),
-        "negativation": lambda: NegativationDialog(context, contract_id),  # type: ignore[arg-type]
-        "company": lambda: CompanyDialog(context),
-    }
-
-
-@pytest.mark.parametrize("name", ["renew", "activate", "mark_signed", "generate_batch", "report", "protection",
-                                  "note", "negativation", "company"])
-def test_small_dialogs_reopen_with_their_size_and_position(qtbot, context, contract_id, name) -> None:  # type: ignore[no-untyped-def]
-    build = _small_dialogs(context, contract_id)[name]
-    dialog = build()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    screen = available(dialog)
-    dialog.resize(min(dialog.width() + 37, screen.width() - 90), min(dialog.height() + 23, screen.height() - 90))
-    dialog.move(screen.left() + 43, screen.top() + 37)  # still wholly on the screen
-    QApplication.processEvents()
-    wanted_size, wanted_pos = dialog.size(), dialog.pos()
-    dialog.reject()  # closed the way the user closes it (Esc / Cancelar)
-    again = build()
-    qtbot.addWidget(again)
-    again.show()
-    qtbot.waitExposed(again)
-    assert again.size() == wanted_size
-    assert again.pos() == wanted_pos
-
-
-def test_an_unknown_dialog_opens_fitted_and_qt_message_boxes_keep_no_geometry(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QDialog, QMessageBox
-
-    from ispdesk.ui.window_state import has_keeper, ui_settings
-
-    box = QMessageBox(QMessageBox.Icon.Information, "Aviso", "Texto")
-    box.setObjectName("someBox")
-    qtbot.addWidget(box)
-    box.show()
-    box.close()
-    assert not has_keeper(box) and ui_settings().value("someBox/geometry") is None
-    wide = QDialog()
-    wide.setObjectName("wideDialog")
-    qtbot.addWidget(wide)
-    wide.resize(3000, 2000)  # more than the screen: shrunk to 1366×728 at its first show
-    wide.show()
-    assert wide.width() <= BUDGET.width() and wide.height() <= BUDGET.height()
-    wide.close()
-    assert ui_settings().value("wideDialog/geometry") is not None
