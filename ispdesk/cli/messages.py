@@ -48,6 +48,7 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     group = top.add_parser("messages", help="Mensagens aos clientes (fila, enviadas, falhas, cartas)",
                            description="Mensagens aos clientes")
     sub = group.add_subparsers(dest="subcommand", metavar="AÇÃO", required=True)
+    groups["messages"] = sub  # other modules add actions (messages_devices: device)
     p = sub.add_parser("list", help="lista as mensagens (evento, contrato, canal, endereço, situação)")
     p.add_argument("--status", choices=MessageStatus.values(), help="só as desta situação")
     p.add_argument("--contrato", type=int, metavar="N", help="só as do contrato N")

@@ -149,6 +149,13 @@ class MessageChannel(LabeledEnum):
     CARTA = ("carta", "Carta")
 
 
+class DevicePlatform(LabeledEnum):
+    """The system of a customer's device registered for push (`PushDevice.platform`)."""
+
+    ANDROID = ("android", "Android")
+    IOS = ("ios", "iOS")
+
+
 class OfflineOpKind(LabeledEnum):
     """What an offline entry creates (`SyncInbox.kind`, the journal's operations)."""
 

@@ -115,6 +115,19 @@ def contract_id_by_number(uow: Source, ref: int | str) -> uuid.UUID:
     return found
 
 
+# --- customers ---------------------------------------------------------------------------------
+
+def customer_by_code(uow: Source, ref: int | str) -> Customer:
+    """The customer with code `ref` (`NotFound`, saying how to type it, when it is not one or missing)."""
+    text = str(ref).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise NotFound(f"Código de cliente inválido: “{ref}”. Informe só os dígitos, por exemplo 1042.")
+    customer = session_of(uow).scalar(select(Customer).where(Customer.code == int(text)))
+    if customer is None:
+        raise NotFound(f"Cliente {text} não encontrado; confira o código no cadastro de clientes.")
+    return customer
+
+
 # --- cities ------------------------------------------------------------------------------------
 
 # --- charges ------------------------------------------------------------------------------------

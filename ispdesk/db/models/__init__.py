@@ -12,6 +12,7 @@ from ispdesk.db.models.documents import Branch, ContractDocument, ContractTempla
 from ispdesk.db.models.messages import OutboxMessage
 from ispdesk.db.models.network import ContractNetwork, RadiusRequestLog
 from ispdesk.db.models.offline import SyncInbox
+from ispdesk.db.models.push_devices import PushDevice
 
 __all__ = [
     "AccessEvent",
@@ -43,6 +44,7 @@ __all__ = [
     "Plan",
     "RadiusRequestLog",
     "PlanChange",
+    "PushDevice",
     "Sequence",
     "SuspensionPeriod",
     "SuspensionRun",

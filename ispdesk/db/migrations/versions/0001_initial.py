@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 17:34:09.775176
+Create Date: 2026-12-03 18:35:39.551180
 """
 
 from alembic import op
@@ -410,6 +410,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customer_words", schema=None) as batch_op:
         batch_op.create_index("ix_customer_words_word", ["word", "name_folded", "customer_id"], unique=False)
+
+    op.create_table(
+        "push_devices",
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("token", sa.String(length=1024), nullable=False),
+        sa.Column("platform", sa.String(length=10), nullable=False),
+        sa.Column("app", sa.String(length=60), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("deactivated_at", UTCDateTime(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("platform IN ('android', 'ios')", name=op.f("ck_push_devices_platform_valido")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_push_devices_customer_id_customers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_push_devices")),
+        sa.UniqueConstraint("token", name=op.f("uq_push_devices_token")),
+    )
+    with op.batch_alter_table("push_devices", schema=None) as batch_op:
+        batch_op.create_index("ix_push_devices_customer", ["customer_id", "active", "created_at"], unique=False)
 
     op.create_table(
         "access_events",
@@ -826,6 +846,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_access_events_contract")
 
     op.drop_table("access_events")
+    with op.batch_alter_table("push_devices", schema=None) as batch_op:
+        batch_op.drop_index("ix_push_devices_customer")
+
+    op.drop_table("push_devices")
     with op.batch_alter_table("customer_words", schema=None) as batch_op:
         batch_op.drop_index("ix_customer_words_word")
 
