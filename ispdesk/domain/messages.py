@@ -73,7 +73,7 @@ def next_attempt(at: datetime, attempts: int) -> datetime:
 
 
 #: Channels a message may go by, in the ``mensagens_canais`` parameter (a letter is the last resort).
-SENDING_CHANNELS = ("email", "sms", "whatsapp")
+SENDING_CHANNELS = ("email", "sms", "whatsapp", "push")
 
 
 def parse_channels(text: str) -> tuple[str, ...]:

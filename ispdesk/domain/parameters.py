@@ -244,6 +244,12 @@ SPECS: tuple[ParameterSpec, ...] = (
                   "Nunca aparece em listas ou exportações.", secret=True),
     ParameterSpec("whatsapp_corpo", Kind.TEXT, "", "Corpo do webhook de WhatsApp (JSON)", "Mensagens",
                   "Modelo JSON com {telefone}, {texto}, {assunto}, {id}."),
+    # Notificações push (adapters/push_fcm.py): Firebase Cloud Messaging HTTP v1
+    ParameterSpec("push_conta_servico", Kind.TEXT, "", "Conta de serviço do push (arquivo JSON)", "Mensagens",
+                  "Caminho do arquivo JSON da conta de serviço do Firebase (ou o próprio JSON). Vazio: não envia "
+                  "push. Nunca aparece em listas, exportações, logs ou na auditoria.", secret=True),
+    ParameterSpec("push_url", Kind.TEXT, "", "URL do Firebase Cloud Messaging", "Mensagens",
+                  "Vazio usa https://fcm.googleapis.com (troque só para um proxy ou ambiente de testes)."),
 )
 
 SPECS += tuple(

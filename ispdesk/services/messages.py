@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ispdesk.adapters.email_smtp import SendError, SmtpMailer, SmtpSettings
 from ispdesk.adapters.http_gateway import GatewaySettings, HttpGateway
+from ispdesk.adapters.push_fcm import PushSettings
 from ispdesk.db.models import Contract, Customer, Notice, OutboxMessage
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.ids import uuid7
@@ -41,6 +42,7 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import MessageChannel, MessageStatus
 from ispdesk.domain.wording import plural
 from ispdesk.services import parameters as params_service
+from ispdesk.services import push_devices
 from ispdesk.services.uow import UnitOfWork
 
 #: Rows one sender claims at a time; a claim not finished in `CLAIM_FOR` is taken over by another sender.
@@ -82,22 +84,29 @@ def notice_message_row(notice: Mapping[str, Any], customer_id: uuid.UUID, email:
 def channel_order(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The channels to try, in the order of ``mensagens_canais``, without those with no provider chosen."""
     order = parse_channels(str(values["mensagens_canais"]))
-    return tuple(c for c in order if c == MessageChannel.EMAIL or values[f"{c}_provedor"] != "nenhum")
+    return tuple(c for c in order if c == MessageChannel.EMAIL
+                 or (PushSettings.from_parameters(values).enabled if c == MessageChannel.PUSH
+                     else values[f"{c}_provedor"] != "nenhum"))
 
 
-def address_for(channel: str, email: str | None, mobile: str | None) -> str | None:
-    """The customer's address on `channel` (e-mail, or the mobile in E.164), or None when it has none."""
+def address_for(channel: str, email: str | None, mobile: str | None, push: str | None = None) -> str | None:
+    """The customer's address on `channel` (e-mail, the mobile in E.164, the push device), or None."""
     if channel == MessageChannel.EMAIL:
         return email or None
+    if channel == MessageChannel.PUSH:
+        return push or None
     return e164(mobile)
 
 
 def first_usable(order: Sequence[str], email: str | None, mobile: str | None,
-                 after: str | None = None) -> tuple[str, str] | None:
-    """(channel, address) of the first channel in `order` (after `after`, if given) the customer can get."""
+                 after: str | None = None, push: str | None = None) -> tuple[str, str] | None:
+    """(channel, address) of the first channel in `order` (after `after`, if given) the customer can get.
+
+    `push` names the customer's active push device (`push_devices.first_targets`), None when it has none.
+    """
     start = order.index(after) + 1 if after in order else (len(order) if after is not None else 0)
     for channel in order[start:]:
-        address = address_for(channel, email, mobile)
+        address = address_for(channel, email, mobile, push)
         if address:
             return channel, address
     return None
@@ -112,6 +121,11 @@ def _contacts(uow: UnitOfWork, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.U
     return found
 
 
+def _push_targets(uow: UnitOfWork, customer_ids: Iterable[uuid.UUID], order: Sequence[str]) -> dict[uuid.UUID, str]:
+    """Customer → its active push device's label, when ``push`` is one of the channels."""
+    return push_devices.first_targets(uow.session, customer_ids) if MessageChannel.PUSH in order else {}
+
+
 def _route(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], order: Sequence[str]) -> list[dict[str, Any]]:
     """Rows on each customer's first usable channel of `order` (else a letter); already-written ones left out.
 
@@ -119,6 +133,7 @@ def _route(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], order: Sequence[s
     ``mensagens_canais`` between two runs never writes it a second time.
     """
     contacts = _contacts(uow, (r["customer_id"] for r in rows))
+    pushes = _push_targets(uow, (r["customer_id"] for r in rows), order)
     references = list({r["reference"] for r in rows})
     existing: set[tuple[str, Any, str]] = set()
     for start in range(0, len(references), 1000):
@@ -130,7 +145,7 @@ def _route(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], order: Sequence[s
         if (row["event"], row["contract_id"], row["reference"]) in existing:
             continue
         email, mobile = contacts.get(row["customer_id"], (None, None))
-        pick = first_usable(order, email, mobile)
+        pick = first_usable(order, email, mobile, push=pushes.get(row["customer_id"]))
         channel, address = pick if pick else (MessageChannel.CARTA.value, None)
         routed.append({**row, "channel": str(channel), "address": address,
                        "status": MessageStatus.CARTA.value if pick is None else MessageStatus.PENDENTE.value})
@@ -216,7 +231,8 @@ def _record_sent(uow: UnitOfWork, token: str, message_id: Any, reference: str, a
 def _fall_back(uow: UnitOfWork, row: Any, reason: str, at: datetime, order: Sequence[str]) -> None:
     """A message given up on its channel goes on the next usable one; a legal notice with none left, as a letter."""
     email, mobile = _contacts(uow, [row.customer_id]).get(row.customer_id, (None, None))
-    pick = first_usable(order, email, mobile, after=row.channel)
+    push = _push_targets(uow, [row.customer_id], order).get(row.customer_id)
+    pick = first_usable(order, email, mobile, after=row.channel, push=push)
     if pick is None and not row.legal:
         return
     channel, address = pick if pick else (MessageChannel.CARTA.value, None)
@@ -305,6 +321,8 @@ def send_due(uow: UnitOfWork, at: datetime | None = None,
             for channel in (MessageChannel.SMS, MessageChannel.WHATSAPP):
                 if not result.cancelled:
                     _send_gateway(uow, token, moment, channel, values, tries, result, order, stop)
+            if not result.cancelled:
+                _send_push(uow, token, moment, values, tries, result, order, stop)
         uow.session.rollback()
         result.pending = _count(uow, MessageStatus.PENDENTE)
         result.letters = _count(uow, MessageStatus.CARTA)
@@ -325,6 +343,14 @@ def _send_gateway(uow: UnitOfWork, token: str, at: datetime, channel: MessageCha
         result.problem = result.problem or problem
         return
     _send_batches(uow, token, at, channel, lambda: HttpGateway(settings), tries, result, order, stop)
+
+
+def _send_push(uow: UnitOfWork, token: str, at: datetime, values: Mapping[str, Any], tries: int,
+               result: SendResult, order: Sequence[str], stop: Callable[[int], bool] | None = None) -> None:
+    """Send the due push notifications (`ispdesk.services.push_sending`, built on this module's claim/record)."""
+    from ispdesk.services import push_sending  # imports this module: loaded here, not at the top
+
+    push_sending.send_due_push(uow, token, at, values, tries, result, order, stop)
 
 
 def _send_batches(uow: UnitOfWork, token: str, at: datetime, channel: str, open_transport: Callable[[], Mailer],

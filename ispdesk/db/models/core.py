@@ -54,7 +54,7 @@ class Parameter(Base):
     __tablename__ = "parameters"
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[str] = mapped_column(String(400), nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)  # Text: a pasted JSON key (push) is long
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(80), nullable=False)
 

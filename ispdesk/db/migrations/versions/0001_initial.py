@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 18:35:39.551180
+Create Date: 2026-12-03 18:50:59.491850
 """
 
 from alembic import op
@@ -205,7 +205,7 @@ def upgrade() -> None:
     op.create_table(
         "parameters",
         sa.Column("name", sa.String(length=60), nullable=False),
-        sa.Column("value", sa.String(length=400), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_parameters")),
