@@ -14,23 +14,19 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _fixtures import contracts_with_charges, fresh_database  # noqa: E402
 from common import report  # noqa: E402
 
-from ispdesk.db import migrate  # noqa: E402
-from ispdesk.domain.clock import FixedClock  # noqa: E402
-from ispdesk.services import boletos, carteiras  # noqa: E402
+from ispdesk.services import boletos  # noqa: E402
 from ispdesk.services import parameters as params_service  # noqa: E402
-from ispdesk.services.bootstrap import ensure_reference_data  # noqa: E402
-from ispdesk.services.uow import Actor, UnitOfWorkFactory  # noqa: E402
-from tests.factories import make_charge, make_contract, make_plan  # noqa: E402
+from ispdesk.services.uow import Actor  # noqa: E402
 
 
 def main() -> int:
@@ -38,26 +34,11 @@ def main() -> int:
     parser.add_argument("--boletos", type=int, default=1000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-boleto"))
     args = parser.parse_args()
-    shutil.rmtree(args.dir, ignore_errors=True)
-    args.dir.mkdir(parents=True)
-    factory = UnitOfWorkFactory.from_url(f"sqlite:///{args.dir / 'bench.sqlite3'}")
-    factory.clock = FixedClock(date(2026, 11, 27))
-    migrate.upgrade(factory.engine, backup=False)
-    ensure_reference_data(factory)
+    factory = fresh_database(args.dir, wallet="18", agreement="1234567")
     admin = Actor.system()
-    carteiras.add_carteira(factory(admin), "BB1", "001", "1234", "56789", "18", "1234567")
     with factory(admin) as u:
         params_service.update(u, {"pix_chave": "financeiro@provedor.example"})
-    contracts = []
-    with factory(admin) as u:
-        plan = make_plan(u.session, code="BENCH", price="99.90")
-        for _ in range(max(1, args.boletos // 10)):
-            contract = make_contract(u.session, plan=plan)
-            for month in range(10):
-                make_charge(u.session, contract, date(2027 + month // 12, month % 12 + 1, 10), "99.90",
-                            created_at=datetime(2026, 11, 1, tzinfo=UTC))
-            contracts.append(contract.number)
-        u.commit()
+    contracts = contracts_with_charges(factory, args.boletos, date(2027, 1, 10), datetime(2026, 11, 1))
     start = time.perf_counter()
     total = 0
     for number in contracts:

@@ -3,8 +3,8 @@
 Builds a SQLite database with one carteira (Banco do Brasil) and N open charges on N/10 contracts,
 writes their remessa (`export cnab-remessa`: nosso números taken, titles marked sent), then a
 retorno with a liquidação (segments T + U) for every title — 2 lines per title, so 49,990 titles
-make 99,980 detail lines in one lote — and times `import cnab` (each title settled through the payment
-service: payment, lines, paid-until, debt hook, audit) and the same file imported again (all "já
+make 99,980 detail lines in one lote — and times `import cnab` (the titles settled through the bulk payment
+path: payments, lines, paid-until, one access-status write, audit) and the same file imported again (all "já
 importados").
 
 Usage::
@@ -15,26 +15,21 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _fixtures import contracts_with_charges, fresh_database  # noqa: E402
 from common import report  # noqa: E402
 
-from ispdesk.db import migrate  # noqa: E402
 from ispdesk.domain import cnab240  # noqa: E402
-from ispdesk.domain.clock import FixedClock  # noqa: E402
-from ispdesk.services import carteiras  # noqa: E402
-from ispdesk.services.bootstrap import ensure_reference_data  # noqa: E402
 from ispdesk.services.cnab_remessa import export_remessa  # noqa: E402
 from ispdesk.services.cnab_retorno import import_cnab  # noqa: E402
-from ispdesk.services.uow import Actor, UnitOfWorkFactory  # noqa: E402
-from tests.factories import make_charge, make_contract, make_plan  # noqa: E402
+from ispdesk.services.uow import Actor  # noqa: E402
 
 TARGET_S = 30.0
 
@@ -44,23 +39,10 @@ def main() -> int:
     parser.add_argument("--titles", type=int, default=49_990)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-cnab"))
     args = parser.parse_args()
-    shutil.rmtree(args.dir, ignore_errors=True)
-    args.dir.mkdir(parents=True)
-    factory = UnitOfWorkFactory.from_url(f"sqlite:///{args.dir / 'bench.sqlite3'}")
-    factory.clock = FixedClock(date(2026, 11, 27))
-    migrate.upgrade(factory.engine, backup=False)
-    ensure_reference_data(factory)
+    factory = fresh_database(args.dir)
     admin = Actor.system()
-    carteiras.add_carteira(factory(admin), "BB1", "001", "1234", "56789", "17", "7654321")
     start = time.perf_counter()
-    with factory(admin) as u:
-        plan = make_plan(u.session, code="BENCH", price="99.90")
-        for _ in range(max(1, args.titles // 10)):
-            contract = make_contract(u.session, plan=plan)
-            for month in range(10):
-                make_charge(u.session, contract, date(2026, month + 1, 10), "99.90",
-                            created_at=datetime(2026, 1, 1, tzinfo=UTC))
-        u.commit()
+    contracts_with_charges(factory, args.titles, date(2026, 1, 10), datetime(2026, 1, 1))
     print(f"setup: {args.titles} charges in {time.perf_counter() - start:.1f}s", flush=True)
     start = time.perf_counter()
     remessa = export_remessa(factory(admin), "BB1", date(2026, 1, 2), args.dir / "r.rem")

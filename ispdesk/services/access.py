@@ -1006,6 +1006,64 @@ def restore_after_debt_change_in(uow: UnitOfWork, contract: Contract) -> None:
                          if v is None else "Débito do aviso pago; o débito restante terá novo aviso.")
 
 
+def restore_after_debts_change_in(uow: UnitOfWork, contract_ids: Sequence[uuid.UUID]) -> None:
+    """`DEBTS_CHANGED` hook: `restore_after_debt_change_in` for many contracts, with ONE status write.
+
+    The same decision per contract, on the stored state after the whole batch (read with ``FOR
+    UPDATE`` on PostgreSQL): a cancelled contract is ``bloqueado`` with its suspension period closed
+    on the cancellation date; a suspended one whose overdue debt (or the debt of its notice) was paid
+    is ``normal`` again. All changes go through one `write_status_changes` call (events, periods,
+    messages and RADIUS hooks).
+    """
+    session = uow.session
+    session.flush()
+    ids = list(dict.fromkeys(contract_ids))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stored: dict[uuid.UUID, tuple[str, str, date | None]] = {}
+    for chunk in _chunks(ids, 1000):
+        query = select(_C.c.id, _C.c.status, _C.c.access_status, _C.c.cancelled_on).where(_C.c.id.in_(chunk))
+        if postgres:
+            query = query.with_for_update()
+        stored.update((cid, (st, acc, off)) for cid, st, acc, off in session.execute(query))
+    on = uow.today
+    pending = [cid for cid, (st, acc, _) in stored.items() if st not in CLOSED_CONTRACT and acc != AccessStatus.NORMAL]
+    overdue: dict[uuid.UUID, date] = {}
+    notices: dict[uuid.UUID, date] = {}
+    for chunk in _chunks(pending, 1000):
+        overdue.update(session.execute(
+            select(_CH.c.contract_id, func.min(_CH.c.effective_due_date))
+            .where(_CH.c.contract_id.in_(chunk), _CH.c.status == OPEN_CHARGE, _CH.c.effective_due_date < on)
+            .group_by(_CH.c.contract_id)).tuples().all())
+        notices.update(session.execute(
+            select(_N.c.contract_id, func.max(_N.c.notice_date)).where(_N.c.contract_id.in_(chunk))
+            .group_by(_N.c.contract_id)).tuples().all())
+    writes: list[StatusWrite] = []
+    closing: dict[date, list[uuid.UUID]] = {}
+    for cid in ids:
+        if cid not in stored:
+            continue
+        status, access, cancelled_on = stored[cid]
+        if status in CLOSED_CONTRACT:
+            if access != AccessStatus.BLOQUEADO:
+                writes.append(StatusWrite(cid, access, AccessStatus.BLOQUEADO, Cause.CANCELAMENTO, active=False))
+            closing.setdefault((cancelled_on or on) + timedelta(days=1), []).append(cid)
+        elif access != AccessStatus.NORMAL:
+            v = overdue.get(cid)
+            if v is None or ladder.valid_notice(v, notices.get(cid)) is None:
+                writes.append(StatusWrite(
+                    cid, access, AccessStatus.NORMAL, Cause.PAGAMENTO if v is None else Cause.SEM_DEBITO,
+                    active=status == ACTIVE,
+                    note="Débito vencido pago: acesso restabelecido na hora, sem taxa de religação."
+                    if v is None else "Débito do aviso pago; o débito restante terá novo aviso."))
+    write_status_changes(uow, writes, on)
+    for day, closed in closing.items():
+        close_open_periods(uow, closed, day)
+    closed_ids = {cid for closed in closing.values() for cid in closed}
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, SuspensionPeriod) and obj.contract_id in closed_ids:
+            session.expire(obj)
+
+
 # --- reading --------------------------------------------------------------------------
 
 def access_history(uow: UnitOfWork, contract_id: uuid.UUID) -> list[HistoryRow]:

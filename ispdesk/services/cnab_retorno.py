@@ -22,20 +22,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from ispdesk.db.models import BoletoTitle, Carteira, Charge, Payment
+from ispdesk.db.models import BoletoTitle, Carteira
 from ispdesk.domain import cnab240
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError
-from ispdesk.domain.late_fees import LateRates
+from ispdesk.domain.late_fees import updated_amount
 from ispdesk.domain.money import format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, PaymentSource
 from ispdesk.domain.wording import agree, plural
 from ispdesk.services.atomic_file import atomic_text_file
-from ispdesk.services.late_fees import charge_updated, rates_on
-from ispdesk.services.payments import record_payment_in
+from ispdesk.services.payment_batch import ChargeState, PaymentBatch, PaymentRequest
 from ispdesk.services.uow import UnitOfWork
 
 _CHUNK = 500
@@ -146,40 +144,29 @@ def read_titles(path: str | Path) -> tuple[list[ReturnTitle], list[tuple[int, st
 
 
 class _Settler:
-    """Checks and settles one title at a time inside the open unit of work."""
+    """Checks each title and adds its payment to one `PaymentBatch` (written together at the end)."""
 
     def __init__(self, uow: UnitOfWork, titles: list[ReturnTitle]) -> None:
-        self.uow = uow
-        self.rates: LateRates = rates_on(uow.session)
-        self.seen: set[str] = set()
         self.charges: dict[tuple[str, str], uuid.UUID] = {}
         numbers = sorted({t.nosso_numero for t in titles})
-        ids = sorted({t.external_id for t in titles})
         for start in range(0, len(numbers), _CHUNK):  # looked up in bulk, not once per title
             for nn, bank, charge_id in uow.session.execute(
                     select(BoletoTitle.nosso_numero, Carteira.bank, BoletoTitle.charge_id)
                     .join(Carteira, Carteira.id == BoletoTitle.carteira_id)
                     .where(BoletoTitle.nosso_numero.in_(numbers[start:start + _CHUNK]))):
                 self.charges[(bank, nn)] = charge_id
-        for start in range(0, len(ids), _CHUNK):
-            self.seen.update(uow.session.scalars(
-                select(Payment.external_id).where(Payment.external_id.in_(ids[start:start + _CHUNK]))))
+        self.batch = PaymentBatch(uow, self.charges.values(), [t.external_id for t in titles])
 
-    def charge(self, t: ReturnTitle) -> Charge:
-        charge_id = self.charges.get((t.bank, t.nosso_numero))
-        charge = self.uow.session.get(Charge, charge_id) if charge_id is not None else None
+    def charge(self, t: ReturnTitle) -> ChargeState:
+        charge = self.batch.charge(self.charges.get((t.bank, t.nosso_numero)))
         if charge is None:
             raise BusinessRuleError(f"nosso número {t.nosso_numero} (banco {t.bank}) não é de nenhum boleto do "
                                     "ispdesk; confira se o retorno é desta empresa.")
         return charge
 
-    def imported_meanwhile(self, t: ReturnTitle) -> bool:
-        """True when another station committed this title's payment while this import ran."""
-        return self.uow.session.scalar(select(Payment.id).where(Payment.external_id == t.external_id)) is not None
-
     def settle(self, t: ReturnTitle) -> bool:
         """Settle `t`; False when it was already imported. Raises BusinessRuleError to reject it."""
-        if t.external_id in self.seen:
+        if t.external_id in self.batch.seen:
             return False
         try:
             paid_on = cnab240.parse_day(t.paid_on_text)
@@ -193,14 +180,13 @@ class _Settler:
         if charge.status != ChargeStatus.ABERTA:
             raise BusinessRuleError(f"a cobrança {charge.number} está “{ChargeStatus.label_of(charge.status)}”; o "
                                     "valor recebido deve ser devolvido ou lançado à parte.")
-        updated = charge_updated(charge, paid_on, self.rates)
+        updated = updated_amount(to_cents(charge.amount - charge.paid_amount), charge.fine_owed,
+                                 charge.interest_owed, charge.effective_due_date, paid_on, self.batch.rates)
         balance = to_cents(updated.total)
         if t.paid > balance:
             raise BusinessRuleError(f"valor pago {format_brl(t.paid)} maior que o saldo da cobrança {charge.number} "
                                     f"({format_brl(balance)} em {format_date(paid_on)}); lance a diferença à parte.")
-        record_payment_in(self.uow, charge.id, t.paid, paid_on, source=PaymentSource.IMPORTACAO,
-                          external_id=t.external_id)
-        self.seen.add(t.external_id)
+        self.batch.add(PaymentRequest(charge.id, t.paid, paid_on, PaymentSource.IMPORTACAO.value, t.external_id))
         return True
 
 
@@ -245,29 +231,20 @@ def import_cnab(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = 
     with uow:
         _begin_write(uow)  # SQLite: the write lock first, so the look-ups below see what stays true
         settler = _Settler(uow, [t for t in titles if t.movement == cnab240.LIQUIDACAO])
-        for n, t in enumerate(titles):
+        for t in titles:
             if t.movement != cnab240.LIQUIDACAO:
                 report.other += 1
                 continue
-            if n % _CHUNK == _CHUNK - 1:  # written already: keep the session small on long files
-                uow.session.flush()
-                uow.session.expunge_all()
             try:
-                with uow.session.begin_nested():
-                    done = settler.settle(t)
+                done = settler.settle(t)
             except BusinessRuleError as exc:
-                if settler.imported_meanwhile(t):  # another station settled this very title first
-                    report.already += 1
-                else:
-                    report.rejected.append((t, t.line, exc.message.replace("\n", " ")))
-                continue
-            except IntegrityError:  # another station imported the same title meanwhile
-                report.already += 1
+                report.rejected.append((t, t.line, exc.message.replace("\n", " ")))
                 continue
             if done:
                 report.settled += 1
             else:
                 report.already += 1
+        settler.batch.finish()  # payments, lines, audit, paid-until; access restored in one write
         report.rejected.sort(key=lambda r: r[1])
         target = Path(rejects) if rejects is not None else rejects_path_for(path)
         if report.rejected:

@@ -2,6 +2,8 @@
 
 - `DEBT_CHANGED`: called inside the transaction after a payment, reversal or cancellation changed a
   contract's open debt (the access-control area restores access at once when the debt is paid).
+- `DEBTS_CHANGED`: the same for many contracts at once (ids), after a bulk path (bank return, PIX
+  statement) changed their debt; a `DEBT_CHANGED` provider registers its bulk twin here too.
 - `BEFORE_CHARGES`: called by the charge generation task before it generates charges up to a date
   (the adjustment area applies scheduled value changes whose effective date has come).
 - `ACCESS_CHANGED`: called inside the transaction by the function that writes access status changes
@@ -20,6 +22,7 @@ from typing import Any
 from ispdesk.services.uow import UnitOfWork
 
 DEBT_CHANGED: list[Callable[[UnitOfWork, Any], None]] = []
+DEBTS_CHANGED: list[Callable[[UnitOfWork, Sequence[uuid.UUID]], None]] = []
 BEFORE_CHARGES: list[Callable[[UnitOfWork, date], None]] = []
 
 
@@ -42,6 +45,15 @@ def debt_changed(uow: UnitOfWork, contract: Any) -> None:
     _load()
     for hook in DEBT_CHANGED:
         hook(uow, contract)
+
+
+def debts_changed(uow: UnitOfWork, contract_ids: Sequence[uuid.UUID]) -> None:
+    """Run every `DEBTS_CHANGED` hook once for all of `contract_ids` (nothing when empty)."""
+    if not contract_ids:
+        return
+    _load()
+    for hook in DEBTS_CHANGED:
+        hook(uow, contract_ids)
 
 
 def before_charges(uow: UnitOfWork, until: date) -> None:

@@ -11,9 +11,11 @@ After every change the contract's `paid_until` is recomputed from its recurring 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 
@@ -22,7 +24,7 @@ from ispdesk.domain.date_windows import check_payment
 from ispdesk.domain.dates import format_date
 from ispdesk.domain.errors import BusinessRuleError, ConflictError, NotFound, ValidationError
 from ispdesk.domain.ids import uuid7
-from ispdesk.domain.late_fees import allocate, updated_amount
+from ispdesk.domain.late_fees import Allocation, LateRates, allocate, updated_amount
 from ispdesk.domain.money import ZERO, check_cents, format_brl, to_cents
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import PaymentPart, PaymentSource
@@ -30,6 +32,9 @@ from ispdesk.services import hooks, parameters
 from ispdesk.services.charges import CANCELLED, OPEN, PAID, refresh_paid_until
 from ispdesk.services.late_fees import rates_on
 from ispdesk.services.uow import UnitOfWork, conflict_on_stale
+
+if TYPE_CHECKING:
+    from ispdesk.services.payment_batch import PaymentRequest
 
 SOURCES = PaymentSource.values()
 
@@ -88,8 +93,13 @@ def record_payment(
         return result
 
 
+def charge_label(due_date: date, contract_number: int) -> str:
+    """``a cobrança de dd/mm/aaaa do contrato N``: how every payment message names a charge."""
+    return f"a cobrança de {format_date(due_date)} do contrato {contract_number}"
+
+
 def _charge_label(charge: Charge, number: int) -> str:
-    return f"a cobrança de {format_date(charge.due_date)} do contrato {number}"
+    return charge_label(charge.due_date, number)
 
 
 def _raced(label: str, what: str) -> ConflictError:
@@ -98,6 +108,52 @@ def _raced(label: str, what: str) -> ConflictError:
         f"Outra estação registrou um pagamento ou estorno em {label} ao mesmo tempo; {what} não foi gravado. "
         "Atualize a tela, confira o saldo e registre de novo se ainda for preciso."
     )
+
+
+class ChargeBalance(Protocol):
+    """What the payment rule reads of a charge (a `Charge` row or the bulk path's copy of one)."""
+
+    status: str
+    amount: Decimal
+    paid_amount: Decimal
+    fine_owed: Decimal
+    interest_owed: Decimal
+    due_date: date
+    effective_due_date: date
+    period_start: date | None
+
+
+def checked_split(charge: ChargeBalance, label: str, amount: Decimal, paid_on: date, today: date, founding: date,
+                  rates: LateRates) -> Allocation:
+    """The split of a payment of `charge` (principal first, then multa and juros), after every check.
+
+    The one rule of both payment paths (`record_payment_in` and the bulk `record_payments_in`).
+
+    Raises:
+        ValidationError: amount not positive or above the updated balance, bad date.
+        BusinessRuleError: the charge is paid or cancelled.
+    """
+    if charge.status == PAID:
+        raise BusinessRuleError(f"Não há saldo a pagar: {label} já está paga.", field="valor_pago")
+    if charge.status == CANCELLED:
+        raise BusinessRuleError(f"Não é possível receber {label}: ela foi cancelada.", field="valor_pago")
+    principal = to_cents(charge.amount - charge.paid_amount)
+    if amount is None or to_cents(amount) <= 0:
+        raise ValidationError({"valor_pago": "Informe um valor pago maior que zero, por exemplo 99,90."})
+    amount = check_cents(amount, "valor_pago", "O valor pago")
+    if paid_on is None:
+        raise ValidationError({"data_pagamento": "Informe a data do pagamento (dd/mm/aaaa)."})
+    check_payment(paid_on, today, charge.period_start, founding)
+    due = charge.effective_due_date or charge.due_date
+    updated = updated_amount(principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
+    if amount > updated.total:
+        late = (f" (principal {format_brl(updated.principal)} + multa {format_brl(updated.fine)} + juros "
+                f"{format_brl(updated.interest)} em {format_date(paid_on)})" if updated.total != principal else "")
+        raise ValidationError({"valor_pago": (
+            f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(updated.total)}{late}). "
+            f"Registre no máximo {format_brl(updated.total)}; a diferença deve ser devolvida ou lançada à parte."
+        )})
+    return allocate(amount, principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
 
 
 def record_payment_in(
@@ -111,28 +167,9 @@ def record_payment_in(
     contract = uow.session.get(Contract, charge.contract_id)
     assert contract is not None
     label = _charge_label(charge, contract.number)
-    if charge.status == PAID:
-        raise BusinessRuleError(f"Não há saldo a pagar: {label} já está paga.", field="valor_pago")
-    if charge.status == CANCELLED:
-        raise BusinessRuleError(f"Não é possível receber {label}: ela foi cancelada.", field="valor_pago")
-    principal = to_cents(charge.amount - charge.paid_amount)
-    if amount is None or to_cents(amount) <= 0:
-        raise ValidationError({"valor_pago": "Informe um valor pago maior que zero, por exemplo 99,90."})
-    amount = check_cents(amount, "valor_pago", "O valor pago")
-    if paid_on is None:
-        raise ValidationError({"data_pagamento": "Informe a data do pagamento (dd/mm/aaaa)."})
-    check_payment(paid_on, uow.today, charge.period_start, parameters.founding_date(uow.session))
-    rates = rates_on(uow.session)
-    due = charge.effective_due_date or charge.due_date
-    updated = updated_amount(principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
-    if amount > updated.total:
-        late = (f" (principal {format_brl(updated.principal)} + multa {format_brl(updated.fine)} + juros "
-                f"{format_brl(updated.interest)} em {format_date(paid_on)})" if updated.total != principal else "")
-        raise ValidationError({"valor_pago": (
-            f"Valor pago ({format_brl(amount)}) maior que o saldo de {label} ({format_brl(updated.total)}{late}). "
-            f"Registre no máximo {format_brl(updated.total)}; a diferença deve ser devolvida ou lançada à parte."
-        )})
-    split = allocate(amount, principal, charge.fine_owed, charge.interest_owed, due, paid_on, rates)
+    split = checked_split(charge, label, amount, paid_on, uow.today, parameters.founding_date(uow.session),
+                          rates_on(uow.session))
+    amount = to_cents(amount)
     payment = Payment(id=uuid7(), charge_id=charge.id, amount=amount, paid_on=paid_on, source=source,
                       external_id=external_id, created_at=uow.now, created_by=uow.actor.login,
                       fine_accrued=split.fine_accrued,
@@ -151,19 +188,38 @@ def record_payment_in(
     with conflict_on_stale(lambda: _raced(label, "este pagamento")):
         uow.session.flush()
     paid_until = refresh_paid_until(uow, contract)
-    uow.audit("charge", charge.id, "payment",
-              {"status": [before[0], charge.status], "valor_pago": [before[1], charge.paid_amount],
-               "pagamento": str(payment.id), "data_pagamento": paid_on, "origem": source,
-               "principal": split.principal, "multa": split.fine, "juros": split.interest},
-              summary=f"Pagamento de {format_brl(amount)} em {format_date(paid_on)} para {label}"
-                      + (f" (multa {format_brl(split.fine)}, juros {format_brl(split.interest)})"
-                         if split.fine or split.interest else ""))
+    uow.audit(*payment_audit(charge.id, before, (charge.status, charge.paid_amount), payment.id, amount, paid_on,
+                             source, split, label))
     hooks.debt_changed(uow, contract)
     return PaymentResult(_row(payment), charge.status, _left(charge), paid_until, split.principal, split.fine,
                          split.interest)
 
 
-def _left(charge: Charge) -> Decimal:
+def payment_audit(charge_id: uuid.UUID, before: tuple[str, Decimal], after: tuple[str, Decimal],
+                  payment_id: uuid.UUID, amount: Decimal, paid_on: date, source: str, split: Allocation,
+                  label: str) -> tuple[str, uuid.UUID, str, dict[str, Any], str]:
+    """The audit row of a payment (``UnitOfWork.audit`` arguments), the same for both payment paths."""
+    return ("charge", charge_id, "payment",
+            {"status": [before[0], after[0]], "valor_pago": [before[1], after[1]],
+             "pagamento": str(payment_id), "data_pagamento": paid_on, "origem": source,
+             "principal": split.principal, "multa": split.fine, "juros": split.interest},
+            f"Pagamento de {format_brl(amount)} em {format_date(paid_on)} para {label}"
+            + (f" (multa {format_brl(split.fine)}, juros {format_brl(split.interest)})"
+               if split.fine or split.interest else ""))
+
+
+def record_payments_in(uow: UnitOfWork, requests: Sequence[PaymentRequest]) -> list[PaymentResult | BusinessRuleError]:
+    """Record many payments at once (bank returns, PIX statements): see `payment_batch.record_payments_in`.
+
+    Same rule, amounts, lines and audit as `record_payment_in` for each; set-based writes and one run
+    of the debt hooks (one access-status write) for all contracts; no commit.
+    """
+    from ispdesk.services.payment_batch import record_payments_in as record_batch
+
+    return record_batch(uow, requests)
+
+
+def _left(charge: ChargeBalance) -> Decimal:
     """Principal and fixed late amounts still owed (late amounts of later days not included)."""
     if charge.status != OPEN:
         return ZERO

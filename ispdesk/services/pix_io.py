@@ -4,8 +4,9 @@ Columns (CSV ``;``, UTF-8, order free): ``txid`` (``ISPD<número da cobrança>``
 writes it), ``valor`` (the amount received), ``data_pagamento`` (dd/mm/aaaa) and ``e2eid`` (the
 PIX end-to-end id the bank gives every transfer). Each line is a payment of its charge through the
 same rule as any other (principal first, then multa and juros as their own lines; paying the debt
-restores access at once). The e2eid is stored with the payment and is unique: a statement imported
-again — or a line repeated — settles nothing twice. Same pipeline as every import: rejects with
+restores access at once), written by the bulk payment path (`payment_batch`). The e2eid is stored
+with the payment and is unique: a statement imported again — or a line repeated — settles nothing
+twice. Same pipeline as every import: rejects with
 ``motivo``, one transaction, exit 0/1/2.
 """
 
@@ -34,7 +35,7 @@ from ispdesk.services import lookups
 from ispdesk.services import parameters as params_service
 from ispdesk.services.csv_import import ImportReport, RowImporter, run_import
 from ispdesk.services.late_fees import charge_updated, rates_on
-from ispdesk.services.payments import record_payment_in
+from ispdesk.services.payment_batch import PaymentRequest, record_payments_in
 from ispdesk.services.uow import UnitOfWork
 
 PIX_COLUMNS = ("txid", "valor", "data_pagamento", "e2eid")
@@ -114,11 +115,15 @@ class PixImporter(RowImporter[PixItem]):
         return None
 
     def write(self, uow: UnitOfWork, items: Sequence[PixItem]) -> None:
-        """Record each payment with its e2eid (paid-until and debt hooks run per payment)."""
-        for item in items:
-            record_payment_in(uow, item.charge_id, item.amount, item.paid_on, source=PaymentSource.PIX,
-                              external_id=item.e2eid)
-            uow.session.flush()
+        """Record the payments with their e2eid through the bulk path (one debt-hook run for all).
+
+        A payment the rule refuses raises, so the pipeline isolates its line (by halves, under savepoints).
+        """
+        outcomes = record_payments_in(uow, [PaymentRequest(i.charge_id, i.amount, i.paid_on, PaymentSource.PIX.value,
+                                                           i.e2eid) for i in items])
+        for outcome in outcomes:
+            if isinstance(outcome, BusinessRuleError):
+                raise outcome
 
 
 def import_pix(uow: UnitOfWork, path: str | Path, rejects: str | Path | None = None) -> ImportReport:
