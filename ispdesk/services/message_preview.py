@@ -152,3 +152,19 @@ def preview_message(uow: UnitOfWork, event: str, contract_number: int, channel: 
             address = address_for(wanted, customer.email, customer.mobile) if wanted != "padrao" else None
         subject, body = MessageTexts(uow.session).render(found, where, context)
         return MessagePreview(found.value, contract.number, str(where), address or "", subject, body)
+
+
+def preview_context(uow: UnitOfWork, event: str, contract_number: int) -> Context:
+    """The variables `event` would have for contract `contract_number` now (the editor's live preview).
+
+    Raises:
+        PermissionDenied: the actor may not view contracts.
+        BusinessRuleError: unknown event or contract, or nothing the event is about.
+    """
+    uow.require(Permission.CONTRACTS_VIEW)
+    found = parse_event(event)
+    with uow:
+        contract = lookups.contract_by_number(uow, contract_number)
+        customer = uow.session.get(Customer, contract.customer_id)
+        assert customer is not None
+        return _context(uow, found, contract, customer)

@@ -26,6 +26,7 @@ from ispdesk.domain.message_templates import (
     compiled,
     parse_channel,
     parse_event,
+    sample_context,
     template_channel,
     validate,
 )
@@ -226,3 +227,17 @@ def check_template(event: str, subject: str, body: str) -> None:
         BusinessRuleError / TemplateError: as `set_template`.
     """
     validate(parse_event(event), subject.strip(), body.strip("\n"))
+
+
+def render_draft(event: str, subject: str, body: str,
+                 context: Mapping[str, Value] | None = None) -> tuple[str, str]:
+    """(subject, body) of a template being edited, filled with `context` (default: the sample values).
+
+    The same rendering `MessageTexts.render` does once the text is saved.
+
+    Raises:
+        BusinessRuleError / TemplateError: as `set_template`.
+    """
+    found = parse_event(event)
+    checked = validate(found, subject.strip(), body.strip("\n"))
+    return checked.render(sample_context(found) if context is None else context)
