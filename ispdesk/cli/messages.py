@@ -6,6 +6,7 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
+from ispdesk.cli import message_templates
 from ispdesk.cli.context import EXIT_OK, CliContext, out
 from ispdesk.domain.statuses import MessageStatus
 from ispdesk.domain.wording import plural
@@ -57,6 +58,7 @@ def register(top: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--contrato", type=int, required=True, metavar="N", help="número do contrato")
     p.add_argument("--at", type=_moment, metavar="\"AAAA-MM-DD HH:MM\"", help="quando foram entregues (padrão: agora)")
     p.set_defaults(func=_delivered)
+    message_templates.add_commands(sub)
 
 
 def _day(text: str) -> date:

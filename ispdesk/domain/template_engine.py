@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ispdesk.domain.errors import BusinessRuleError
@@ -233,6 +233,12 @@ class Template:
         _render(self._nodes, context, out)
         return "".join(out)
 
+    def render_plain(self, context: Mapping[str, Value]) -> str:
+        """The rendered text with values as they are, no markers (message texts: line breaks kept)."""
+        out: list[str] = []
+        _render(self._nodes, context, out, _plain_value)
+        return "".join(out)
+
 
 def _truthy(value: Value) -> bool:
     if isinstance(value, bool):
@@ -247,15 +253,30 @@ def clean_value(value: Value) -> str:
     return _CONTROL.sub(" ", str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
-def _render(nodes: tuple[_Node, ...] | list[_Node], context: Mapping[str, Value], out: list[str]) -> None:
+def _plain_value(value: Value) -> str:
+    """A value for plain text: booleans as sim/não, line breaks and tabs kept, other control chars removed."""
+    if isinstance(value, bool):
+        return "sim" if value else "não"
+    return _PLAIN_CONTROL.sub(" ", str(value))
+
+
+_PLAIN_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _marked_value(value: Value) -> str:
+    return VALUE_START + clean_value(value) + VALUE_END
+
+
+def _render(nodes: tuple[_Node, ...] | list[_Node], context: Mapping[str, Value], out: list[str],
+            show: Callable[[Value], str] = _marked_value) -> None:
     for node in nodes:
         if isinstance(node, _Text):
             out.append(node.text)
         elif isinstance(node, _Var):
-            out.append(VALUE_START + clean_value(context[node.name]) + VALUE_END)
+            out.append(show(context[node.name]))
         else:
             chosen = _truthy(context[node.name]) != node.negate
-            _render(node.then if chosen else node.otherwise, context, out)
+            _render(node.then if chosen else node.otherwise, context, out, show)
 
 
 def _parse_statement(stmt: str) -> tuple[str, str, bool] | None:
@@ -275,8 +296,8 @@ def _parse_statement(stmt: str) -> tuple[str, str, bool] | None:
     return None
 
 
-def compile_template(source: str) -> Template:
-    """Parse and validate `source`.
+def compile_template(source: str, catalogue: Mapping[str, Variable] | None = None) -> Template:
+    """Parse and validate `source` (against `catalogue`, default the contract variables `BY_NAME`).
 
     Raises:
         TemplateError: unknown variables (named), expressions or commands that are not allowed,
@@ -304,7 +325,7 @@ def compile_template(source: str) -> Template:
                 "lista, por exemplo {{ cliente.nome }}."
             )
             return None
-        if name not in BY_NAME:
+        if name not in (BY_NAME if catalogue is None else catalogue):
             if name not in unknown:
                 unknown.append(name)
             problems.append(f"Linha {line}: variável desconhecida “{name}”. Escolha uma variável da lista.")

@@ -528,7 +528,8 @@ def _plan_batch(
             if write:
                 notice = _notice_row(item, on, params, company, at)
                 w.notices.append(notice)
-                w.messages.append(notice_message_row(notice, item.customer_id, item.customer_email, company, at))
+                w.messages.append(notice_message_row(notice, item.customer_id, item.customer_email, company, at,
+                                                    item.customer_name, item.number))
         if step.to_status is not None and step.cause is not None:
             counts[step.cause.value] = counts.get(step.cause.value, 0) + 1
             if write:

@@ -41,8 +41,9 @@ from ispdesk.domain.messages import (
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import MessageChannel, MessageStatus
 from ispdesk.domain.wording import plural
+from ispdesk.services import message_context, push_devices
 from ispdesk.services import parameters as params_service
-from ispdesk.services import push_devices
+from ispdesk.services.message_templates import fill_texts, with_context
 from ispdesk.services.uow import UnitOfWork
 
 #: Rows one sender claims at a time; a claim not finished in `CLAIM_FOR` is taken over by another sender.
@@ -73,12 +74,18 @@ def message_row(event: MessageEvent, contract_id: uuid.UUID | None, customer_id:
 
 
 def notice_message_row(notice: Mapping[str, Any], customer_id: uuid.UUID, email: str | None,
-                       company: Mapping[str, Any], at: datetime) -> dict[str, Any]:
-    """The `aviso_inadimplencia` message of a notice row the ladder writes (its text, as recorded)."""
-    sender = company.get("empresa_nome_fantasia") or company.get("empresa_razao_social") or ""
-    subject = f"Aviso de débito em aberto – {sender}".strip(" –")
-    return message_row(MessageEvent.AVISO_INADIMPLENCIA, notice["contract_id"], customer_id,
-                       f"aviso:{notice['id']}", email, subject, notice["text"], at)
+                       company: Mapping[str, Any], at: datetime, customer_name: str = "",
+                       contract_number: int | None = None) -> dict[str, Any]:
+    """The `aviso_inadimplencia` message of a notice row the ladder writes (its text, as recorded).
+
+    The subject and body come from the event's template (`message_templates`) when the row is enqueued.
+    """
+    common = message_context.base(message_context.company(company), notice["notice_date"], customer_name,
+                                  contract_number)
+    context = message_context.notice(common, notice["text"], notice["notice_date"], notice["amount"],
+                                     notice.get("suspension_date"))
+    return with_context(message_row(MessageEvent.AVISO_INADIMPLENCIA, notice["contract_id"], customer_id,
+                                    f"aviso:{notice['id']}", email, "", "", at), context)
 
 
 def channel_order(values: Mapping[str, Any]) -> tuple[str, ...]:
@@ -164,6 +171,7 @@ def enqueue_rows_in(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
         rows = _route(uow, rows, order)
         if not rows:
             return
+    rows = fill_texts(uow.session, rows)  # subject and body from the templates, for the channel chosen
     dialect = uow.session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     # no conflict target: either key holds (per contract, or per customer when there is no contract)

@@ -18,37 +18,21 @@ from typing import Any
 from sqlalchemy import and_, exists, extract, or_, select
 
 from ispdesk.db.models import Charge, Contract, Customer, OutboxMessage
-from ispdesk.domain.dates import format_date
 from ispdesk.domain.messages import MessageEvent, switch_parameter
-from ispdesk.domain.money import format_brl
 from ispdesk.domain.permissions import Permission
 from ispdesk.domain.statuses import ChargeStatus, ContractStatus
+from ispdesk.services import message_context
 from ispdesk.services import parameters as params_service
+from ispdesk.services.message_templates import with_context
 from ispdesk.services.messages import enqueue_rows_in, message_row
 from ispdesk.services.uow import UnitOfWork
 
 #: A day the task did not run is still caught up within this many days.
 CATCH_UP = timedelta(days=7)
 
-#: Subject and body per event; ``{nome}``, ``{numero}``, ``{data}``, ``{valor}``, ``{empresa}``, ``{contato}``.
-TEMPLATES: dict[MessageEvent, tuple[str, str]] = {
-    MessageEvent.COBRANCA_VENCENDO: (
-        "Sua fatura vence em {data} – contrato {numero}",
-        "Olá, {nome}.\n\nLembramos que a fatura de {valor} do contrato {numero} vence em {data}. Se já pagou, "
-        "desconsidere esta mensagem.\n\n{empresa}{contato}"),
-    MessageEvent.COBRANCA_VENCIDA: (
-        "Fatura vencida em {data} – contrato {numero}",
-        "Olá, {nome}.\n\nNão identificamos o pagamento da fatura de {valor} do contrato {numero}, vencida em "
-        "{data}. Pague o quanto antes para evitar multa, juros e a suspensão do acesso. Se já pagou, "
-        "desconsidere esta mensagem.\n\n{empresa}{contato}"),
-    MessageEvent.FIDELIDADE_VENCENDO: (
-        "Sua fidelidade termina em {data} – contrato {numero}",
-        "Olá, {nome}.\n\nA fidelidade do seu contrato {numero} termina em {data}. Fale conosco para conhecer "
-        "as condições de renovação.\n\n{empresa}{contato}"),
-    MessageEvent.ANIVERSARIO: (
-        "Feliz aniversário, {nome}!",
-        "Olá, {nome}.\n\nHoje é o seu aniversário e toda a equipe deseja um ótimo dia!\n\n{empresa}{contato}"),
-}
+#: The date-driven events, in the order of the task's last line.
+REMINDER_EVENTS = (MessageEvent.COBRANCA_VENCENDO, MessageEvent.COBRANCA_VENCIDA, MessageEvent.FIDELIDADE_VENCENDO,
+                   MessageEvent.ANIVERSARIO)
 
 #: The contracts that get reminders.
 _LIVE = (ContractStatus.ATIVO.value,)
@@ -63,20 +47,7 @@ class ReminderResult:
 
     def last_line(self) -> str:
         """``lembretes: cobranca_vencendo=N cobranca_vencida=N fidelidade_vencendo=N aniversario=N``."""
-        return "lembretes: " + " ".join(f"{e.value}={self.counts.get(e.value, 0)}" for e in TEMPLATES)
-
-
-def company_values(params: dict[str, Any]) -> dict[str, str]:
-    """``{empresa}`` and ``{contato}`` of the templates."""
-    company = str(params.get("empresa_nome_fantasia") or params.get("empresa_razao_social") or "")
-    phone = str(params.get("empresa_telefone") or "")
-    return {"empresa": company, "contato": f" · {phone}" if phone else ""}
-
-
-def render(event: MessageEvent, values: dict[str, str]) -> tuple[str, str]:
-    """(subject, body) of a reminder `event` with `values` filled in."""
-    subject, body = TEMPLATES[event]
-    return subject.format(**values), body.format(**values)
+        return "lembretes: " + " ".join(f"{e.value}={self.counts.get(e.value, 0)}" for e in REMINDER_EVENTS)
 
 
 def _charges_due(uow: UnitOfWork, day: date, days_before: int) -> list[Any]:
@@ -126,18 +97,16 @@ def _birthdays(uow: UnitOfWork, day: date) -> list[Any]:
 def reminder_rows_in(uow: UnitOfWork, day: date) -> dict[MessageEvent, list[dict[str, Any]]]:
     """The outbox rows the day's reminders call for, per event (switched-off events left out)."""
     params = params_service.load(uow.session)
-    base = company_values(params)
+    company = message_context.company(params)
     at = uow.now
-    wanted = {e for e in TEMPLATES if (key := switch_parameter(e)) is None or params.get(key, True)}
+    wanted = {e for e in REMINDER_EVENTS if (key := switch_parameter(e)) is None or params.get(key, True)}
     out: dict[MessageEvent, list[dict[str, Any]]] = {e: [] for e in wanted}
 
     def charge_rows(event: MessageEvent, rows: list[Any]) -> None:
         for charge_id, due, amount, paid, contract_id, number, customer_id, name, email in rows:
-            values = {**base, "nome": name, "numero": str(number), "data": format_date(due),
-                      "valor": format_brl(amount - paid)}
-            subject, body = render(event, values)
-            out[event].append(message_row(event, contract_id, customer_id, f"cobranca:{charge_id}", email,
-                                          subject, body, at))
+            context = message_context.charge(message_context.base(company, day, name, number), due, amount - paid)
+            out[event].append(with_context(message_row(event, contract_id, customer_id, f"cobranca:{charge_id}",
+                                                       email, "", "", at), context))
 
     if MessageEvent.COBRANCA_VENCENDO in wanted:
         charge_rows(MessageEvent.COBRANCA_VENCENDO,
@@ -148,17 +117,15 @@ def reminder_rows_in(uow: UnitOfWork, day: date) -> dict[MessageEvent, list[dict
     if MessageEvent.FIDELIDADE_VENCENDO in wanted:
         for ends, contract_id, number, customer_id, name, email in _loyalty_ending(
                 uow, day, int(params["mensagens_fidelidade_dias_antes"])):
-            values = {**base, "nome": name, "numero": str(number), "data": format_date(ends), "valor": ""}
-            subject, body = render(MessageEvent.FIDELIDADE_VENCENDO, values)
-            out[MessageEvent.FIDELIDADE_VENCENDO].append(message_row(
+            context = message_context.loyalty(message_context.base(company, day, name, number), ends)
+            out[MessageEvent.FIDELIDADE_VENCENDO].append(with_context(message_row(
                 MessageEvent.FIDELIDADE_VENCENDO, contract_id, customer_id, f"fidelidade:{ends.isoformat()}",
-                email, subject, body, at))
+                email, "", "", at), context))
     if MessageEvent.ANIVERSARIO in wanted:
         for customer_id, name, email in _birthdays(uow, day):
-            values = {**base, "nome": name, "numero": "", "data": format_date(day), "valor": ""}
-            subject, body = render(MessageEvent.ANIVERSARIO, values)
-            out[MessageEvent.ANIVERSARIO].append(message_row(
-                MessageEvent.ANIVERSARIO, None, customer_id, f"aniversario:{day.year}", email, subject, body, at))
+            context = message_context.base(company, day, name)
+            out[MessageEvent.ANIVERSARIO].append(with_context(message_row(
+                MessageEvent.ANIVERSARIO, None, customer_id, f"aniversario:{day.year}", email, "", "", at), context))
     return out
 
 

@@ -1,49 +1,27 @@
 """The customer messages an access status change causes: reduction, block, restoration, rescission.
 
 Called by the one status writer (through the ``ACCESS_CHANGED`` hook) inside its transaction, so a
-status never changes without its message recorded with it. Texts are the built-in templates below
-(the same variables as the contract templates; editable templates per channel come later).
+status never changes without its message recorded with it. Texts come from the event's template
+(`services.message_templates`: edited per channel, else the shipped text).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 
 from ispdesk.db.models import Contract, Customer
 from ispdesk.domain.access import AccessStatus, Cause
-from ispdesk.domain.dates import format_date
 from ispdesk.domain.messages import MessageEvent, switch_parameter
+from ispdesk.services import message_context
 from ispdesk.services import parameters as params_service
 from ispdesk.services.hooks import AccessStatusChange
+from ispdesk.services.message_templates import with_context
 from ispdesk.services.messages import enqueue_rows_in, message_row
 from ispdesk.services.uow import UnitOfWork
-
-#: Subject and body of each event; ``{nome}``, ``{numero}``, ``{data}``, ``{empresa}``, ``{contato}``.
-TEMPLATES: dict[MessageEvent, tuple[str, str]] = {
-    MessageEvent.REDUCAO: (
-        "Velocidade reduzida – contrato {numero}",
-        "Olá, {nome}.\n\nEm {data} a velocidade do seu acesso (contrato {numero}) foi reduzida porque há "
-        "débito vencido em aberto. Assim que o pagamento for identificado a velocidade volta ao normal, sem "
-        "custo de religação.\n\n{empresa}{contato}"),
-    MessageEvent.BLOQUEIO: (
-        "Acesso suspenso – contrato {numero}",
-        "Olá, {nome}.\n\nEm {data} o seu acesso (contrato {numero}) foi suspenso porque há débito vencido em "
-        "aberto, conforme o aviso enviado antes. Assim que o pagamento for identificado o acesso é "
-        "restabelecido, sem custo de religação.\n\n{empresa}{contato}"),
-    MessageEvent.RESTABELECIMENTO: (
-        "Acesso restabelecido – contrato {numero}",
-        "Olá, {nome}.\n\nEm {data} o seu acesso (contrato {numero}) foi restabelecido. Obrigado!\n\n"
-        "{empresa}{contato}"),
-    MessageEvent.RESCISAO: (
-        "Contrato rescindido – contrato {numero}",
-        "Olá, {nome}.\n\nEm {data} o contrato {numero} foi rescindido por inadimplência, depois do prazo de "
-        "suspensão previsto na regulamentação da Anatel. O débito em aberto continua devido e, a partir da "
-        "rescisão, pode ser incluído em cadastros de proteção ao crédito.\n\n{empresa}{contato}"),
-}
 
 _SUSPENDED = {AccessStatus.REDUZIDO.value, AccessStatus.BLOQUEADO.value}
 
@@ -60,12 +38,6 @@ def event_of(change: AccessStatusChange) -> MessageEvent | None:
     if change.cause in (Cause.PAGAMENTO, Cause.SEM_DEBITO) and change.before in _SUSPENDED:
         return MessageEvent.RESTABELECIMENTO
     return None
-
-
-def render(event: MessageEvent, values: Mapping[str, str]) -> tuple[str, str]:
-    """(subject, body) of `event` with `values` filled in."""
-    subject, body = TEMPLATES[event]
-    return subject.format(**values), body.format(**values)
 
 
 def enqueue_for_changes(uow: UnitOfWork, changes: Sequence[AccessStatusChange]) -> None:
@@ -85,16 +57,12 @@ def enqueue_for_changes(uow: UnitOfWork, changes: Sequence[AccessStatusChange]) 
             select(Contract.id, Contract.number, Customer.id, Customer.name, Customer.email)
             .join(Customer, Customer.id == Contract.customer_id).where(Contract.id.in_(ids[start:start + 1000])))
         people.update({r[0]: (r[1], r[2], r[3], r[4]) for r in rows})
-    company = str(params.get("empresa_nome_fantasia") or params.get("empresa_razao_social") or "")
-    phone = str(params.get("empresa_telefone") or "")
-    contact = f" · {phone}" if phone else ""
+    company = message_context.company(params)
     at = uow.now
     out: list[dict[str, Any]] = []
     for change, event in wanted:
         number, customer_id, name, email = people[change.contract_id]
-        values = {"nome": name, "numero": str(number), "data": format_date(change.on), "empresa": company,
-                  "contato": contact}
-        subject, body = render(event, values)
-        out.append(message_row(event, change.contract_id, customer_id, f"{change.cause}:{change.on.isoformat()}",
-                               email, subject, body, at))
+        context = message_context.access(message_context.base(company, uow.today, name, number), change.on)
+        out.append(with_context(message_row(event, change.contract_id, customer_id,
+                                            f"{change.cause}:{change.on.isoformat()}", email, "", "", at), context))
     enqueue_rows_in(uow, out)

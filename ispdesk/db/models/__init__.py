@@ -9,6 +9,7 @@ from ispdesk.db.models.contracts import Charge, Contract, Holiday, Negativation,
 from ispdesk.db.models.core import AuditEntry, Parameter, Sequence, User
 from ispdesk.db.models.customers import Customer, CustomerWord
 from ispdesk.db.models.documents import Branch, ContractDocument, ContractTemplate
+from ispdesk.db.models.message_templates import MessageTemplate
 from ispdesk.db.models.messages import OutboxMessage
 from ispdesk.db.models.network import ContractNetwork, RadiusRequestLog
 from ispdesk.db.models.offline import SyncInbox
@@ -34,6 +35,7 @@ __all__ = [
     "CustomerWord",
     "Holiday",
     "InclusionReason",
+    "MessageTemplate",
     "Negativation",
     "Notice",
     "OutboxMessage",

@@ -1,4 +1,4 @@
-"""Messages area: Ferramentas › Mensagens (Ctrl+Shift+M) and the "Mensagens" tab of the contract form."""
+"""Messages area: Ferramentas › Mensagens, Modelos de mensagem and the contract form's "Mensagens" tab."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ def open_messages(window: QWidget) -> None:
     open_messages_window(window)
 
 
+def open_templates(window: QWidget) -> None:
+    """Open the "Modelos de mensagem" dialog."""
+    from ispdesk.ui.dialogs.message_templates_dialog import open_message_templates
+
+    open_message_templates(window)
+
+
 def _panel(context: AppContext, contract_id: object, parent: QWidget | None) -> QWidget:
     from ispdesk.ui.widgets.message_panels import ContractMessagesPanel
 
@@ -25,5 +32,8 @@ def _panel(context: AppContext, contract_id: object, parent: QWidget | None) -> 
 registry.MENU_ACTIONS.append(registry.MenuActionSpec(
     menu=("Ferramentas",), title="Mensagens…", object_name="actionMessagesWindow", handler=open_messages,
     permission=Permission.CONTRACTS_VIEW, shortcut="Ctrl+Shift+M", order=25))
+registry.MENU_ACTIONS.append(registry.MenuActionSpec(
+    menu=("Ferramentas",), title="Modelos de mensagem…", object_name="actionMessageTemplates",
+    handler=open_templates, permission=Permission.CONTRACTS_VIEW, order=26))
 registry.CONTRACT_PANELS.append(
     registry.ContractPanelSpec("Mensagens", "contractMessagesPanel", _panel, Permission.CONTRACTS_VIEW, order=35))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-12-03 18:50:59.491850
+Create Date: 2026-12-03 18:55:27.353656
 """
 
 from alembic import op
@@ -201,6 +201,25 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inclusion_reasons")),
         sa.UniqueConstraint("code", name=op.f("uq_inclusion_reasons_code")),
+    )
+    op.create_table(
+        "message_templates",
+        sa.Column("event", sa.String(length=40), nullable=False),
+        sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=60), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint(
+            "channel IN ('padrao', 'email', 'sms', 'whatsapp')", name=op.f("ck_message_templates_channel_valido")
+        ),
+        sa.CheckConstraint(
+            "event IN ('aniversario', 'fidelidade_vencendo', 'cobranca_vencendo', 'cobranca_vencida', 'aviso_inadimplencia', 'reducao', 'bloqueio', 'restabelecimento', 'rescisao', 'reajuste_aviso', 'contrato_para_assinatura', 'cancelamento')",
+            name=op.f("ck_message_templates_event_valido"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message_templates")),
+        sa.UniqueConstraint("event", "channel", name="uq_message_templates_event_channel"),
     )
     op.create_table(
         "parameters",
@@ -881,6 +900,7 @@ def downgrade() -> None:
     op.drop_table("plans")
     op.drop_table("payment_terms")
     op.drop_table("parameters")
+    op.drop_table("message_templates")
     op.drop_table("inclusion_reasons")
     op.drop_table("holidays")
     with op.batch_alter_table("customers", schema=None) as batch_op:
