@@ -120,3 +120,16 @@ def test_typing_after_a_click_supersedes_the_sort(qtbot, tab, db_url, factory) -
     qtbot.wait(300)  # an older sort answer arriving late is dropped
     assert names() == ["Cliente 07 Lima"]
     assert tab.model.server_sort is None
+
+
+def test_a_complete_list_sorts_cities_ignoring_accents_like_the_database(qtbot, factory, admin, uow) -> None:  # type: ignore[no-untyped-def]
+    cities = ["São Paulo", "Santos", "Álvares Machado", "Bauru", "araras", "Óleo"]
+    arrange(uow, lambda s: [make_customer(s, f"Pessoa {i} Reis", city=city) for i, city in enumerate(cities)])
+    tab = CustomersTab(AppContext(factory=factory, actor=admin, events=DataEvents()))
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.run_search()
+    assert tab.model.complete()  # sorted in memory: the same folding as in the database
+    tab.sort_by_column(5)
+    shown = [tab.model.row_at(i).city for i in range(tab.model.rowCount())]
+    assert shown == ["Álvares Machado", "araras", "Bauru", "Óleo", "Santos", "São Paulo"]

@@ -51,8 +51,8 @@ def customer_columns() -> list[Column[CustomerListRow]]:
         Column(_tr("Nome / razão social"), lambda r: r.name, sort_value=lambda r: fold(r.name)),
         Column(_tr("CPF/CNPJ"), lambda r: mask_document(r.document) if r.document else ""),
         Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
-        Column(_tr("E-mail"), lambda r: r.email),
-        Column(_tr("Cidade"), lambda r: r.city),
+        Column(_tr("E-mail"), lambda r: r.email, sort_value=lambda r: fold(r.email)),
+        Column(_tr("Cidade"), lambda r: r.city, sort_value=lambda r: fold(r.city)),
         Column(_tr("Situação"), lambda r: CustomerStatus.label_of(r.status)),
     ]
 
