@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from ispdesk.domain.text import fold
+
 #: Seconds a PostgreSQL server gets to answer a new connection (an unreachable one fails, never hangs).
 PG_CONNECT_TIMEOUT = 10
 
@@ -22,7 +24,13 @@ def lock_timeout_ms() -> int:
     return max(1, int(seconds * 1000))
 
 
+def _fold_sql(text: str | None) -> str:
+    """``ispdesk_fold(x)`` in SQLite's SQL: `ispdesk.domain.text.fold` itself (sort keys, e.g. cities)."""
+    return fold(text or "")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function("ispdesk_fold", 1, _fold_sql, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -10,7 +10,7 @@ saved geometry that no longer fits the screen (a smaller monitor) is shrunk to f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, QSize
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,16 +70,28 @@ def save_geometry(widget: QWidget, key: str | None = None) -> None:
 
 
 def restore_geometry(widget: QWidget, key: str | None = None) -> bool:
-    """Restore `widget`'s stored geometry, shrunk to fit the screen; False when none was stored."""
+    """Restore `widget`'s stored geometry clamped to the available screen; False when none was stored."""
     value = ui_settings().value(f"{_key(widget, key)}/geometry")
     if not isinstance(value, QByteArray | bytes) or not value:
         return False
     if not widget.restoreGeometry(QByteArray(value)):
         return False
+    clamp_to_screen(widget)
+    return True
+
+
+def clamp_to_screen(widget: QWidget) -> None:
+    """Shrink `widget` to the available screen (and `BUDGET`) and move it wholly onto it."""
     area = available(widget)
     if widget.width() > area.width() or widget.height() > area.height():
         fit_to_screen(widget)
-    return True
+    if widget.isMaximized() or widget.isFullScreen():
+        return
+    frame = widget.frameGeometry()
+    left = min(max(frame.left(), area.left()), max(area.left(), area.right() - frame.width() + 1))
+    top = min(max(frame.top(), area.top()), max(area.top(), area.bottom() - frame.height() + 1))
+    if (left, top) != (frame.left(), frame.top()):
+        widget.move(widget.pos() + QPoint(left - frame.left(), top - frame.top()))
 
 
 class GeometryKeeper(QObject):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ispdesk.domain.text import fold
 from ispdesk.services.customer_sort import sorted_customers
@@ -48,3 +52,42 @@ def test_names_sort_without_accents_or_case(uow, people) -> None:  # noqa: ANN00
 def test_city_sorts_ignoring_case(uow, people) -> None:  # noqa: ANN001
     cities = [r.city for r in _all(uow, "silva", "city", False, 4)]
     assert cities == sorted(cities, key=str.lower)
+
+
+CITIES = ["São Paulo", "Santos", "Álvares Machado", "araras", "Bauru", "Óleo", "Évora", "SÃO CARLOS", "Santo André",
+          "Itú", "itapeva", "Ubá", "Uberaba", "Águas de Lindóia", "Agudos", "Cândido Mota", "Campinas"]
+
+
+def _sorted_cities(uow, text: str, descending: bool = False, page: int = 4) -> list[str]:  # noqa: ANN001
+    return [r.city for r in _all(uow, text, "city", descending, page)]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_city_sorts_ignoring_accents_and_case(uow, descending) -> None:  # noqa: ANN001
+    with uow() as u:
+        for i, city in enumerate(CITIES):
+            make_customer(u.session, f"Morador {i} Costa", code=700 + i, city=city)
+        u.commit()
+    cities = _sorted_cities(uow, "costa", descending)
+    assert cities == sorted(CITIES, key=fold, reverse=descending)
+    if not descending:
+        assert cities.index("Álvares Machado") < cities.index("Bauru")  # with the A's, not after the Z's
+        assert cities.index("Santos") < cities.index("São Paulo") < cities.index("Ubá")
+
+
+_LETTERS = "abcosuzáàâãéêíóôõúüçÁÂÃÉÍÓÔÚÇABSZ"
+_words = st.text(alphabet=_LETTERS, min_size=1, max_size=6)
+_examples = itertools.count(1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cities=st.lists(st.lists(_words, min_size=1, max_size=3).map(" ".join), min_size=2, max_size=9))
+def test_city_order_is_the_order_of_fold(uow, cities) -> None:  # noqa: ANN001
+    """The database orders cities exactly as `fold` does (the name sort's folding), on both databases."""
+    marker = f"zq{next(_examples):05d}x"
+    with uow() as u:
+        for i, city in enumerate(cities):
+            make_customer(u.session, f"{marker} {i}", city=city)
+        u.commit()
+    keys = [fold(c) for c in _sorted_cities(uow, marker, page=3)]
+    assert keys == sorted(fold(c) for c in cities)

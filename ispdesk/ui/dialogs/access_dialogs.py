@@ -6,7 +6,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -17,10 +16,11 @@ from PySide6.QtWidgets import (
 
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.domain.wording import plural
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.fields import DateEdit
 
 
-class NoteDialog(QDialog):
+class NoteDialog(RememberingDialog):
     """Asks for a note (optional) or a reason (mandatory) before an access action.
 
     Attributes:
@@ -72,7 +72,7 @@ class NoteDialog(QDialog):
         super().accept()
 
 
-class BlockProtectionDialog(QDialog):
+class BlockProtectionDialog(RememberingDialog):
     """"Não bloquear até" date and "isento de bloqueio automático" flag (`accessProtectionDialog`)."""
 
     def __init__(self, parent: QWidget | None, today: date, count: int,

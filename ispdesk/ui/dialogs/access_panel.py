@@ -25,6 +25,7 @@ from ispdesk.domain.money import format_brl
 from ispdesk.domain.statuses import ContractStatus
 from ispdesk.services import access
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.models.table import Column, RowsTableModel
 
 
@@ -91,7 +92,7 @@ class AccessPanel(QWidget):
 
     def show_notice(self, row: access.HistoryRow) -> QDialog:
         """Show the full text of a notice (`accessNoticeDialog`)."""
-        dialog = QDialog(self)
+        dialog = RememberingDialog(self)
         dialog.setObjectName("accessNoticeDialog")
         dialog.setWindowTitle(self.tr("Aviso de inadimplência de {d}").format(d=format_date(row.on_date)))
         layout = QVBoxLayout(dialog)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,10 +38,11 @@ from ispdesk.domain.wording import agree, plural
 from ispdesk.services import adjustments
 from ispdesk.services.adjustments import AdjustmentLine, AdjustmentParams, AdjustmentSimulation, BatchRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.file_dialogs import save_file_name
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import DateEdit
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 from ispdesk.ui.workers import Progress, Worker, run_in_background
 
 STATUS_CHOICES = (("Ativos", (ContractStatus.ATIVO,)),
@@ -100,7 +100,7 @@ def _table(parent: QWidget, name: str, accessible: str, model: Any, stretch: int
     return table
 
 
-class AdjustmentDialog(QDialog):
+class AdjustmentDialog(RememberingDialog):
     """The annual price adjustment: simulate first, then apply (in the background), or undo a batch.
 
     Attributes:
@@ -258,7 +258,7 @@ class AdjustmentDialog(QDialog):
         self.index_radio.toggled.connect(self._invalidate)
         self._fill_plans()
         self.reload_batches()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # ------------------------------------------------------------------------------------------
     def _caption(self, text: str, buddy: QWidget) -> QLabel:

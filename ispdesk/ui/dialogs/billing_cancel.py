@@ -12,7 +12,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -31,14 +30,15 @@ from ispdesk.services import catalogs as catalog_service
 from ispdesk.services import contracts as contract_service
 from ispdesk.services.cancellation import CancellationPreview, CancellationResult
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 ERROR_STYLE = "color: #b00020;"
 AMOUNT_STYLE = "font-weight: bold; font-size: 13pt;"
 
 
-class CancelContractDialog(QDialog):
+class CancelContractDialog(RememberingDialog):
     """Cancellation with the termination-fine breakdown.
 
     Attributes:
@@ -147,7 +147,7 @@ class CancelContractDialog(QDialog):
         self.date_edit.valueChanged.connect(self.refresh)
         self.note_edit.textChanged.connect(self._update_buttons)
         self.refresh()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # ------------------------------------------------------------------------------------ state
     def reason_code(self) -> str | None:

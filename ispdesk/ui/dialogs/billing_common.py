@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 
 ERROR_STYLE = "color: #b00020;"
 
 
-class BillingFormDialog(QDialog):
+class BillingFormDialog(RememberingDialog):
     """A dialog with `form` (QFormLayout), `error_label` and an accept button named `<name>SaveButton`.
 
     Subclasses fill the form and implement `save()`, which calls a service through `run()`.

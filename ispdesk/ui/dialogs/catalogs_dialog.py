@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,8 +31,9 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.services import catalogs
 from ispdesk.services.catalogs import CatalogEntry, CatalogKind
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.models.table import Column, RowsTableModel
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 
 def _tr(text: str) -> str:
@@ -202,7 +202,7 @@ class CatalogPage(QWidget):
         return True
 
 
-class CatalogsDialog(QDialog):
+class CatalogsDialog(RememberingDialog):
     """The four catalogue editors in tabs (``catalogTabs``)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -224,7 +224,7 @@ class CatalogsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
 
 def open_catalogs_dialog(context: AppContext, parent: QWidget | None = None) -> None:

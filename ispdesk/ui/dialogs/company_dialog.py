@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,6 +18,7 @@ from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.domain.permissions import Permission
 from ispdesk.services import company as company_service
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.company_fields import LogoField, uf_combo
 
 ERROR_STYLE = "color: #b00020;"
@@ -27,7 +27,7 @@ PLACEHOLDERS = {"empresa_cnpj": "00.000.000/0000-00", "empresa_cep": "00000-000"
                 "empresa_endereco": "Rua, número — bairro"}
 
 
-class CompanyDialog(QDialog):
+class CompanyDialog(RememberingDialog):
     """Dados da empresa: the same fields, checks and masks as Parâmetros › Empresa, saved at once.
 
     objectNames: ``companyDialog``, ``company_<parameter>`` (each field), ``company_<parameter>Error``,

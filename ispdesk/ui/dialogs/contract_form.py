@@ -52,10 +52,11 @@ from ispdesk.services.contracts import ContractDraft, ContractRow
 from ispdesk.services.customer_search import search_customers
 from ispdesk.ui import contract_states, registry
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget
 from ispdesk.ui.widgets.contract_actions import ContractActions
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MoneyEdit
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 
 def _tr(text: str) -> str:
@@ -118,7 +119,7 @@ def _read_only(widget: QLineEdit) -> QLineEdit:
     return widget
 
 
-class ContractForm(QDialog):
+class ContractForm(RememberingDialog):
     """New or existing contract; `saved` tells whether anything was written.
 
     Attributes:
@@ -141,7 +142,7 @@ class ContractForm(QDialog):
             self.load(contract_id)
         else:
             self._init_new(customer_id, customer_label)
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # ------------------------------------------------------------------------------- layout
     def _field(self, widget: QWidget, name: str, accessible: str) -> FieldWithError:
@@ -596,7 +597,7 @@ class ContractForm(QDialog):
             self.load(self.contract.id)
 
 
-class DateAskDialog(QDialog):
+class DateAskDialog(RememberingDialog):
     """Asks one date (default: today)."""
 
     def __init__(self, title: str, text: str, object_name: str, parent: QWidget | None = None) -> None:
@@ -632,7 +633,7 @@ class DateAskDialog(QDialog):
         return value
 
 
-class RenewDialog(QDialog):
+class RenewDialog(RememberingDialog):
     """Renewal: date (default today), loyalty months and benefit; shows the new expiration."""
 
     def __init__(self, contract: ContractRow, parent: QWidget | None = None) -> None:

@@ -27,12 +27,13 @@ from ispdesk.domain.statuses import CustomerStatus
 from ispdesk.services import customers as customer_service
 from ispdesk.services.customers import CustomerDraft, CustomerRow, SaveResult
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.forms.loader import load_form
 from ispdesk.ui.widgets.audit_history import AuditHistoryWidget, format_datetime
 from ispdesk.ui.widgets.customer_contracts import CustomerContractsPanel
 from ispdesk.ui.widgets.fields import DateEdit, FieldWithError, MaskedLineEdit
 from ispdesk.ui.widgets.message_panels import CustomerMessagesPanel
-from ispdesk.ui.window_state import remember_geometry, screen_of
+from ispdesk.ui.window_state import fit_to_screen, screen_of
 
 Ui_CustomerForm = load_form("customer_form", "Ui_CustomerForm")
 
@@ -65,7 +66,7 @@ WARNING_STYLE = "background: #fff4ce; color: #5c4400; border: 1px solid #e0c36a;
 CONFLICT_STYLE = "background: #fde7e9; color: #8a0010; border: 1px solid #d9a0a6; padding: 4px;"
 
 
-class CustomerForm(QDialog):
+class CustomerForm(RememberingDialog):
     """Create or edit a customer.
 
     objectName ``customerForm``; fields as in `FIELD_WIDGETS`; each error label is
@@ -110,7 +111,7 @@ class CustomerForm(QDialog):
         else:
             self._set_header()
         (self.ui.documentEdit if customer_id is None else self.ui.nameEdit).setFocus()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # ------------------------------------------------------------------------------- set-up
     def _setup_widgets(self) -> None:

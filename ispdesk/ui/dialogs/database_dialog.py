@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
 from ispdesk.config import default_sqlite_url, resolve_database_url, save_database_choice
 from ispdesk.domain.errors import BusinessRuleError
 from ispdesk.services import database as database_service
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.dialogs.base import RememberingDialog
+from ispdesk.ui.window_state import fit_to_screen
 
 
 def sqlite_file() -> str:
@@ -29,7 +29,7 @@ def sqlite_file() -> str:
     return database_service.url_parts(default_sqlite_url()).database
 
 
-class DatabaseDialog(QDialog):
+class DatabaseDialog(RememberingDialog):
     """Pick SQLite (this workstation) or PostgreSQL (shared); test the connection; save the choice.
 
     The new choice takes effect the next time ispdesk opens.
@@ -102,7 +102,7 @@ class DatabaseDialog(QDialog):
         self.local.toggled.connect(lambda on: self.server_box.setEnabled(not on))
         (self.server if current.backend == "postgresql" else self.local).setChecked(True)
         self.server_box.setEnabled(self.server.isChecked())
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def chosen_url(self) -> str:
         """The URL the form describes (validated)."""

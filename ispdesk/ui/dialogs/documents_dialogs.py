@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,9 +35,10 @@ from ispdesk.services import reports as report_service
 from ispdesk.services.documents import DocumentRow
 from ispdesk.services.templates import list_templates
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.file_dialogs import existing_directory, save_file_name
 from ispdesk.ui.models.table import Column, RowsTableModel
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 
 def _local(moment: Any) -> str:
@@ -124,7 +124,7 @@ class DocumentsPanel(QWidget):
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
-class GenerateBatchDialog(QDialog):
+class GenerateBatchDialog(RememberingDialog):
     """Options of "Gerar contratos": folder, template and whether they go out for signature."""
 
     def __init__(self, context: AppContext, count: int, parent: QWidget | None = None) -> None:
@@ -188,7 +188,7 @@ class GenerateBatchDialog(QDialog):
             self.send_check.isChecked()
 
 
-class MarkSignedDialog(QDialog):
+class MarkSignedDialog(RememberingDialog):
     """Asks the date the customer signed (dd/mm/aaaa, not in the future)."""
 
     def __init__(self, today: date, count: int, parent: QWidget | None = None) -> None:
@@ -221,7 +221,7 @@ class MarkSignedDialog(QDialog):
         return _py_date(self.date_edit)
 
 
-class ReportDialog(QDialog):
+class ReportDialog(RememberingDialog):
     """Relatórios › …: period and filters, then "Visualizar PDF" or "Exportar CSV…"."""
 
     def __init__(self, context: AppContext, kind: str, parent: QWidget | None = None) -> None:
@@ -296,7 +296,7 @@ class ReportDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
         self.worker: Any = None
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def period(self) -> tuple[date | None, date | None]:
         """The chosen period (None, None when not filtering)."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ispdesk.domain.errors import BusinessRuleError, ValidationError
 from ispdesk.services import users as users_service
 from ispdesk.services.uow import Actor, UnitOfWorkFactory
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.fields import FieldWithError
 from ispdesk.ui.workers import Progress, run_in_background
 
@@ -42,7 +43,7 @@ def _demo_allowed(factory: UnitOfWorkFactory) -> bool:
     return demo_is_allowed(factory)
 
 
-class LoginDialog(QDialog):
+class LoginDialog(RememberingDialog):
     """Login and password; on success `actor` holds the logged-in user.
 
     objectNames: ``loginDialog``, ``loginEdit``, ``passwordEdit``, ``loginError``, ``loginButtons``.
@@ -114,7 +115,7 @@ class LoginDialog(QDialog):
         super().accept()
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(RememberingDialog):
     """First run on an empty database: create the administrator, optionally load demo data.
 
     objectNames: ``firstAdminDialog``, ``adminLoginEdit``, ``adminNameEdit``, ``adminPasswordEdit``,

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,9 +27,10 @@ from ispdesk.domain.parameters import Kind, ParameterSpec
 from ispdesk.services import company as company_service
 from ispdesk.services import parameters as params_service
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.widgets.company_fields import LogoField, uf_combo
 from ispdesk.ui.widgets.fields import MoneyEdit
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 HELP_STYLE = "color: palette(placeholder-text);"
 FLOOR_STYLE = "color: #7a4b00;"
@@ -106,7 +106,7 @@ def _get(widget: QWidget, spec: ParameterSpec) -> Any:
     return widget.text().strip()
 
 
-class ParametersDialog(QDialog):
+class ParametersDialog(RememberingDialog):
     """Parâmetros gerais: tabs in `registry.TAB_ORDER` ("Cadastros" first), one field per `SPECS` entry.
 
     objectNames: ``parametersDialog``, ``parametersTabs``, ``param_<name>`` (each field),
@@ -154,7 +154,7 @@ class ParametersDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(780, 560)
         self.load()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def _build_tab(self, title: str, specs: list[ParameterSpec]) -> None:
         page = QWidget()

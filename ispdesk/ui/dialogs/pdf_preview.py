@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from ispdesk.services.atomic_file import write_bytes_atomic
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.file_dialogs import save_file_name
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 #: Print resolution (dpi) used to rasterise pages for the printer.
 PRINT_DPI = 300
 
 
-class PdfPreviewDialog(QDialog):
+class PdfPreviewDialog(RememberingDialog):
     """Shows a PDF, prints it and saves a copy.
 
     Attributes:
@@ -115,7 +116,7 @@ class PdfPreviewDialog(QDialog):
         screen = QGuiApplication.primaryScreen()
         height = int(screen.availableGeometry().height() * 0.85) if screen else 900
         self.resize(860, max(600, height))
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # --- pages and zoom --------------------------------------------------------------------
     def page_count(self) -> int:

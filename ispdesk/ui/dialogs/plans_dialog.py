@@ -14,7 +14,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -35,9 +34,10 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.services import plans
 from ispdesk.services.plans import PlanDraft, PlanRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import FieldWithError, MoneyEdit
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 
 def _tr(text: str) -> str:
@@ -60,7 +60,7 @@ def plan_columns() -> list[Column[PlanRow]]:
     ]
 
 
-class PlansDialog(QDialog):
+class PlansDialog(RememberingDialog):
     """The plans editor; read-only for users without PLANS_MANAGE."""
 
     _FIELDS = {"codigo": "planCode", "nome": "planName", "valor": "planPrice", "download_mbps": "planDownload",
@@ -157,7 +157,7 @@ class PlansDialog(QDialog):
                 line.setReadOnly(True)
             for control in (self.download, self.upload, self.loyalty_months, self.active):
                 control.setEnabled(False)
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def reload(self, select_code: str | None = None) -> None:
         """Read the plans again."""

@@ -14,7 +14,6 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -38,7 +37,8 @@ from ispdesk.domain.statuses import TemplateKind
 from ispdesk.domain.template_engine import CATALOGUE, TemplateError
 from ispdesk.services import templates as templates_service
 from ispdesk.ui.context import AppContext
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.dialogs.base import RememberingDialog
+from ispdesk.ui.window_state import fit_to_screen
 
 _LINE = re.compile(r"Linha (\d+)")
 
@@ -74,7 +74,7 @@ class MarkupHighlighter(QSyntaxHighlighter):
                 self.setFormat(match.capturedStart(), match.capturedLength(), style)
 
 
-class TemplateEditorDialog(QDialog):
+class TemplateEditorDialog(RememberingDialog):
     """Edit contract and term templates; each save is a new version.
 
     Attributes:
@@ -245,7 +245,7 @@ class TemplateEditorDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(1240, 780)
         self.reload()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self, select_code: str | None = None) -> None:

@@ -28,10 +28,11 @@ from ispdesk.domain.wording import plural
 from ispdesk.services import users as users_service
 from ispdesk.services.users import UserRow
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.audit_history import format_datetime
 from ispdesk.ui.widgets.fields import FieldWithError
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -68,7 +69,7 @@ class UserListModel(RowsTableModel[UserRow]):
         super().__init__(user_columns(), parent)
 
 
-class UserEditDialog(QDialog):
+class UserEditDialog(RememberingDialog):
     """Add a user, or change one (name, role, active) or reset its password.
 
     objectNames: ``userEditDialog``, ``userLoginEdit``, ``userNameEdit``, ``userRoleCombo``,
@@ -210,7 +211,7 @@ class UserEditDialog(QDialog):
         return True
 
 
-class UsersDialog(QDialog):
+class UsersDialog(RememberingDialog):
     """The users of the system (administrators only; the service checks the permission too).
 
     objectNames: ``usersDialog``, ``usersTable``, ``addUserButton``, ``editUserButton``,
@@ -266,7 +267,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.message)
         self.resize(760, 380)
         self.reload()
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def reload(self, select_login: str | None = None) -> None:
         """Read the users again and keep (or set) the selection."""

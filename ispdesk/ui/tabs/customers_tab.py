@@ -51,8 +51,8 @@ def customer_columns() -> list[Column[CustomerListRow]]:
         Column(_tr("Nome / razão social"), lambda r: r.name, sort_value=lambda r: fold(r.name)),
         Column(_tr("CPF/CNPJ"), lambda r: mask_document(r.document) if r.document else ""),
         Column(_tr("Celular"), lambda r: mask_phone(r.mobile) if r.mobile else ""),
-        Column(_tr("E-mail"), lambda r: r.email),
-        Column(_tr("Cidade"), lambda r: r.city),
+        Column(_tr("E-mail"), lambda r: r.email, sort_value=lambda r: fold(r.email)),
+        Column(_tr("Cidade"), lambda r: r.city, sort_value=lambda r: fold(r.city)),
         Column(_tr("Situação"), lambda r: CustomerStatus.label_of(r.status)),
     ]
 
@@ -93,6 +93,22 @@ class CustomerListModel(PagedTableModel[CustomerListRow, Any]):
             return
         self.server_sort = (customer_sort.SORT_COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
         self.reload()
+
+    def sorts_in_database(self) -> bool:
+        """True when a header click must ask the database (only part of the matches is loaded)."""
+        return not self.complete() or self.server_sort is not None
+
+    def fetch_sorted(self, text: str, column: int, descending: bool) -> list[CustomerListRow]:
+        """The first page of the matches of `text` ordered by `column`, without touching the model (worker)."""
+        return customer_sort.sorted_customers(self.context.uow(), text, customer_sort.SORT_COLUMNS[column],
+                                              descending, 0, self.page_size)
+
+    def show_sorted(self, text: str, column: int, descending: bool, rows: Sequence[CustomerListRow]) -> None:
+        """Show a first sorted page fetched by `fetch_sorted` (GUI thread); scrolling pages on in that order."""
+        self.search_text = text
+        self.server_sort = (customer_sort.SORT_COLUMNS[column], descending)
+        self._exhausted = len(rows) < self.page_size
+        self.set_rows(list(rows))
 
     def search(self, text: str) -> None:
         """Show the first page of customers matching `text` (empty = everyone), in name order."""
@@ -339,18 +355,47 @@ class CustomersTab(QWidget):
         self.search_edit.selectAll()
 
     def sort_by_column(self, column: int) -> None:
-        """Header click: sort every match by `column` (in the database when only part is loaded)."""
+        """Header click: sort every match by `column`; returns at once.
+
+        A complete result is sorted in memory; a partial one (more matches than loaded) is sorted in the
+        database by the search worker (`LatestOnlyRunner`), so the click never waits for the query: the
+        sorted rows replace the list when they arrive, and typing meanwhile supersedes the sort.
+        """
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() != column:
             header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
-        try:
-            self.model.sort(column, header.sortIndicatorOrder())
-        except BusinessRuleError as exc:
+        order = header.sortIndicatorOrder()
+        self.last_message = ""
+        if not self.model.sorts_in_database():
+            self.model.sort(column, order)
+            self._sorted_shown()
+            return
+        self._timer.stop()  # the sort reads the text as it is now: a pending search is covered by it
+        text = self.search_edit.text()
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.status_label.setText(self.tr("Ordenando por “{column}”…").format(
+            column=self.model.headerData(column, Qt.Orientation.Horizontal)))
+        self._runner.submit(lambda: self.model.fetch_sorted(text, column, descending),
+                            lambda rows: self._show_sorted(text, column, descending, rows), self._sort_failed)
+
+    def _sort_failed(self, exc: Exception) -> None:
+        if isinstance(exc, BusinessRuleError):
             self.status_label.setText(exc.message)
             return
-        self.last_message = ""
+        log.error("a ordenação da lista de clientes falhou", exc_info=exc)
+        self.status_label.setText(self.tr("Não foi possível ordenar a lista (o erro foi registrado no log). "
+                                          "Clique no título da coluna de novo; se persistir, verifique a "
+                                          "conexão com o banco de dados."))
+
+    def _show_sorted(self, text: str, column: int, descending: bool, rows: Sequence[CustomerListRow]) -> None:
+        self.model.show_sorted(text, column, descending, rows)
+        self._update_empty_hint()
+        self._sorted_shown()
+
+    def _sorted_shown(self) -> None:
         if self.model.rowCount():
             self.table.scrollToTop()
+        self._update_buttons()
         self._update_status()
 
     def _update_status(self, *_args: Any) -> None:

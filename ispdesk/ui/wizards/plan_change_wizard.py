@@ -39,9 +39,10 @@ from ispdesk.domain.wording import plural
 from ispdesk.services import plan_changes
 from ispdesk.services.plan_changes import PlanChangeDraft
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingWizard
 from ispdesk.ui.models.table import Column, RowsTableModel
 from ispdesk.ui.widgets.fields import MoneyEdit
-from ispdesk.ui.window_state import remember_geometry
+from ispdesk.ui.window_state import fit_to_screen
 
 #: Contracts listed by the search on the first page.
 SEARCH_LIMIT = 50
@@ -423,7 +424,7 @@ class ConfirmPage(QWizardPage):
                  prorata=d.prorata_text, loyalty=loyalty))
 
 
-class PlanChangeWizard(QWizard):
+class PlanChangeWizard(RememberingWizard):
     """The plan-change wizard; nothing is written before `accept()`.
 
     Attributes:
@@ -459,7 +460,7 @@ class PlanChangeWizard(QWizard):
         self.resize(760, 520)
         if contract_id is not None:
             self.contract_page.select_contract(contract_id)
-        remember_geometry(self)
+        fit_to_screen(self)  # the stored geometry comes back at the first show (RememberingDialog)
 
     def refresh_draft(self) -> None:
         """Preview the change with the current choices (read-only)."""
