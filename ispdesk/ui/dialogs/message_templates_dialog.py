@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,13 +35,14 @@ from ispdesk.domain.permissions import Permission
 from ispdesk.services import message_preview
 from ispdesk.services import message_templates as templates
 from ispdesk.ui.context import AppContext
+from ispdesk.ui.dialogs.base import RememberingDialog
 from ispdesk.ui.dialogs.template_editor import MarkupHighlighter
 
 _ORIGIN = {"proprio": "alterado", "padrao": "usa o Padrão alterado", "fabrica": "de fábrica"}
 _ROLE = Qt.ItemDataRole.UserRole
 
 
-class MessageTemplatesDialog(QDialog):
+class MessageTemplatesDialog(RememberingDialog):
     """Edit the message templates (objectName ``messageTemplatesDialog``).
 
     Attributes:
